@@ -1,0 +1,508 @@
+"""Read content files, validate them against the content spec, and build frozen records.
+
+This module is the only one that reads content files. Every problem is reported with the
+file, the line (where one can be found), the record id, the key and a numbered rule, so
+`binatsec lint` and the loader speak with one voice. See docs/content-spec.md.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from binatsec import model
+from binatsec.model import Corpus, Text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_PROBLEMS = 50
+YEAR_RANGE = (1800, 2100)
+ID_PATTERN = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+CATEGORY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+RULES: dict[str, str] = {
+    "BC001": "a content file must be valid TOML",
+    "BC002": "a content folder holds only the known file names",
+    "BC003": "no unknown tables or keys",
+    "BC004": "every required key is present",
+    "BC005": "every value has the type the spec gives",
+    "BC006": "ids are '<kind>.<kebab-case>' with the kind's prefix",
+    "BC007": "ids are unique",
+    "BC008": "a statistic's category is declared in stats.toml",
+    "BC009": "links (related, supports, attribution) point at existing records",
+    "BC010": "values lie in their allowed set or range",
+    "BC011": "text has English, only known languages, and is not blank",
+    "BC012": "a content file is a regular, readable file of at most 5 MB",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as the file allows."""
+
+    rule: str
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    record_id: str | None = None
+    key: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = [where]
+        if self.record_id:
+            parts.append(self.record_id)
+        if self.key:
+            parts.append(self.key)
+        return f"{': '.join(parts)}: {self.message} [{self.rule}]"
+
+
+class ContentError(Exception):
+    """The content could not be loaded; `problems` says everything that is wrong."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --- the spec -------------------------------------------------------------------------------
+
+_Kind = str  # one of: id text str int number year ids ref category enum:<a,b>
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSpec:
+    table: str
+    section: str
+    prefix: str | None
+    build: Callable[..., model.Record]
+    required: Mapping[str, _Kind]
+    optional: Mapping[str, _Kind] = field(default_factory=dict)
+
+
+_LINKS = {"related": "ids"}
+
+SPECS: dict[str, tuple[RecordSpec, ...]] = {
+    "faq": (
+        RecordSpec("faq", "faq", "faq", model.FaqEntry,
+                   {"id": "id", "question": "text", "answer": "text"}, _LINKS),
+    ),
+    "myths": (
+        RecordSpec("myth", "myths", "myth", model.Myth,
+                   {"id": "id", "myth": "text", "reality": "text"}, _LINKS),
+    ),
+    "timeline": (
+        RecordSpec("event", "timeline", "event", model.TimelineEvent,
+                   {"id": "id", "year": "year", "title": "text", "summary": "text"},
+                   {"end_year": "year", "when": "text", **_LINKS}),
+    ),
+    "pillars": (
+        RecordSpec("pillar", "pillars", "pillar", model.Pillar,
+                   {"id": "id", "number": "int", "name": "text", "summary": "text",
+                    "example": "text"},
+                   {"attribution": "ref", **_LINKS}),
+    ),
+    "stats": (
+        RecordSpec("category", "categories", None, model.Category,
+                   {"id": "category", "name": "text"}),
+        RecordSpec("stat", "stats", "stat", model.Stat,
+                   {"id": "id", "category": "category", "label": "text", "what": "text",
+                    "value": "number", "unit": "enum:" + ",".join(model.UNITS),
+                    "qualifier": "enum:" + ",".join(model.QUALIFIERS)},
+                   {"year": "year", "period": "text", "attribution": "ref", "note": "text",
+                    "supports": "ids"}),
+    ),
+    "cooperation": (
+        RecordSpec("area", "cooperation", "area", model.Area,
+                   {"id": "id", "name": "text", "summary": "text", "example": "text"}, _LINKS),
+    ),
+    "criticisms": (
+        RecordSpec("criticism", "criticisms", "criticism", model.Criticism,
+                   {"id": "id", "title": "text", "claim": "text", "response": "text"}, _LINKS),
+    ),
+    "outlook": (
+        RecordSpec("trend", "outlook", "trend", model.Trend,
+                   {"id": "id", "title": "text", "summary": "text"}, _LINKS),
+    ),
+    "actions": (
+        RecordSpec("action", "actions", "action", model.Action,
+                   {"id": "id", "title": "text", "summary": "text"}, _LINKS),
+    ),
+    "sources": (
+        RecordSpec("source", "sources", "source", model.Source,
+                   {"id": "id", "name": "str", "short_name": "str", "role": "text"}),
+    ),
+}
+
+CONTENT_FILES: tuple[str, ...] = tuple(f"{name}.toml" for name in SPECS)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Located:
+    """A parsed file with enough of its text kept to point at lines."""
+
+    label: str
+    text: str
+    data: dict[str, Any]
+
+    def record_line(self, table: str, index: int, key: str | None = None) -> int | None:
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+        lines = self.text.splitlines()
+        starts = [n for n, line in enumerate(lines) if header.match(line)]
+        if index >= len(starts):
+            return None
+        start = starts[index]
+        if key is None:
+            return start + 1
+        key_pattern = re.compile(rf"^\s*{re.escape(key)}\s*[.=]")
+        for n in range(start + 1, len(lines)):
+            if lines[n].lstrip().startswith("["):
+                break
+            if key_pattern.match(lines[n]):
+                return n + 1
+        return start + 1
+
+
+def _read(entry: Traversable, label: str, problems: list[Problem]) -> _Located | None:
+    try:
+        if isinstance(entry, Path):
+            if entry.is_symlink():
+                problems.append(Problem("BC012", label, "is a symbolic link; refusing to follow"))
+                return None
+            if not entry.is_file():
+                problems.append(Problem("BC012", label, "is not a regular file"))
+                return None
+            if entry.stat().st_size > MAX_FILE_BYTES:
+                problems.append(Problem("BC012", label, "is larger than 5 MB; refusing to read"))
+                return None
+        raw = entry.read_bytes()
+    except OSError as error:
+        problems.append(Problem("BC012", label, f"cannot be read: {error.strerror or error}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem("BC012", label, "is larger than 5 MB; refusing to read"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem("BC001", label, f"is not UTF-8 text (byte {error.start})"))
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(_syntax_problem(label, text, error))
+        return None
+    return _Located(label, text, data)
+
+
+def _syntax_problem(label: str, text: str, error: Exception) -> Problem:
+    message = str(error)
+    line = getattr(error, "lineno", None)
+    column = getattr(error, "colno", None)
+    if line is None:
+        # Python 3.11's tomllib only puts the position in the message: "... (at line 3, column 7)".
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+        elif "(at end of document)" in message:
+            line = text.count("\n") + 1
+    message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    message = getattr(error, "msg", message) or message
+    return Problem("BC001", label, f"TOML syntax error: {message}", line=line, column=column)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _type_name(value: object) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+            dict: "table"}.get(type(value), type(value).__name__)
+
+
+class _FileChecker:
+    def __init__(self, located: _Located, problems: list[Problem]) -> None:
+        self.located = located
+        self.problems = problems
+
+    def problem(self, rule: str, message: str, table: str | None = None, index: int = 0,
+                record_id: str | None = None, key: str | None = None) -> None:
+        line = None
+        if table is not None:
+            line = self.located.record_line(table, index, key.split(".")[0] if key else None)
+        self.problems.append(Problem(rule, self.located.label, message, line=line,
+                                     record_id=record_id, key=key))
+
+    def records(self, name: str) -> dict[str, list[model.Record]]:
+        specs = SPECS[name]
+        known_tables = {spec.table for spec in specs}
+        for table in self.located.data:
+            if table not in known_tables:
+                self.problem("BC003", f"unknown table '{table}' (expected: "
+                             f"{', '.join(sorted(known_tables))})")
+        built: dict[str, list[model.Record]] = {}
+        for spec in specs:
+            rows = self.located.data.get(spec.table, [])
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                self.problem("BC005", f"'{spec.table}' must be an array of tables "
+                             f"([[{spec.table}]])")
+                continue
+            built[spec.section] = [
+                record for index, row in enumerate(rows)
+                if (record := self.record(spec, index, row)) is not None
+            ]
+        return built
+
+    def record(self, spec: RecordSpec, index: int, row: dict[str, Any]) -> model.Record | None:
+        raw_id = row.get("id")
+        record_id = raw_id if isinstance(raw_id, str) else f"{spec.table} #{index + 1}"
+        before = len(self.problems)
+
+        def fail(rule: str, message: str, key: str | None = None) -> None:
+            self.problem(rule, message, spec.table, index, record_id, key)
+
+        fields = {**spec.required, **spec.optional}
+        for key in row:
+            if key not in fields:
+                fail("BC003", f"unknown key (expected one of: {', '.join(fields)})", key)
+        for key in spec.required:
+            if key not in row:
+                fail("BC004", "required key is missing", key)
+        values: dict[str, Any] = {}
+        for key, kind in fields.items():
+            if key in row:
+                values[key] = self.value(kind, row[key], spec, key, fail)
+        if spec.prefix and isinstance(raw_id, str) and (
+            not ID_PATTERN.match(raw_id) or raw_id.split(".")[0] != spec.prefix
+        ):
+            fail("BC006", f"id must look like '{spec.prefix}.some-name' (lowercase, "
+                 "digits and hyphens)", "id")
+        end_year, year = values.get("end_year"), values.get("year")
+        if isinstance(end_year, int) and isinstance(year, int) and end_year < year:
+            fail("BC010", f"end_year {end_year} is before year {year}", "end_year")
+        if spec.table == "stat":
+            if values.get("unit") == "percent" and isinstance(values.get("value"), float) and not (
+                0 <= values["value"] <= 100
+            ):
+                fail("BC010", "a percentage must lie between 0 and 100", "value")
+        if len(self.problems) > before:
+            return None
+        return spec.build(**values)
+
+    def value(self, kind: str, value: Any, spec: RecordSpec, key: str,
+              fail: Callable[..., None]) -> Any:
+        def wrong(expected: str) -> None:
+            fail("BC005", f"expected {expected}, got {_type_name(value)} {value!r}"[:160], key)
+
+        if kind in ("id", "str", "ref", "category"):
+            if not isinstance(value, str):
+                return wrong("a string")
+            if not value.strip():
+                return fail("BC011", "must not be blank", key)
+            if kind == "category" and not CATEGORY_PATTERN.match(value):
+                return fail("BC006", "a category id is lowercase kebab-case, like 'seizures'",
+                            key)
+            return value
+        if kind == "text":
+            return self.text(value, key, fail)
+        if kind in ("int", "year"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                return wrong("an integer")
+            if kind == "year" and not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+                return fail("BC010", f"year {value} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
+                            key)
+            if kind == "int" and value < 1:
+                return fail("BC010", f"must be 1 or more, got {value}", key)
+            return value
+        if kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return wrong("a plain number (3.9 million is 3900000)")
+            if value != value or value in (float("inf"), float("-inf")) or value < 0:
+                return fail("BC010", f"must be a finite number of 0 or more, got {value}", key)
+            return float(value)
+        if kind == "ids":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return wrong("an array of id strings")
+            return tuple(value)
+        if kind.startswith("enum:"):
+            choices = kind.removeprefix("enum:").split(",")
+            if not isinstance(value, str):
+                return wrong("a string")
+            if value not in choices:
+                return fail("BC010", f"{value!r} is not one of: {', '.join(choices)}", key)
+            return value
+        raise AssertionError(f"unknown field kind {kind}")  # pragma: no cover
+
+    def text(self, value: Any, key: str, fail: Callable[..., None]) -> Text | None:
+        if isinstance(value, str):
+            fail("BC005", f"text is a table of languages: write '{key}.en = \"...\"'", key)
+            return None
+        if not isinstance(value, dict):
+            fail("BC005", f"expected a table of languages, got {_type_name(value)}", key)
+            return None
+        for language, text in value.items():
+            if language not in model.LANGUAGES:
+                fail("BC011", f"unknown language '{language}' (known: "
+                     f"{', '.join(model.LANGUAGES)})", f"{key}.{language}")
+            elif not isinstance(text, str):
+                fail("BC005", f"expected a string, got {_type_name(text)}", f"{key}.{language}")
+            elif not text.strip():
+                fail("BC011", "must not be blank", f"{key}.{language}")
+        if "en" not in value:
+            fail("BC011", "English text is required", f"{key}.en")
+            return None
+        es = value.get("es")
+        return Text(en=value["en"], es=es if isinstance(es, str) else None)
+
+
+# --- assembling -----------------------------------------------------------------------------
+
+
+def _check_unique(
+    sections: Mapping[str, Sequence[model.Record]], label: str, problems: list[Problem]
+) -> None:
+    seen: set[str] = set()
+    for records in sections.values():
+        for record in records:
+            if record.id in seen:
+                problems.append(Problem("BC007", label, "duplicate id", record_id=record.id,
+                                        key="id"))
+            seen.add(record.id)
+
+
+def _layer(base: list[model.Record], extra: Iterable[model.Record]) -> list[model.Record]:
+    """Records from a user's folder replace bundled ones with the same id, or come after."""
+    merged = list(base)
+    position = {record.id: n for n, record in enumerate(merged)}
+    for record in extra:
+        if record.id in position:
+            merged[position[record.id]] = record
+        else:
+            position[record.id] = len(merged)
+            merged.append(record)
+    return merged
+
+
+def _links(record: model.Record) -> Iterable[tuple[str, str]]:
+    for key in ("related", "supports"):
+        for target in getattr(record, key, ()):
+            yield key, target
+    attribution = getattr(record, "attribution", None)
+    if attribution is not None:
+        yield "attribution", attribution
+
+
+def check_corpus(corpus: Corpus, origin: Mapping[str, str]) -> list[Problem]:
+    """Cross-file rules: categories, links and ordering."""
+    problems: list[Problem] = []
+    ids = {record.id for record in corpus.records()}
+    categories = [category.id for category in corpus.categories]
+    for stat in corpus.stats:
+        if stat.category not in categories:
+            problems.append(Problem(
+                "BC008", origin.get(stat.id, "stats.toml"),
+                f"unknown category '{stat.category}' (declared: {', '.join(categories)})",
+                record_id=stat.id, key="category"))
+    for record in corpus.records():
+        for key, target in _links(record):
+            if target == record.id or target not in ids:
+                reason = "links to itself" if target == record.id else f"links to unknown id '{target}'"
+                problems.append(Problem("BC009", origin.get(record.id, "?"), reason,
+                                        record_id=record.id, key=key))
+    numbers = [pillar.number for pillar in corpus.pillars]
+    if corpus.pillars and sorted(numbers) != list(range(1, len(numbers) + 1)):
+        problems.append(Problem("BC010", origin.get(corpus.pillars[0].id, "pillars.toml"),
+                                f"pillar numbers must run 1..{len(numbers)} without gaps, got "
+                                f"{sorted(numbers)}", key="number"))
+    return problems
+
+
+class ContentSource:
+    """Bundled content plus an optional user folder layered over it, loaded file by file."""
+
+    def __init__(self, bundled: Traversable, overlay: Path | None = None) -> None:
+        self.bundled = bundled
+        self.overlay = overlay
+
+    def load(self, names: Iterable[str] | None = None) -> Corpus:
+        """Load the named files (all when None) into a corpus; raise ContentError on problems.
+
+        Cross-file rules need every file, so they run whenever every file is loaded, and
+        always for a user's folder: its records must fit the whole corpus.
+        """
+        wanted = list(SPECS) if names is None else list(dict.fromkeys(names))
+        problems: list[Problem] = []
+        overlay_files = self._overlay_files(problems)
+        if overlay_files:
+            wanted = list(SPECS)
+        sections: dict[str, list[model.Record]] = {}
+        origin: dict[str, str] = {}
+        for name in wanted:
+            layers = [(self.bundled.joinpath(f"{name}.toml"), f"{name}.toml")]
+            if name in overlay_files:
+                layers.append((overlay_files[name], str(overlay_files[name])))
+            for entry, label in layers:
+                located = _read(entry, label, problems)
+                if located is None:
+                    continue
+                built = _FileChecker(located, problems).records(name)
+                _check_unique(built, label, problems)
+                for section, records in built.items():
+                    origin.update((record.id, label) for record in records)
+                    sections[section] = _layer(sections.get(section, []), records)
+        corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},
+                        _by_id={r.id: r for v in sections.values() for r in v})
+        if not problems and len(wanted) == len(SPECS):
+            problems.extend(check_corpus(corpus, origin))
+        if problems:
+            raise ContentError(problems[:MAX_PROBLEMS])
+        return corpus
+
+    def _overlay_files(self, problems: list[Problem]) -> dict[str, Path]:
+        if self.overlay is None:
+            return {}
+        folder = self.overlay
+        if not folder.is_dir():
+            problems.append(Problem("BC012", str(folder), "is not a folder of content files"))
+            return {}
+        found: dict[str, Path] = {}
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as error:
+            problems.append(Problem("BC012", str(folder), f"cannot be listed: {error.strerror}"))
+            return {}
+        for path in entries:
+            if path.name.startswith(".") or path.is_dir() and not path.is_symlink():
+                continue
+            if path.name not in CONTENT_FILES:
+                problems.append(Problem(
+                    "BC002", str(path),
+                    f"unknown content file name (expected: {', '.join(CONTENT_FILES)})"))
+                continue
+            found[path.name.removesuffix(".toml")] = path
+        return found
+
+
+def lint(source: ContentSource) -> list[Problem]:
+    """Every problem in a content source (up to MAX_PROBLEMS); empty when it is valid."""
+    try:
+        source.load()
+    except ContentError as error:
+        return list(error.problems)
+    return []
