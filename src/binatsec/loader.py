@@ -296,11 +296,9 @@ class _FileChecker:
         end_year, year = values.get("end_year"), values.get("year")
         if isinstance(end_year, int) and isinstance(year, int) and end_year < year:
             fail("BC010", f"end_year {end_year} is before year {year}", "end_year")
-        if spec.table == "stat":
-            if values.get("unit") == "percent" and isinstance(values.get("value"), float) and not (
-                0 <= values["value"] <= 100
-            ):
-                fail("BC010", "a percentage must lie between 0 and 100", "value")
+        value = values.get("value")
+        if values.get("unit") == "percent" and isinstance(value, float) and value > 100:
+            fail("BC010", "a percentage must lie between 0 and 100", "value")
         if len(self.problems) > before:
             return None
         return spec.build(**values)
@@ -422,7 +420,8 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str]) -> list[Problem]:
     for record in corpus.records():
         for key, target in _links(record):
             if target == record.id or target not in ids:
-                reason = "links to itself" if target == record.id else f"links to unknown id '{target}'"
+                reason = ("links to itself" if target == record.id
+                          else f"links to unknown id '{target}'")
                 problems.append(Problem("BC009", origin.get(record.id, "?"), reason,
                                         record_id=record.id, key=key))
     numbers = [pillar.number for pillar in corpus.pillars]
@@ -466,7 +465,7 @@ class ContentSource:
                 for section, records in built.items():
                     origin.update((record.id, label) for record in records)
                     sections[section] = _layer(sections.get(section, []), records)
-        corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},
+        corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},  # type: ignore[arg-type]
                         _by_id={r.id: r for v in sections.values() for r in v})
         if not problems and len(wanted) == len(SPECS):
             problems.extend(check_corpus(corpus, origin))
@@ -488,7 +487,7 @@ class ContentSource:
             problems.append(Problem("BC012", str(folder), f"cannot be listed: {error.strerror}"))
             return {}
         for path in entries:
-            if path.name.startswith(".") or path.is_dir() and not path.is_symlink():
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
             if path.name not in CONTENT_FILES:
                 problems.append(Problem(

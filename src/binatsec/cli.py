@@ -1,0 +1,435 @@
+"""The Typer layer: parse arguments, call the queries, hand the result to a renderer."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from binatsec import __version__, exits, export, model, present, queries
+from binatsec.exits import ContentProblem, NothingFound
+from binatsec.loader import YEAR_RANGE, ContentError, ContentSource, lint
+from binatsec.model import DEFAULT_LANGUAGE, Corpus
+from binatsec.resources import CONTENT_DIR_ENV, bundled_content
+from binatsec.sections import BY_NAME, SECTIONS
+
+if TYPE_CHECKING:
+    from binatsec.render_text import Renderer
+
+class BinatsecGroup(TyperGroup):
+    """Typer's group, with binatsec's own error handling and exit codes around every run."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        def invoke() -> Any:
+            return super(BinatsecGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, **extra)
+
+        code = exits.run(invoke)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    name="binatsec",
+    cls=BinatsecGroup,
+    rich_markup_mode=None,
+    help="An offline reference on US–Mexico security cooperation: FAQ, myths, timeline, "
+    "figures, and more, from one source article.",
+    add_completion=True,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    content_dir: Path | None = None
+    json: bool = False
+
+
+# --- shared options -------------------------------------------------------------------------
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead of text (see schemas/).")
+]
+
+
+def _complete_from(section: str, short: bool = True) -> Callable[[str], Iterator[str]]:
+    """Shell completion from the content itself: ids, categories, pillar numbers."""
+
+    def complete(incomplete: str) -> Iterator[str]:
+        try:
+            corpus = ContentSource(bundled_content()).load([BY_NAME[section].file])
+        except ContentError:
+            return
+        values: list[str] = []
+        if section == "stats":
+            values = [c.id for c in corpus.categories]
+        else:
+            records = BY_NAME[section].records(corpus)
+            values = [r.id.split(".", 1)[1] if short else r.id for r in records]
+        yield from (v for v in values if v.startswith(incomplete))
+
+    return complete
+
+
+def _options(ctx: typer.Context) -> Options:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Options) else Options()
+
+
+def _load(ctx: typer.Context, *files: str) -> Corpus:
+    options = _options(ctx)
+    try:
+        return ContentSource(bundled_content(), options.content_dir).load(files or None)
+    except ContentError as error:
+        raise ContentProblem(error) from None
+
+
+def _wants_json(ctx: typer.Context, flag: bool) -> bool:
+    return flag or _options(ctx).json
+
+
+def _emit(document: dict[str, Any]) -> None:
+    sys.stdout.write(present.dumps(document))
+
+
+def _renderer() -> Renderer:
+    # Rich is imported here, on the human path only, so --json never pays for it.
+    from binatsec.render_text import Renderer, make_console
+
+    return Renderer(make_console(), DEFAULT_LANGUAGE)
+
+
+def _usage(message: str, param: str | None = None) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=param)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"binatsec {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+    content_dir: Annotated[
+        Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
+        typer.Option("--content-dir", envvar=CONTENT_DIR_ENV, file_okay=False,
+                     help="A folder of your own content files, layered over the bundled "
+                     "content (records add or replace by id).", show_envvar=True),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """An offline reference on US–Mexico security cooperation.
+
+    Run without a command for an overview of what is inside.
+    """
+    ctx.obj = Options(content_dir=content_dir, json=json_output)
+    if ctx.invoked_subcommand is not None:
+        return
+    corpus = _load(ctx)
+    if json_output:
+        sections = [{"name": s.name, "title": s.title, "summary": s.summary,
+                     "count": len(s.records(corpus)), "command": f"binatsec {s.name}"}
+                    for s in SECTIONS]
+        _emit(present.envelope("overview", sections=sections))
+        return
+    _renderer().overview(corpus, __version__)
+
+
+@app.command()
+def faq(
+    ctx: typer.Context,
+    query: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Argument(help="An id (merida-initiative) or words to look for; none lists all.",
+                       autocompletion=_complete_from("faq"), show_default=False),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Frequently asked questions: list them, or answer one by id or words."""
+    corpus = _load(ctx, "faq", "stats", "sources")
+    text = " ".join(query or []).strip()
+    entries = list(corpus.faq) if not text else queries.answer_faq(corpus.faq, text)
+    if _wants_json(ctx, json_output):
+        items = [present.with_figures(e, corpus, DEFAULT_LANGUAGE) for e in entries]
+        _emit(present.envelope("faq", query=text or None, count=len(items), items=items))
+    elif not text:
+        _renderer().faq_list(entries)
+    elif entries:
+        _renderer().faq_answers(entries, corpus)
+    if text and not entries:
+        raise NothingFound(f"no question matches '{text}'; try 'binatsec search {text}' or "
+                           "'binatsec faq' for the list")
+
+
+@app.command()
+def myths(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Common myths about the cooperation, each beside the reality."""
+    corpus = _load(ctx, "myths")
+    if _wants_json(ctx, json_output):
+        items = present.items(corpus.myths)
+        _emit(present.envelope("myths", count=len(items), items=items))
+        return
+    _renderer().myths(corpus.myths)
+
+
+def _year(value: int | None, name: str) -> int | None:
+    if value is not None and not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+        _usage(f"year {value} is out of range; use a year from {YEAR_RANGE[0]} to "
+               f"{YEAR_RANGE[1]}", name)
+    return value
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    start: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--from", help="Only events in or after this year.", show_default=False)] = None,
+    end: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--to", help="Only events in or before this year.", show_default=False)] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Dated events, oldest first, with the figures that go with them."""
+    _year(start, "--from")
+    _year(end, "--to")
+    if start is not None and end is not None and start > end:
+        _usage(f"--from {start} is after --to {end}; give the earlier year to --from")
+    corpus = _load(ctx, "timeline", "stats", "sources")
+    events = queries.timeline_between(corpus.timeline, start, end)
+    if _wants_json(ctx, json_output):
+        items = [present.timeline_event(e, corpus, DEFAULT_LANGUAGE) for e in events]
+        _emit(present.envelope("timeline", from_year=start, to_year=end, count=len(items),
+                               items=items))
+    elif events:
+        _renderer().timeline(events, corpus)
+    if not events:
+        raise NothingFound(f"no events between {start or 'the start'} and {end or 'today'}")
+
+
+@app.command()
+def pillars(
+    ctx: typer.Context,
+    pillar: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        help="A pillar number (1-4), id or name; none shows all four.",
+        autocompletion=_complete_from("pillars"), show_default=False)] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The four pillars of the bilateral security model."""
+    corpus = _load(ctx, "pillars", "stats", "sources")
+    chosen = list(corpus.pillars)
+    if pillar is not None:
+        try:
+            chosen = [queries.find_pillar(corpus.pillars, pillar)]
+        except queries.NotFound as error:
+            _usage(str(error), "PILLAR")
+    if _wants_json(ctx, json_output):
+        items = [present.with_figures(p, corpus, DEFAULT_LANGUAGE) for p in chosen]
+        _emit(present.envelope("pillars", query=pillar, count=len(items), items=items))
+        return
+    _renderer().pillars(chosen, corpus)
+
+
+class UnitChoice(str, Enum):
+    kg = "kg"
+    lb = "lb"
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    category: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        help="A category (seizures, violence, ...); none shows every figure.",
+        autocompletion=_complete_from("stats"), show_default=False)] = None,
+    unit: Annotated[Optional[UnitChoice], typer.Option(  # noqa: UP045
+        "--unit", help="Show weights in this unit (kg or lb); the qualifier is kept.",
+        show_default=False)] = None,
+    chart: Annotated[bool, typer.Option(
+        "--chart", help="Draw the figures that share a unit as horizontal bars.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Every figure in the article, by category, with qualifier, year and source."""
+    corpus = _load(ctx, "stats", "sources")
+    try:
+        chosen = queries.stats_in(corpus, category)
+    except queries.NotFound as error:
+        _usage(str(error), "CATEGORY")
+    target = unit.value if unit else None
+    if _wants_json(ctx, json_output):
+        items = [present.stat(s, corpus, DEFAULT_LANGUAGE,
+                              target if target and _convertible(s, target) else None)
+                 for s in chosen]
+        _emit(present.envelope(
+            "stats", category=category, unit=target, count=len(items),
+            categories=present.items(c for c in corpus.categories
+                                     if any(s.category == c.id for s in chosen)),
+            items=items))
+        return
+    renderer = _renderer()
+    if chart:
+        comparable = _comparable(chosen, target)
+        if comparable is None:
+            raise NothingFound("no figures here share a unit to chart; try "
+                               "'binatsec stats seizures --chart'")
+        renderer.chart(*comparable)
+        return
+    renderer.stats(chosen, corpus, target)
+
+
+def _convertible(stat: model.Stat, unit: str) -> bool:
+    from binatsec.figures import convertible
+
+    return convertible(stat, unit)
+
+
+def _comparable(
+    stats: Sequence[model.Stat], unit: str | None
+) -> tuple[list[model.Stat], str] | None:
+    """The largest group of figures that can be drawn on one scale."""
+    from binatsec.figures import MASS_UNITS
+
+    mass = [s for s in stats if s.unit in MASS_UNITS]
+    if len(mass) >= 2:
+        return mass, unit or "kg"
+    by_unit: dict[str, list[model.Stat]] = {}
+    for stat in stats:
+        by_unit.setdefault(stat.unit, []).append(stat)
+    best = max(by_unit.items(), key=lambda kv: len(kv[1]), default=None)
+    if best is None or len(best[1]) < 2:
+        return None
+    return best[1], best[0]
+
+
+def _listing(name: str, title: str, body: Sequence[tuple[str, str]]) -> Callable[..., None]:
+    section = BY_NAME[name]
+
+    def command(ctx: typer.Context, json_output: JsonOption = False) -> None:
+        corpus = _load(ctx, section.file, "stats", "sources")
+        records = section.records(corpus)
+        if _wants_json(ctx, json_output):
+            items = [present.with_figures(r, corpus, DEFAULT_LANGUAGE) for r in records]
+            _emit(present.envelope(name, count=len(items), items=items))
+            return
+        _renderer().simple_cards(title, records, body, corpus)
+
+    command.__name__ = name
+    return command
+
+
+app.command(name="cooperation", help="The three areas of cooperation: intelligence, "
+            "military exercises and law enforcement.")(
+    _listing("cooperation", "Areas of cooperation", [("", "summary"), ("Example", "example")]))
+app.command(name="criticisms", help="Criticisms of the security model, and the responses.")(
+    _listing("criticisms", "Criticisms and responses",
+             [("Criticism", "claim"), ("Response", "response")]))
+app.command(name="outlook", help="Where the article expects cooperation to go next.")(
+    _listing("outlook", "Outlook (the article's expectations)", [("", "summary")]))
+app.command(name="actions", help="Five things readers can do, as the article suggests.")(
+    _listing("actions", "What you can do", [("", "summary")]))
+app.command(name="sources", help="The bodies the article credits, and what for.")(
+    _listing("sources", "Sources named in the article", [("", "role")]))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help="Words to look for in every section.")],
+    section: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--section", "-s", help="Only these sections (repeatable).", show_default=False)] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", "-n", min=1, help="Show at most this many results.")] = 20,
+    json_output: JsonOption = False,
+) -> None:
+    """Search every section; best matches first, with each hit's section and id."""
+    for name in section or []:
+        if name not in BY_NAME:
+            error = queries.NotFound("section", name, list(BY_NAME))
+            _usage(str(error), "--section")
+    text = " ".join(query).strip()
+    if not queries.query_terms(text):
+        _usage("give at least one word to search for", "QUERY")
+    corpus = _load(ctx)
+    wanted = [s for s in SECTIONS if not section or s.name in section]
+    hits = queries.search([(s.name, s.records(corpus)) for s in wanted], text)
+    total = len(hits)
+    hits = hits[:limit]
+    if _wants_json(ctx, json_output):
+        results = [{"section": h.section, "id": h.record.id, "score": h.score,
+                    "field": h.field, "text": h.text,
+                    "matches": [list(span) for span in h.spans]} for h in hits]
+        _emit(present.envelope("search", query=text, total=total, count=len(results),
+                               hits=results))
+    elif hits:
+        _renderer().search(hits, text)
+    if not hits:
+        raise NothingFound(f"nothing matches '{text}'")
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command(name="export")
+def export_command(
+    ctx: typer.Context,
+    format_: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="json: every section; csv: the statistics table; "
+        "markdown: every section as a document.")] = ExportFormat.json,
+) -> None:
+    """Write the whole corpus to stdout as JSON, CSV or Markdown."""
+    corpus = _load(ctx)
+    if format_ is ExportFormat.json:
+        _emit(present.envelope("export", **present.corpus_document(
+            corpus, [s.name for s in SECTIONS])))
+    elif format_ is ExportFormat.csv:
+        sys.stdout.write(export.stats_csv(corpus))
+    else:
+        sys.stdout.write(export.markdown(corpus))
+
+
+@app.command(name="lint")
+def lint_command(
+    ctx: typer.Context,
+    path: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
+        help="A content folder to check, as it would layer over the bundled content; none "
+        "checks the content in use.", show_default=False)] = None,
+    standalone: Annotated[bool, typer.Option(
+        "--standalone", help="Check PATH as a complete corpus on its own.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Check content files against the content spec; exit 1 if anything is wrong."""
+    if standalone and path is None:
+        _usage("--standalone needs a PATH to check", "--standalone")
+    overlay = path if path is not None else _options(ctx).content_dir
+    source = ContentSource(path, None) if standalone and path else ContentSource(
+        bundled_content(), overlay)
+    checked = str(path) if path else (str(overlay) if overlay else "bundled content")
+    problems = lint(source)
+    if _wants_json(ctx, json_output):
+        _emit(present.envelope("lint", checked=checked, ok=not problems, count=len(problems),
+                               problems=[present.problem(p) for p in problems]))
+    else:
+        _renderer().problems(problems, checked)
+    if problems:
+        raise typer.Exit(1)

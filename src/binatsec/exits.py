@@ -1,0 +1,95 @@
+"""Exit codes and failure handling: every failure a user can cause becomes one line on stderr.
+
+0 success; 1 nothing found, or problems found by lint, or output that cannot be written;
+2 usage errors (unknown option, category, id or pillar; an unusable content folder);
+130 interrupted. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from binatsec.loader import ContentError
+
+PROG = "binatsec"
+OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
+
+
+class NothingFound(Exception):
+    """A query matched nothing: exit 1 with this message."""
+
+
+class ContentProblem(Exception):
+    """The content in use is invalid: exit 2 listing every problem."""
+
+    def __init__(self, error: ContentError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+def say(message: str) -> None:
+    """One line on stderr, prefixed with the program name; never fails."""
+    try:
+        sys.stderr.write(f"{PROG}: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _usage_hint(error: typer.TyperException) -> str:
+    ctx = getattr(error, "ctx", None)
+    command = ctx.command_path if ctx is not None else PROG
+    return f" (see '{command} --help')"
+
+
+def run(invoke: Callable[[], Any]) -> int:
+    """Call `invoke` (the click main in non-standalone mode) and map every outcome to a code."""
+    try:
+        try:
+            result = invoke()
+        finally:
+            sys.stdout.flush()
+    except NothingFound as error:
+        say(str(error))
+        return NOT_FOUND
+    except ContentProblem as problem:
+        for item in problem.error.problems:
+            say(f"content error: {item}")
+        say("fix the file(s) above, or check them with 'binatsec lint PATH'")
+        return USAGE
+    except typer.Exit as done:
+        return done.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        say("interrupted")
+        return INTERRUPTED
+    except typer.TyperException as error:
+        code = int(getattr(error, "exit_code", 1))
+        hint = _usage_hint(error) if code == USAGE else ""
+        say(f"error: {error.format_message()}{hint}")
+        return code
+    except BrokenPipeError:
+        # The reader went away (| head): nothing more to say, and nobody to say it to.
+        _silence_stdout()
+        return OK
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
+            _silence_stdout()
+            say(f"error: cannot write output: {error.strerror}")
+            return NOT_FOUND
+        raise
+    return result if isinstance(result, int) else OK

@@ -1,0 +1,74 @@
+"""Turn a statistic's fields into words and convert between units. Pure functions."""
+
+from __future__ import annotations
+
+from binatsec.model import DEFAULT_LANGUAGE, Stat
+
+KG_PER_LB = 0.45359237  # exact, by the international yard and pound agreement of 1959
+MASS_UNITS = ("kg", "lb")
+UNIT_SYMBOLS = {"kg": "kg", "lb": "lb"}
+QUALIFIER_WORDS = {"over": "over", "nearly": "nearly", "about": "about", "exact": ""}
+
+
+class UnitError(ValueError):
+    """The figure cannot be expressed in the asked unit."""
+
+
+def convert(value: float, unit: str, target: str) -> float:
+    """`value` in `unit`, expressed in `target`; only mass converts (kg <-> lb)."""
+    if unit == target:
+        return value
+    if unit == "lb" and target == "kg":
+        return value * KG_PER_LB
+    if unit == "kg" and target == "lb":
+        return value / KG_PER_LB
+    raise UnitError(f"cannot convert {unit} to {target}")
+
+
+def convertible(stat: Stat, target: str) -> bool:
+    return stat.unit == target or (stat.unit in MASS_UNITS and target in MASS_UNITS)
+
+
+def _plain_number(value: float) -> str:
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def format_number(value: float) -> str:
+    """Numbers as a reader says them: 29,000; 3.9 million; 3 billion."""
+    for size, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
+        if value >= size:
+            scaled = value / size
+            return f"{scaled:g} {word}" if round(scaled, 1) == scaled else _plain_number(value)
+    return _plain_number(value)
+
+
+def format_amount(value: float, unit: str) -> str:
+    """The number with its unit: "$3 billion", "10,000 kg", "63%", "3.9 million"."""
+    number = format_number(value)
+    if unit == "usd":
+        return f"${number}"
+    if unit == "percent":
+        return f"{number}%"
+    if unit in UNIT_SYMBOLS:
+        return f"{number} {UNIT_SYMBOLS[unit]}"
+    return number
+
+
+def figure_text(stat: Stat, unit: str | None = None) -> str:
+    """The hedged amount, as the article gives it: "over 10,000 kg", "about 3.9 million"."""
+    target = unit or stat.unit
+    value = convert(stat.value, stat.unit, target)
+    word = QUALIFIER_WORDS[stat.qualifier]
+    amount = format_amount(value, target)
+    return f"{word} {amount}" if word else amount
+
+
+def sentence(stat: Stat, language: str = DEFAULT_LANGUAGE, unit: str | None = None) -> str:
+    """One line a reader can quote: "Over 10,000 kg of methamphetamine ... (2020)"."""
+    text = f"{figure_text(stat, unit)} {stat.what.get(language)}"
+    when = stat.when_text(language)
+    if when:
+        text += f" ({when})"
+    return text[0].upper() + text[1:]

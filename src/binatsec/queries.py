@@ -1,0 +1,228 @@
+"""Pure queries over the corpus: look-ups, filters, ranking and search. No I/O here."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from binatsec import model
+from binatsec.model import DEFAULT_LANGUAGE, Corpus, Text
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORDS = frozenset(
+    "a an and are as at be by do does for from has have how in is it its of on or the this to "
+    "was what when which who why with".split()
+)
+
+
+class NotFound(LookupError):
+    """A look-up named something that does not exist; `suggestions` are close real values."""
+
+    def __init__(self, what: str, value: str, choices: Sequence[str]) -> None:
+        self.what = what
+        self.value = value
+        self.suggestions = tuple(suggest(value, choices))
+        self.choices = tuple(choices)
+        hint = f"; did you mean '{self.suggestions[0]}'?" if self.suggestions else ""
+        super().__init__(f"unknown {what} '{value}'{hint}")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so 'merida' finds 'Mérida'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def suggest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    """Close matches for a mistyped value, best first; also matches on an id's last part."""
+    choices = list(choices)
+    by_short = {c.split(".", 1)[-1]: c for c in choices}
+    found = difflib.get_close_matches(fold(value), list(by_short) + choices, n=limit, cutoff=0.6)
+    return list(dict.fromkeys(by_short.get(f, f) for f in found))[:limit]
+
+
+# --- section look-ups -----------------------------------------------------------------------
+
+
+def resolve_id(value: str, records: Sequence[model.Record], prefix: str) -> model.Record | None:
+    """A record by full id ('faq.merida-initiative') or by its short form ('merida-initiative')."""
+    wanted = value.strip().casefold()
+    if "." not in wanted:
+        wanted = f"{prefix}.{wanted}"
+    return next((r for r in records if r.id == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    score: float
+    record: model.Record
+
+
+def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
+    """The searchable text fields of a record with their weight (titles count more)."""
+    weights = {"question": 3.0, "title": 3.0, "name": 3.0, "label": 3.0, "myth": 2.0}
+    out: list[tuple[str, Text, float]] = []
+    for key in record.__slots__:
+        value = getattr(record, key)
+        if isinstance(value, Text):
+            out.append((key, value, weights.get(key, 1.0)))
+        elif isinstance(value, str) and key in ("name", "short_name"):
+            out.append((key, Text(en=value), 3.0))
+    return out
+
+
+def _score(query_tokens: Sequence[str], record: model.Record, language: str) -> float:
+    if not query_tokens:
+        return 0.0
+    id_tokens = set(tokens(record.id.replace("-", " ")))
+    score = 0.0
+    matched: set[str] = set()
+    for _key, text, weight in _record_texts(record):
+        words = tokens(text.get(language))
+        for term in query_tokens:
+            hits = sum(1 for w in words if w.startswith(term))
+            if hits:
+                matched.add(term)
+                score += weight * (1.0 + 0.1 * (hits - 1))
+    for term in query_tokens:
+        if term in id_tokens:
+            matched.add(term)
+            score += 2.0
+    if len(matched) < len(query_tokens):
+        # Every meaningful word of the query must appear somewhere in the record.
+        return 0.0
+    return round(score, 3)
+
+
+def query_terms(query: str) -> list[str]:
+    words = tokens(query)
+    # Single letters ("U.S." -> "u", "s") and stop words match everything; drop them.
+    meaningful = [w for w in words if w not in _STOPWORDS and len(w) > 1]
+    return list(dict.fromkeys(meaningful or words))
+
+
+def rank(records: Sequence[model.Record], query: str,
+         language: str = DEFAULT_LANGUAGE) -> list[Ranked]:
+    """Records matching every word of the query, best first; ties keep the content order."""
+    terms = query_terms(query)
+    scored = [Ranked(_score(terms, r, language), r) for r in records]
+    hits = [r for r in scored if r.score > 0]
+    return sorted(hits, key=lambda r: -r.score)
+
+
+def answer_faq(entries: Sequence[model.FaqEntry], query: str,
+               language: str = DEFAULT_LANGUAGE) -> list[model.FaqEntry]:
+    """An id answers exactly; otherwise the entries that match, best first.
+
+    When the best match clearly leads, only it is returned; close runners-up are kept so an
+    ambiguous query shows every plausible answer.
+    """
+    exact = resolve_id(query, entries, "faq")
+    if isinstance(exact, model.FaqEntry):
+        return [exact]
+    ranked = rank(entries, query, language)
+    if not ranked:
+        return []
+    best = ranked[0].score
+    return [r.record for r in ranked
+            if r.score >= best * 0.75 and isinstance(r.record, model.FaqEntry)]
+
+
+def timeline_between(events: Sequence[model.TimelineEvent], start: int | None,
+                     end: int | None) -> list[model.TimelineEvent]:
+    """Events overlapping [start, end], oldest first."""
+    chosen = [
+        e for e in events
+        if (start is None or e.last_year >= start) and (end is None or e.year <= end)
+    ]
+    return sorted(chosen, key=lambda e: (e.year, e.last_year))
+
+
+def find_pillar(pillars: Sequence[model.Pillar], wanted: str) -> model.Pillar:
+    """A pillar by number (1-4), id, short id, or words of its name."""
+    text = wanted.strip()
+    if text.isdigit():
+        match = next((p for p in pillars if p.number == int(text)), None)
+        if match:
+            return match
+        raise NotFound("pillar number", text, [str(p.number) for p in pillars])
+    exact = resolve_id(text, pillars, "pillar")
+    if isinstance(exact, model.Pillar):
+        return exact
+    ranked = rank(pillars, text)
+    if ranked and isinstance(ranked[0].record, model.Pillar):
+        return ranked[0].record
+    raise NotFound("pillar", text, [p.id for p in pillars])
+
+
+def stats_in(corpus: Corpus, category: str | None) -> list[model.Stat]:
+    if category is None:
+        return list(corpus.stats)
+    ids = [c.id for c in corpus.categories]
+    if category not in ids:
+        raise NotFound("category", category, ids)
+    return [s for s in corpus.stats if s.category == category]
+
+
+def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> list[model.Stat]:
+    """Statistics linked to a record either way: it names them, or they support it."""
+    named = set(related)
+    return [s for s in corpus.stats if s.id in named or record_id in s.supports]
+
+
+# --- search across sections -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    section: str
+    record: model.Record
+    score: float
+    field: str
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """Where query words (as word prefixes) occur in `text`, for highlighting."""
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        word = fold(match.group())
+        for term in terms:
+            if word.startswith(term):
+                # Folding can change length (ß -> ss); highlight the whole word then.
+                end = match.start() + len(term) if len(word) == len(match.group()) else match.end()
+                spans.append((match.start(), end))
+                break
+    return tuple(spans)
+
+
+def search(sections: Sequence[tuple[str, Sequence[model.Record]]], query: str,
+           language: str = DEFAULT_LANGUAGE) -> list[Hit]:
+    """Every record in `sections` that matches all query words, best first."""
+    terms = query_terms(query)
+    hits: list[Hit] = []
+    for section, records in sections:
+        for ranked in rank(records, query, language):
+            field_name, text = _best_field(ranked.record, terms, language)
+            hits.append(Hit(section, ranked.record, ranked.score, field_name, text,
+                            match_spans(text, terms)))
+    return sorted(hits, key=lambda h: -h.score)
+
+
+def _best_field(record: model.Record, terms: Sequence[str], language: str) -> tuple[str, str]:
+    best = ("id", record.id)
+    best_count = 0
+    for key, text, _weight in _record_texts(record):
+        value = text.get(language)
+        count = len(match_spans(value, terms))
+        if count > best_count:
+            best, best_count = (key, value), count
+    return best

@@ -1,0 +1,316 @@
+"""Rendering for people, with Rich. The only module that imports Rich; import it lazily.
+
+Content is data: every string from a content file goes through `clean()` and into a Rich
+`Text`, never into markup, so `[bold]` or an escape sequence in a user's file prints as
+harmless text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from binatsec import figures, model
+from binatsec.loader import Problem
+from binatsec.model import DEFAULT_LANGUAGE, Corpus
+from binatsec.queries import Hit, figures_for
+from binatsec.sections import SECTIONS
+
+NARROW = 50  # below this many columns, tables become "key: value" lines
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of text that ends with a record id."""
+
+    text: RichText
+    record_id: str
+
+
+def clean(text: str) -> str:
+    """Drop terminal control characters (ESC, BEL, CR, C1 ...); keep newlines and tabs."""
+    return _CONTROL.sub("", text)
+
+
+def wants_style(stream: IO[str], environ: dict[str, str] | None = None) -> bool:
+    """Colour and styles only for a terminal, and never with NO_COLOR or TERM=dumb."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def make_console(stream: IO[str] | None = None) -> Console:
+    out = stream or sys.stdout
+    styled = wants_style(out)
+    width = None
+    if not styled and getattr(out, "isatty", lambda: False)():
+        width = shutil.get_terminal_size().columns
+    return Console(file=out, force_terminal=styled, no_color=not styled,
+                   color_system="auto" if styled else None, highlight=False,
+                   emoji=False, markup=False, width=width, soft_wrap=False)
+
+
+def _t(text: str, style: str = "") -> RichText:
+    return RichText(clean(text), style=style)
+
+
+class Renderer:
+    """Draws each command's result on one console."""
+
+    def __init__(self, console: Console, language: str = DEFAULT_LANGUAGE) -> None:
+        self.console = console
+        self.language = language
+
+    @property
+    def narrow(self) -> bool:
+        return self.console.width < NARROW
+
+    def print(self, *renderables: RenderableType) -> None:
+        for renderable in renderables:
+            self.console.print(renderable)
+
+    def whole_line(self, text: RichText) -> None:
+        """A line that must never be cut or folded (ids, commands): the terminal wraps it."""
+        self.console.print(text, soft_wrap=True)
+
+    def heading(self, title: str, subtitle: str = "") -> None:
+        text = _t(title, "bold")
+        if subtitle:
+            text.append(f"  {clean(subtitle)}", style="dim")
+        self.print(text)
+
+    def ident(self, record_id: str) -> RichText:
+        return _t(record_id, "cyan")
+
+    def _lang(self, text: model.Text | None) -> str:
+        return text.get(self.language) if text is not None else ""
+
+    def figure_lines(self, stats: Sequence[model.Stat], corpus: Corpus) -> list[Line]:
+        """Each linked figure as a sentence with its source; the id always whole."""
+        lines: list[Line] = []
+        for stat in stats:
+            line = _t("• ", "dim")
+            line.append(clean(figures.sentence(stat, self.language)), style="bold")
+            line.append(clean(f" — {self.attribution(stat, corpus)}"), style="dim")
+            lines.append(Line(line, stat.id))
+        return lines
+
+    def attribution(self, stat: model.Stat, corpus: Corpus) -> str:
+        source = corpus.get(stat.attribution) if stat.attribution else None
+        if isinstance(source, model.Source):
+            return f"per the {source.name}, as cited in the article"
+        return "no source named in the article"
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def overview(self, corpus: Corpus, version: str) -> None:
+        self.heading(f"binatsec {version}",
+                     "an offline reference on US–Mexico security cooperation")
+        self.print(_t("All content is drawn from one source article; figures are reported "
+                      "as the article gives them.", "dim"), "")
+        rows = [(s.name, str(len(s.records(corpus))), s.summary) for s in SECTIONS]
+        self.table(("command", "items", "what"), rows)
+        self.print("", _t("Try:", "bold"))
+        for example in ("binatsec faq merida", "binatsec stats seizures",
+                        "binatsec search fentanyl", "binatsec timeline --from 2000",
+                        "binatsec stats --json"):
+            self.whole_line(_t(f"  {example}", "green"))
+        self.print(_t("Run 'binatsec COMMAND --help' for options.", "dim"))
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
+              title: str = "") -> None:
+        """A table, or one "key: value" block per row when the terminal is narrow."""
+        if self.narrow:
+            if title:
+                self.print(_t(title, "bold"))
+            for row in rows:
+                for header, cell in zip(headers, row, strict=False):
+                    line = _t(f"{header}: ", "dim")
+                    line.append(cell if isinstance(cell, RichText) else _t(cell))
+                    if header == "id":
+                        self.whole_line(line)
+                    else:
+                        self.print(line)
+                self.print("")
+            return
+        table = Table(*headers, box=box.SIMPLE_HEAD, title=title or None, title_justify="left",
+                      title_style="bold", show_edge=False, pad_edge=False)
+        for column in table.columns[1:]:
+            column.overflow = "fold"
+        for row in rows:
+            table.add_row(*(c if isinstance(c, RichText) else _t(c) for c in row))
+        self.print(table)
+
+    def card(self, title: str, record_id: str, body: Sequence[tuple[str, str]],
+             extra: Sequence[Line] = ()) -> None:
+        head = _t(title, "bold")
+        if self.narrow:
+            self.print(head)
+            self.whole_line(self.ident(record_id))
+            parts: list[RenderableType] = []
+        else:
+            head.append("  ")
+            head.append(self.ident(record_id))
+            parts = [head]
+        for label, text in body:
+            if not text:
+                continue
+            line = _t(f"{label}: ", "bold dim") if label else RichText()
+            line.append(clean(text))
+            parts.append(Padding(line, (0, 0, 0, 2), expand=False))
+        self.print(*parts)
+        for figure in extra:
+            self.lines(figure)
+        self.print("")
+
+    def lines(self, line: Line) -> None:
+        text = line.text.copy()
+        if self.narrow:
+            self.print(Padding(text, (0, 0, 0, 2), expand=False))
+            self.whole_line(self.ident(f"  {line.record_id}"))
+            return
+        text.append("  ")
+        text.append(self.ident(line.record_id))
+        self.print(Padding(text, (0, 0, 0, 2), expand=False))
+
+    def faq_list(self, entries: Sequence[model.FaqEntry]) -> None:
+        self.heading("Frequently asked questions", "binatsec faq ID-or-words for an answer")
+        rows = [(self.ident(e.id.removeprefix("faq.")), _t(self._lang(e.question)))
+                for e in entries]
+        self.table(("id", "question"), rows)
+
+    def faq_answers(self, entries: Sequence[model.FaqEntry], corpus: Corpus) -> None:
+        if len(entries) > 1:
+            self.print(_t(f"{len(entries)} questions match; best first.", "dim"), "")
+        for entry in entries:
+            stats = figures_for(corpus, entry.id, entry.related)
+            self.card(self._lang(entry.question), entry.id,
+                      [("", self._lang(entry.answer))], self.figure_lines(stats, corpus))
+
+    def myths(self, myths: Sequence[model.Myth]) -> None:
+        self.heading("Myths and realities", f"{len(myths)} misconceptions the article corrects")
+        self.print("")
+        for myth in myths:
+            self.card(f"Myth: {self._lang(myth.myth)}", myth.id,
+                      [("Reality", self._lang(myth.reality))])
+
+    def timeline(self, events: Sequence[model.TimelineEvent], corpus: Corpus) -> None:
+        self.heading("Timeline", f"{len(events)} events")
+        self.print("")
+        for event in events:
+            stats = figures_for(corpus, event.id, event.related)
+            title = f"{event.when_text(self.language)}  {self._lang(event.title)}"
+            self.card(title, event.id, [("", self._lang(event.summary))],
+                      self.figure_lines(stats, corpus))
+
+    def pillars(self, pillars: Sequence[model.Pillar], corpus: Corpus) -> None:
+        if len(pillars) > 1:
+            self.heading("The four pillars of the bilateral security model",
+                         "as the article gives them, citing the U.S. Department of State")
+            self.print("")
+        for pillar in pillars:
+            stats = figures_for(corpus, pillar.id, pillar.related)
+            self.card(f"{pillar.number}. {self._lang(pillar.name)}", pillar.id,
+                      [("", self._lang(pillar.summary)), ("Example", self._lang(pillar.example))],
+                      self.figure_lines(stats, corpus))
+
+    def stats(self, stats: Sequence[model.Stat], corpus: Corpus, unit: str | None) -> None:
+        names = {c.id: self._lang(c.name) for c in corpus.categories}
+        order = [c.id for c in corpus.categories]
+        for category in sorted({s.category for s in stats}, key=order.index):
+            rows = []
+            for stat in (s for s in stats if s.category == category):
+                target = unit if unit and figures.convertible(stat, unit) else stat.unit
+                value = figures.convert(stat.value, stat.unit, target)
+                figure = _t(self._lang(stat.label))
+                if not self.narrow:
+                    figure.append("\n")
+                    figure.append(self.ident(stat.id))
+                row = [figure, _t(figures.format_amount(value, target), "bold"), stat.qualifier,
+                       stat.when_text(self.language) or "—", self.short_source(stat, corpus)]
+                rows.append([*row, self.ident(stat.id)] if self.narrow else row)
+            headers = ["figure", "value", "qualifier", "year", "source"]
+            self.table([*headers, "id"] if self.narrow else headers, rows,
+                       title=f"{names[category]} ({category})")
+            self.print("")
+        self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
+                      "(over, nearly, about) or 'exact'. Source 'none' means the article "
+                      "names none.", "dim"))
+
+    def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
+        source = corpus.get(stat.attribution) if stat.attribution else None
+        return source.short_name if isinstance(source, model.Source) else "none"
+
+    def chart(self, stats: Sequence[model.Stat], unit: str) -> None:
+        """Horizontal bars for figures that share a unit."""
+        values = [(s, figures.convert(s.value, s.unit, unit)) for s in stats]
+        largest = max(v for _, v in values)
+        labels = [self._lang(s.label) for s, _ in values]
+        amounts = [figures.figure_text(s, unit) for s, _ in values]
+        label_width = min(max(len(x) for x in labels), max(8, self.console.width // 3))
+        amount_width = max(len(a) for a in amounts)
+        bar_room = max(1, self.console.width - label_width - amount_width - 4)
+        self.heading(f"Compared in {unit}", "bar length is proportional to the figure")
+        for (stat, value), label, amount in zip(values, labels, amounts, strict=False):
+            size = max(1, round(bar_room * value / largest)) if largest else 1
+            if self.narrow:
+                self.print(_t(label), _t("█" * size, "magenta"), _t(f"{amount}  {stat.id}"), "")
+                continue
+            line = _t(label[:label_width].ljust(label_width) + " ")
+            line.append("█" * size, style="magenta")
+            line.append(" " * (bar_room - size + 1) + amount.rjust(amount_width), style="bold")
+            self.print(line)
+
+    def simple_cards(self, title: str, records: Sequence[model.Record],
+                     body: Sequence[tuple[str, str]], corpus: Corpus) -> None:
+        self.heading(title)
+        self.print("")
+        for record in records:
+            parts = [(label, self._lang(getattr(record, key))) for label, key in body]
+            heading_field = next(k for k in ("title", "name") if hasattr(record, k))
+            heading = getattr(record, heading_field)
+            stats = figures_for(corpus, record.id, getattr(record, "related", ()))
+            self.card(heading if isinstance(heading, str) else self._lang(heading), record.id,
+                      parts, self.figure_lines(stats, corpus))
+
+    def search(self, hits: Sequence[Hit], query: str) -> None:
+        self.print(_t(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for "
+                      f"'{query}'", "dim"), "")
+        for hit in hits:
+            head = _t(f"[{hit.section}] ", "dim")
+            head.append(self.ident(hit.record.id))
+            text = RichText(clean(hit.text))
+            if len(clean(hit.text)) == len(hit.text):
+                for start, end in hit.spans:
+                    text.stylize("bold reverse", start, end)
+            self.whole_line(head)
+            self.print(Padding(text, (0, 0, 0, 2), expand=False), "")
+
+    def problems(self, problems: Sequence[Problem], checked: str) -> None:
+        if not problems:
+            self.print(_t(f"✓ {checked}: no problems", "green"))
+            return
+        for problem in problems:
+            self.print(_t(str(problem)))
+        self.print(_t(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+                      f"{checked}", "red"))
+
+    def panel(self, text: str) -> None:
+        self.print(Panel(_t(text)))

@@ -1,0 +1,56 @@
+"""Shared fixtures: the bundled corpus, a CliRunner wrapper, and the source article."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from binatsec.cli import app
+from binatsec.loader import ContentSource
+from binatsec.model import Corpus
+from binatsec.resources import bundled_content
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT.parent / "shared" / "source" / "article.txt"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    return ContentSource(bundled_content()).load()
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run binatsec in-process through Typer's CliRunner, stdout and stderr apart."""
+    monkeypatch.delenv("BINATSEC_CONTENT_DIR", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+        result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def article() -> str:
+    if not ARTICLE.is_file():
+        pytest.skip(f"source article not found at {ARTICLE}")
+    return ARTICLE.read_text(encoding="utf-8")

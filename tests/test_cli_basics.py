@@ -1,0 +1,50 @@
+"""Every read command through CliRunner: exit codes, messages, and what people see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conftest import Run
+
+
+def test_overview_lists_every_section(cli: Callable[..., Run]) -> None:
+    result = cli()
+    assert result.exit_code == 0
+    for command in ("faq", "myths", "timeline", "pillars", "stats", "cooperation",
+                    "criticisms", "outlook", "actions", "sources"):
+        assert command in result.stdout
+    assert "binatsec faq merida" in result.stdout
+
+
+def test_faq_answers_by_words_with_the_figure(cli: Callable[..., Run]) -> None:
+    result = cli("faq", "merida", "funding")
+    assert result.exit_code == 0
+    assert "How much money has been invested in the Merida Initiative?" in result.stdout
+    assert "Over $3 billion" in result.stdout
+    assert "stat.merida-funding" in result.stdout
+
+
+def test_faq_by_short_id(cli: Callable[..., Run]) -> None:
+    doc = cli("faq", "merida-initiative", "--json").json()
+    assert [item["id"] for item in doc["items"]] == ["faq.merida-initiative"]
+
+
+def test_faq_nothing_found_exits_1_with_one_line(cli: Callable[..., Run]) -> None:
+    result = cli("faq", "zebra")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "no question matches 'zebra'" in result.stderr
+
+
+def test_unknown_category_is_usage_error_with_suggestion(cli: Callable[..., Run]) -> None:
+    result = cli("stats", "seizure")
+    assert result.exit_code == 2
+    assert "did you mean 'seizures'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_option_is_usage_error(cli: Callable[..., Run]) -> None:
+    result = cli("stats", "--frobnicate")
+    assert result.exit_code == 2
+    assert "No such option: --frobnicate" in result.stderr
