@@ -374,7 +374,7 @@ def search(
     hits = hits[:limit]
     if _wants_json(ctx, json_output):
         results = [{"section": h.section, "id": h.record.id, "score": h.score,
-                    "field": h.field, "text": h.text,
+                    "title": h.title, "field": h.field, "text": h.text,
                     "matches": [list(span) for span in h.spans]} for h in hits]
         _emit(present.envelope("search", query=text, total=total, count=len(results),
                                hits=results))

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from binatsec import model
+from binatsec import figures, model
 from binatsec.model import DEFAULT_LANGUAGE, Corpus, Text
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -75,6 +75,9 @@ def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
             out.append((key, value, weights.get(key, 1.0)))
         elif isinstance(value, str) and key in ("name", "short_name"):
             out.append((key, Text(en=value), 3.0))
+    if isinstance(record, model.Stat):
+        # People search for a figure as they would say it ("over 10,000 kg").
+        out.append(("sentence", Text(en=figures.sentence(record)), 1.5))
     return out
 
 
@@ -185,6 +188,7 @@ class Hit:
     section: str
     record: model.Record
     score: float
+    title: str
     field: str
     text: str
     spans: tuple[tuple[int, int], ...]
@@ -212,17 +216,29 @@ def search(sections: Sequence[tuple[str, Sequence[model.Record]]], query: str,
     for section, records in sections:
         for ranked in rank(records, query, language):
             field_name, text = _best_field(ranked.record, terms, language)
-            hits.append(Hit(section, ranked.record, ranked.score, field_name, text,
-                            match_spans(text, terms)))
+            hits.append(Hit(section, ranked.record, ranked.score, title_of(ranked.record, language),
+                            field_name, text, match_spans(text, terms)))
     return sorted(hits, key=lambda h: -h.score)
 
 
 def _best_field(record: model.Record, terms: Sequence[str], language: str) -> tuple[str, str]:
     best = ("id", record.id)
-    best_count = 0
+    best_rank = (0, False)
     for key, text, _weight in _record_texts(record):
         value = text.get(language)
-        count = len(match_spans(value, terms))
-        if count > best_count:
-            best, best_count = (key, value), count
+        # A figure reads best as its sentence, so it wins ties.
+        rank = (len(match_spans(value, terms)), key == "sentence")
+        if rank[0] and rank > best_rank:
+            best, best_rank = (key, value), rank
     return best
+
+
+def title_of(record: model.Record, language: str = DEFAULT_LANGUAGE) -> str:
+    """The line a record is known by: its question, title, name, label or myth."""
+    for key in ("question", "title", "name", "label", "myth"):
+        value = getattr(record, key, None)
+        if isinstance(value, Text):
+            return value.get(language)
+        if isinstance(value, str):
+            return value
+    return record.id

@@ -296,11 +296,13 @@ class Renderer:
         for hit in hits:
             head = _t(f"[{hit.section}] ", "dim")
             head.append(self.ident(hit.record.id))
+            self.whole_line(head)
             text = RichText(clean(hit.text))
             if len(clean(hit.text)) == len(hit.text):
                 for start, end in hit.spans:
                     text.stylize("bold reverse", start, end)
-            self.whole_line(head)
+            if hit.title != hit.text:
+                self.print(Padding(_t(hit.title, "bold"), (0, 0, 0, 2), expand=False))
             self.print(Padding(text, (0, 0, 0, 2), expand=False), "")
 
     def problems(self, problems: Sequence[Problem], checked: str) -> None:
