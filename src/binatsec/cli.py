@@ -27,10 +27,11 @@ class BinatsecGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         def invoke() -> Any:
             return super(BinatsecGroup, self).main(
-                args, prog_name, complete_var, standalone_mode=False, **extra)
+                args, prog_name, complete_var, standalone_mode=False,
+                windows_expand_args=windows_expand_args, **extra)
 
         code = exits.run(invoke)
         if standalone_mode:
