@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from binatsec import __version__, exits, export, model, present, queries
+from binatsec import __version__, exits, export, model, output, present, queries
 from binatsec.exits import ContentProblem, NothingFound
 from binatsec.loader import YEAR_RANGE, ContentError, ContentSource, lint
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
@@ -102,7 +102,7 @@ def _wants_json(ctx: typer.Context, flag: bool) -> bool:
 
 
 def _emit(document: dict[str, Any]) -> None:
-    sys.stdout.write(present.dumps(document))
+    output.write_json(document)
 
 
 def _renderer() -> Renderer:
@@ -186,9 +186,10 @@ def faq(
 @app.command()
 def myths(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Common myths about the cooperation, each beside the reality."""
-    corpus = _load(ctx, "myths")
+    corpus = _load(ctx, "myths", "stats", "sources")
     if _wants_json(ctx, json_output):
-        items = present.items(corpus.myths)
+        # With their linked figures, like every other section's records.
+        items = [present.with_figures(m, corpus, DEFAULT_LANGUAGE) for m in corpus.myths]
         _emit(present.envelope("myths", count=len(items), items=items))
         return
     _renderer().myths(corpus.myths)
@@ -404,9 +405,9 @@ def export_command(
         _emit(present.envelope("export", **present.corpus_document(
             corpus, [s.name for s in SECTIONS])))
     elif format_ is ExportFormat.csv:
-        sys.stdout.write(export.stats_csv(corpus))
+        output.write_text(export.stats_csv(corpus))
     else:
-        sys.stdout.write(export.markdown(corpus))
+        output.write_text(export.markdown(corpus))
 
 
 @app.command(name="lint")

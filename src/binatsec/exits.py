@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 import typer
 
 from binatsec.loader import ContentError
+from binatsec.output import encodes_unicode
 
 PROG = "binatsec"
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
@@ -33,10 +36,20 @@ class ContentProblem(Exception):
         super().__init__(str(error))
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def say(message: str) -> None:
-    """One line on stderr, prefixed with the program name; never fails."""
+    """One line on stderr, prefixed with the program name; never fails.
+
+    Control characters (from a user's query or file) are shown escaped, so a message can
+    neither drive the terminal nor break into several lines.
+    """
+    safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
     try:
-        sys.stderr.write(f"{PROG}: {message}\n")
+        if not encodes_unicode(sys.stderr) and hasattr(sys.stderr, "reconfigure"):
+            sys.stderr.reconfigure(errors="backslashreplace")
+        sys.stderr.write(f"{PROG}: {safe}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -75,6 +88,9 @@ def run(invoke: Callable[[], Any]) -> int:
     except typer.Exit as done:
         return done.exit_code
     except (typer.Abort, KeyboardInterrupt):
+        # Start on a fresh line: the terminal has just echoed ^C mid-line.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write("\n")
         say("interrupted")
         return INTERRUPTED
     except typer.TyperException as error:

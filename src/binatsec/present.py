@@ -6,8 +6,7 @@ JSON half and must never import Rich.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -25,11 +24,6 @@ def envelope(command: str, language: str = DEFAULT_LANGUAGE, **payload: Any) -> 
     """The document every command prints with --json: version first, then its payload."""
     return {"schema_version": SCHEMA_VERSION, "binatsec_version": __version__,
             "command": command, "language": language, **payload}
-
-
-def dumps(document: Mapping[str, Any]) -> str:
-    """UTF-8 JSON as written to stdout; control characters in content stay escaped."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _plain(value: object, language: str) -> Any:
@@ -52,6 +46,8 @@ def stat(item: model.Stat, corpus: Corpus, language: str = DEFAULT_LANGUAGE,
     """A statistic with its generated wording, its source's name, and any unit conversion."""
     data = record(item, language)
     target = unit or item.unit
+    # Always present (null when not converted) so every stat has the same keys.
+    data["converted_from"] = None
     if target != item.unit:
         data["value"] = _plain(round(figures.convert(item.value, item.unit, target), 3), language)
         data["unit"] = target
@@ -89,6 +85,10 @@ def corpus_document(corpus: Corpus, sections: Sequence[str],
         if name == "stats":
             out["categories"] = items(corpus.categories, language)
             out["stats"] = [stat(s, corpus, language) for s in corpus.stats]
+        elif name == "timeline":
+            # `when` reads the same as in `binatsec timeline --json`: the label, span or year.
+            out[name] = [record(e, language) | {"when": e.when_text(language)}
+                         for e in corpus.timeline]
         else:
             out[name] = items(getattr(corpus, name), language)
     return out

@@ -25,6 +25,7 @@ from rich.text import Text as RichText
 from binatsec import figures, model
 from binatsec.loader import Problem
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
+from binatsec.output import encodes_unicode
 from binatsec.queries import Hit, figures_for
 from binatsec.sections import SECTIONS
 
@@ -58,6 +59,9 @@ def wants_style(stream: IO[str], environ: dict[str, str] | None = None) -> bool:
 
 def make_console(stream: IO[str] | None = None) -> Console:
     out = stream or sys.stdout
+    if not encodes_unicode(out) and hasattr(out, "reconfigure"):
+        # An ASCII or Latin-1 stdout gets '?' for what it can't show, instead of a crash.
+        out.reconfigure(errors="replace")
     styled = wants_style(out)
     width = None
     if not styled and getattr(out, "isatty", lambda: False)():
