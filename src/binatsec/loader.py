@@ -7,6 +7,7 @@ file, the line (where one can be found), the record id, the key and a numbered r
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -187,7 +188,8 @@ def _read(entry: Traversable, label: str, problems: list[Problem]) -> _Located |
                 problems.append(Problem("BC012", label, "is a symbolic link; refusing to follow"))
                 return None
             if not entry.is_file():
-                problems.append(Problem("BC012", label, "is not a regular file"))
+                reason = "is not a regular file" if entry.exists() else "is missing"
+                problems.append(Problem("BC012", label, reason))
                 return None
             if entry.stat().st_size > MAX_FILE_BYTES:
                 problems.append(Problem("BC012", label, "is larger than 5 MB; refusing to read"))
@@ -240,6 +242,9 @@ class _FileChecker:
     def __init__(self, located: _Located, problems: list[Problem]) -> None:
         self.located = located
         self.problems = problems
+        # Where each built record sits (table, index), so cross-file problems found later
+        # can still point at a line.
+        self.places: dict[str, tuple[str, int]] = {}
 
     def problem(self, rule: str, message: str, table: str | None = None, index: int = 0,
                 record_id: str | None = None, key: str | None = None) -> None:
@@ -263,11 +268,23 @@ class _FileChecker:
                 self.problem("BC005", f"'{spec.table}' must be an array of tables "
                              f"([[{spec.table}]])")
                 continue
-            built[spec.section] = [
-                record for index, row in enumerate(rows)
-                if (record := self.record(spec, index, row)) is not None
-            ]
+            built[spec.section] = []
+            for index, row in enumerate(rows):
+                record = self.record(spec, index, row)
+                if record is None:
+                    continue
+                if record.id in self.places:
+                    self.problem("BC007", "duplicate id", spec.table, index, record.id, "id")
+                    continue
+                self.places[record.id] = (spec.table, index)
+                built[spec.section].append(record)
         return built
+
+    def line_of(self, record_id: str | None, key: str | None) -> int | None:
+        if record_id not in self.places or record_id is None:
+            return None
+        table, index = self.places[record_id]
+        return self.located.record_line(table, index, key.split(".")[0] if key else None)
 
     def record(self, spec: RecordSpec, index: int, row: dict[str, Any]) -> model.Record | None:
         raw_id = row.get("id")
@@ -372,18 +389,6 @@ class _FileChecker:
 # --- assembling -----------------------------------------------------------------------------
 
 
-def _check_unique(
-    sections: Mapping[str, Sequence[model.Record]], label: str, problems: list[Problem]
-) -> None:
-    seen: set[str] = set()
-    for records in sections.values():
-        for record in records:
-            if record.id in seen:
-                problems.append(Problem("BC007", label, "duplicate id", record_id=record.id,
-                                        key="id"))
-            seen.add(record.id)
-
-
 def _layer(base: list[model.Record], extra: Iterable[model.Record]) -> list[model.Record]:
     """Records from a user's folder replace bundled ones with the same id, or come after."""
     merged = list(base)
@@ -452,6 +457,7 @@ class ContentSource:
             wanted = list(SPECS)
         sections: dict[str, list[model.Record]] = {}
         origin: dict[str, str] = {}
+        checkers: dict[str, _FileChecker] = {}
         for name in wanted:
             layers = [(self.bundled.joinpath(f"{name}.toml"), f"{name}.toml")]
             if name in overlay_files:
@@ -460,15 +466,21 @@ class ContentSource:
                 located = _read(entry, label, problems)
                 if located is None:
                     continue
-                built = _FileChecker(located, problems).records(name)
-                _check_unique(built, label, problems)
+                checker = _FileChecker(located, problems)
+                built = checker.records(name)
                 for section, records in built.items():
                     origin.update((record.id, label) for record in records)
+                    checkers.update((record.id, checker) for record in records)
                     sections[section] = _layer(sections.get(section, []), records)
         corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},  # type: ignore[arg-type]
                         _by_id={r.id: r for v in sections.values() for r in v})
         if not problems and len(wanted) == len(SPECS):
-            problems.extend(check_corpus(corpus, origin))
+            for problem in check_corpus(corpus, origin):
+                checker_of = checkers.get(problem.record_id or "")
+                if checker_of is not None and problem.line is None:
+                    line = checker_of.line_of(problem.record_id, problem.key)
+                    problem = dataclasses.replace(problem, line=line)
+                problems.append(problem)
         if problems:
             raise ContentError(problems[:MAX_PROBLEMS])
         return corpus
