@@ -184,8 +184,19 @@ def faq(
 
 
 @app.command()
-def myths(ctx: typer.Context, json_output: JsonOption = False) -> None:
+def myths(
+    ctx: typer.Context,
+    json_output: JsonOption = False,
+    quiz: Annotated[bool, typer.Option(
+        "--quiz", help="Quiz yourself instead: myth or fact? (the same as 'binatsec quiz "
+        "--topic myths'; answers from stdin when it is not a terminal).")] = False,
+) -> None:
     """Common myths about the cooperation, each beside the reality."""
+    if quiz:
+        from binatsec.cli_quiz import play_quiz
+
+        play_quiz(ctx, "myths", json_output=json_output)
+        return
     corpus = _load(ctx, "myths", "stats", "sources")
     if _wants_json(ctx, json_output):
         # With their linked figures, like every other section's records.
@@ -435,3 +446,9 @@ def lint_command(
         _renderer().problems(problems, checked)
     if problems:
         raise typer.Exit(1)
+
+
+# Registered last: cli_quiz reads nothing from this module, so the import cannot cycle.
+from binatsec.cli_quiz import quiz_app  # noqa: E402
+
+app.add_typer(quiz_app, name="quiz")

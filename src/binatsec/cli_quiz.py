@@ -1,0 +1,276 @@
+"""`binatsec quiz` and `binatsec quiz history`: the Typer layer over the quiz engine.
+
+Answers come from a person at a terminal, from stdin one per line, or from --answers. The
+history file is written once, at the end, so Ctrl-C or a crash mid-quiz leaves it untouched.
+This module must not import Rich: render_quiz is imported only on the human path.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+
+from binatsec import present, quiz
+from binatsec.exits import INTERRUPTED, ContentProblem, NothingFound, say
+from binatsec.history import (
+    HistoryStore,
+    Outcome,
+    QuizRecord,
+    data_dir,
+    quiz_document,
+    timestamp,
+    utc_now,
+)
+from binatsec.loader import ContentError, ContentSource
+from binatsec.model import Corpus
+from binatsec.output import write_json
+from binatsec.quiz import DEFAULT_COUNT, SEED_LIMIT, Question, Result
+from binatsec.resources import bundled_content
+
+if TYPE_CHECKING:
+    from binatsec.render_quiz import QuizScreen
+
+# The content files each topic draws on (None: all of them).
+TOPIC_FILES: dict[str, Sequence[str] | None] = {
+    "myths": ("myths",), "faq": ("faq", "stats", "sources"), "stats": ("stats", "sources"),
+    "timeline": ("timeline",), "pillars": ("pillars", "sources"), quiz.ALL: None,
+}
+
+
+class TopicChoice(str, Enum):
+    myths = "myths"
+    faq = "faq"
+    stats = "stats"
+    timeline = "timeline"
+    pillars = "pillars"
+    all = "all"
+
+
+quiz_app = typer.Typer(
+    name="quiz",
+    rich_markup_mode=None,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="Print one JSON document instead of text (see schemas/).")]
+
+
+@quiz_app.callback(invoke_without_command=True)
+def quiz_command(
+    ctx: typer.Context,
+    topic: Annotated[TopicChoice, typer.Option(
+        "--topic", "-t", help="What to be asked about.")] = TopicChoice.all,
+    count: Annotated[int, typer.Option(
+        "--count", "-n", min=1, help="How many questions (at most one per record).")]
+    = DEFAULT_COUNT,
+    seed: Annotated[Optional[int], typer.Option(  # noqa: UP045 - Typer reads it at run time
+        "--seed", min=0, help="Choose the questions with this seed; the same seed and answers "
+        "give the same output. Without it a seed is picked and shown.",
+        show_default=False)] = None,
+    answers: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--answers", help="Answer without prompts: one answer per question, comma-separated "
+        "(a,m,2,...). A letter or number for multiple choice, m/f for myth or fact.",
+        show_default=False)] = None,
+    no_save: Annotated[bool, typer.Option(
+        "--no-save", help="Don't record this quiz in your history.")] = False,
+    review: Annotated[bool, typer.Option(
+        "--review", help="Ask first the questions you missed most recently, and those due "
+        "again on your review schedule.")] = False,
+    no_input: Annotated[bool, typer.Option(
+        "--no-input", help="Never prompt: read answers from --answers or stdin only, and fail "
+        "if stdin is a terminal.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Play a quiz on myths, the FAQ, figures, dates and pillars.
+
+    In a terminal it asks one question at a time. Otherwise it reads one answer per line from
+    stdin, or takes --answers. Each finished quiz is saved to your history
+    ($BINATSEC_DATA_DIR moves it); see 'binatsec quiz history'.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    play_quiz(ctx, topic.value, count=count, seed=seed, answers=answers, save=not no_save,
+              review=review, json_output=json_output, no_input=no_input)
+
+
+@quiz_app.command(name="history")
+def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Past quiz scores, oldest first, and how many questions are due for review."""
+    store = HistoryStore(data_dir())
+    saved = store.load()
+    due = saved.due()
+    if _wants_json(ctx, json_output):
+        _emit(present.envelope(
+            "quiz-history", file=str(store.path), played=saved.played,
+            quizzes=[quiz_document(q) for q in saved.quizzes], due_for_review=due))
+        return
+    _screen().history(saved, len(due))
+
+
+# --- playing --------------------------------------------------------------------------------
+
+
+def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
+              seed: int | None = None, answers: str | None = None, save: bool = True,
+              review: bool = False, json_output: bool = False, no_input: bool = False) -> None:
+    """Build the questions, ask them, show or print the result, and record it."""
+    json_output = _wants_json(ctx, json_output)
+    listed = _split(answers) if answers is not None else None
+    interactive = listed is None and _is_terminal(sys.stdin)
+    if interactive and (json_output or no_input):
+        why = "--json" if json_output else "--no-input"
+        _usage(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
+               "give --answers a,m,2,... or pipe one answer per line", "--answers")
+    corpus = _load(ctx, topic)
+    if seed is None:
+        seed = random.SystemRandom().randrange(SEED_LIMIT)
+    store = HistoryStore(data_dir()) if save or review else None
+    due = store.load().due() if review and store is not None else []
+    questions = quiz.build(corpus, topic, count, random.Random(seed), first=due)
+    if not questions:
+        raise NothingFound(f"no questions can be made on {topic} from this content")
+    if listed is not None:
+        problem = quiz.check_answers(questions, listed)
+        if problem:
+            _usage(problem, "--answers")
+    lines: Iterable[str] = listed if listed is not None else _stdin_lines()
+    try:
+        if json_output:
+            result = quiz.play(questions, _QuietAnswers(lines))
+        else:
+            result = _play_for_people(topic, questions, seed, due if review else None,
+                                      None if interactive else lines)
+    except KeyboardInterrupt:
+        # Typer turns Ctrl-C into a silent exit 130; say what became of the quiz.
+        say("interrupted; this quiz was not saved")
+        raise typer.Exit(INTERRUPTED) from None
+    saved = False
+    if save and store is not None and result.total:
+        record = QuizRecord(finished_at=timestamp(utc_now()), topic=topic, seed=seed,
+                            score=result.score, total=result.total, planned=result.planned,
+                            complete=result.complete, review=review,
+                            missed=tuple(a.question.id for a in result.missed))
+        saved = store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered))
+    if json_output:
+        _emit(result_document(result, topic, seed, review, saved))
+
+
+def _play_for_people(topic: str, questions: Sequence[Question], seed: int,
+                     due: Sequence[str] | None, lines: Iterable[str] | None) -> Result:
+    screen = _screen()
+    replay = f"binatsec quiz --topic {topic} --count {len(questions)} --seed {seed}"
+    reviewed = [q.id for q in questions if due and q.id in due]
+    screen.start(topic, len(questions), seed, replay, reviewed, review_asked=due is not None)
+    source = _ScreenAnswers(screen, None if lines is None else iter(lines))
+    result = quiz.play(questions, source, after_each=lambda done, _: screen.feedback(done))
+    screen.summary(result)
+    return result
+
+
+class _ScreenAnswers:
+    """Answers for a person: typed at the prompt, or read from a script and echoed."""
+
+    def __init__(self, screen: QuizScreen, lines: Iterator[str] | None) -> None:
+        self.screen = screen
+        self.lines = lines
+        self.shown: str | None = None
+
+    def answer(self, question: Question, number: int, total: int) -> str | None:
+        if self.shown != question.id:
+            self.screen.question(question, number, total)
+            self.shown = question.id
+        if self.lines is None:
+            return self.screen.ask(question)
+        raw = next(self.lines, None)
+        if raw is not None:
+            self.screen.echo(question, raw)
+        return raw
+
+    def rejected(self, question: Question, raw: str) -> None:
+        self.screen.rejected(question, raw)
+
+
+class _QuietAnswers(quiz.ListedAnswers):
+    """Scripted answers for --json: stdout is the document, so hints go to stderr."""
+
+    def rejected(self, question: Question, raw: str) -> None:
+        super().rejected(question, raw)
+        say(f"'{raw.strip()}' is not an answer to question {question.id}: {question.hint()}; "
+            "reading the next line")
+
+
+def result_document(result: Result, topic: str, seed: int, review: bool,
+                    saved: bool) -> dict[str, Any]:
+    """The --json document: the score, the seed, and every answered question in full."""
+    answered = [{
+        "number": number, "id": a.question.id, "record_id": a.question.record_id,
+        "topic": a.question.topic, "kind": a.question.kind, "prompt": a.question.prompt,
+        "options": [{"key": o.key, "text": o.text} for o in a.question.options],
+        "answer": a.given, "correct_answer": a.question.answer, "correct": a.correct,
+        "explanation": a.question.explanation, "credit": a.question.credit or None,
+        "read": a.question.read,
+    } for number, a in enumerate(result.answered, start=1)]
+    return present.envelope(
+        "quiz", topic=topic, seed=seed, review=review, score=result.score, total=result.total,
+        planned=result.planned, complete=result.complete, saved=saved, questions=answered,
+        unanswered=[q.id for q in result.questions[result.total:]],
+        missed=[a.question.id for a in result.missed], read=result.reading())
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _split(answers: str) -> list[str]:
+    items = [item.strip() for item in answers.split(",")]
+    if items == [""]:
+        _usage("give at least one answer, e.g. --answers a,m,2", "--answers")
+    return items
+
+
+def _stdin_lines() -> Iterator[str]:
+    # Line by line, not all at once, so a program can feed answers as it reads questions.
+    for line in iter(sys.stdin.readline, ""):
+        yield line.rstrip("\r\n")
+
+
+def _is_terminal(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def _load(ctx: typer.Context, topic: str) -> Corpus:
+    overlay = getattr(ctx.find_root().obj, "content_dir", None)
+    try:
+        return ContentSource(bundled_content(), overlay).load(TOPIC_FILES.get(topic))
+    except ContentError as error:
+        raise ContentProblem(error) from None
+
+
+def _wants_json(ctx: typer.Context, flag: bool) -> bool:
+    return flag or bool(getattr(ctx.find_root().obj, "json", False))
+
+
+def _emit(document: dict[str, Any]) -> None:
+    write_json(document)
+
+
+def _usage(message: str, param: str | None = None) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=param)
+
+
+def _screen() -> QuizScreen:
+    # Rich is imported here, on the human path only, so --json never pays for it.
+    from binatsec.render_quiz import QuizScreen
+    from binatsec.render_text import make_console
+
+    return QuizScreen(make_console())

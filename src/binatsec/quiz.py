@@ -1,0 +1,462 @@
+"""The quiz engine: questions generated from the corpus, answers checked, scores kept. Pure.
+
+Nothing here reads files, prints or draws: questions come from a `Corpus` and a seeded
+`random.Random`, answers from an `AnswerSource`, and the caller decides what people see.
+The same corpus, seed and answers always give the same questions and the same result.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from binatsec import figures, model
+from binatsec.model import DEFAULT_LANGUAGE, Corpus
+from binatsec.queries import figures_for
+
+Topic = Literal["myths", "faq", "stats", "timeline", "pillars"]
+TOPICS: tuple[Topic, ...] = ("myths", "faq", "stats", "timeline", "pillars")
+ALL = "all"
+DEFAULT_COUNT = 10
+SEED_LIMIT = 2**31  # random seeds are drawn below this, so they fit any JSON reader
+
+Kind = Literal["myth-or-fact", "figure", "which-year", "which-first", "pillar", "faq-answer"]
+KINDS: tuple[Kind, ...] = ("myth-or-fact", "figure", "which-year", "which-first", "pillar",
+                           "faq-answer")
+
+LETTERS = "abcdefghij"
+MYTH, FACT = "m", "f"
+_WORDS = {"m": MYTH, "myth": MYTH, "f": FACT, "fact": FACT}
+
+# Wrong figures are the right one scaled by these factors, then rounded to two significant
+# digits: the same unit and order of magnitude, so none is absurd next to the real one.
+SCALE_FACTORS = (0.25, 0.5, 0.75, 1.5, 2.0, 3.0, 4.0)
+PERCENT_OFFSETS = (-25, -15, -10, 10, 15, 25)
+YEAR_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3)
+MAX_OPTIONS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    key: str  # what the player types: a letter, or m/f
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question, with everything needed to check it and to explain the answer."""
+
+    id: str  # "<record id>#<variant>": stable across runs, used by the review schedule
+    record_id: str
+    topic: Topic
+    kind: Kind
+    prompt: str
+    options: tuple[Option, ...]
+    answer: str  # the key of the right option
+    explanation: str
+    credit: str = ""  # who the article credits for the fact, if anyone
+    read: str = ""  # the command that shows the record
+
+    @property
+    def multiple_choice(self) -> bool:
+        return self.kind != "myth-or-fact"
+
+    @property
+    def answer_text(self) -> str:
+        return self.option(self.answer).text
+
+    def option(self, key: str) -> Option:
+        return next(o for o in self.options if o.key == key)
+
+    def hint(self) -> str:
+        """How to answer this question, shown when an answer is not understood."""
+        if not self.multiple_choice:
+            return "answer m (myth) or f (fact)"
+        last = len(self.options)
+        return f"answer with a letter a-{LETTERS[last - 1]} or a number 1-{last}"
+
+    def parse(self, raw: str) -> str | None:
+        """The option key `raw` stands for (a letter, a number, m/f or the word), or None."""
+        text = raw.strip().casefold()
+        if not self.multiple_choice:
+            return _WORDS.get(text)
+        keys = [o.key for o in self.options]
+        if text.isdigit() and 1 <= int(text) <= len(keys):
+            return keys[int(text) - 1]
+        return text if text in keys else None
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    question: Question
+    given: str  # an option key
+
+    @property
+    def correct(self) -> bool:
+        return self.given == self.question.answer
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """How a quiz went: the answers given, in order, and whether it was played to the end."""
+
+    questions: tuple[Question, ...]
+    answered: tuple[Answered, ...] = ()
+
+    @property
+    def score(self) -> int:
+        return sum(1 for a in self.answered if a.correct)
+
+    @property
+    def total(self) -> int:
+        return len(self.answered)
+
+    @property
+    def planned(self) -> int:
+        return len(self.questions)
+
+    @property
+    def complete(self) -> bool:
+        return self.total == self.planned
+
+    @property
+    def missed(self) -> tuple[Answered, ...]:
+        return tuple(a for a in self.answered if not a.correct)
+
+    def reading(self) -> list[str]:
+        """Commands that show what was missed, once each, in the order they were missed."""
+        return list(dict.fromkeys(a.question.read for a in self.missed if a.question.read))
+
+
+class AnswerSource(Protocol):
+    """Where answers come from: a person at a prompt, lines of a script, or a list."""
+
+    def answer(self, question: Question, number: int, total: int) -> str | None:
+        """The raw answer to question `number` (1-based), or None when input has ended."""
+
+    def rejected(self, question: Question, raw: str) -> None:
+        """`raw` was not a valid answer; the same question will be asked again."""
+
+
+@dataclass
+class ListedAnswers:
+    """Answers given up front (`--answers a,m,2` or lines of a script), one per question."""
+
+    answers: Iterable[str]
+    rejections: list[tuple[str, str]] = field(default_factory=list)
+    _pending: Iterator[str] | None = None
+
+    def answer(self, question: Question, number: int, total: int) -> str | None:
+        if self._pending is None:
+            self._pending = iter(self.answers)
+        return next(self._pending, None)
+
+    def rejected(self, question: Question, raw: str) -> None:
+        self.rejections.append((question.id, raw))
+
+
+def play(questions: Sequence[Question], source: AnswerSource,
+         after_each: Callable[[Answered, int], None] | None = None) -> Result:
+    """Ask every question in turn; invalid answers are asked again and not counted.
+
+    Stops early, with the answers so far, when the source runs out of input.
+    """
+    answered: list[Answered] = []
+    for number, question in enumerate(questions, start=1):
+        while True:
+            raw = source.answer(question, number, len(questions))
+            if raw is None:
+                return Result(tuple(questions), tuple(answered))
+            key = question.parse(raw)
+            if key is not None:
+                break
+            source.rejected(question, raw)
+        done = Answered(question, key)
+        answered.append(done)
+        if after_each is not None:
+            after_each(done, number)
+    return Result(tuple(questions), tuple(answered))
+
+
+def check_answers(questions: Sequence[Question], answers: Sequence[str]) -> str | None:
+    """Why a list of answers given up front cannot be used, or None when it can."""
+    if len(answers) > len(questions):
+        return (f"got {len(answers)} answers for {len(questions)} question"
+                f"{'s' if len(questions) != 1 else ''}")
+    for number, (question, raw) in enumerate(zip(questions, answers, strict=False), start=1):
+        if question.parse(raw) is None:
+            return f"answer {number} '{raw}' is not valid for question {number}: {question.hint()}"
+    return None
+
+
+# --- generation -----------------------------------------------------------------------------
+
+
+def topic_of(record_id: str) -> Topic | None:
+    prefix = record_id.split(".", 1)[0]
+    return {"myth": "myths", "faq": "faq", "stat": "stats", "event": "timeline",
+            "pillar": "pillars"}.get(prefix)  # type: ignore[return-value]
+
+
+def records_for(corpus: Corpus, topic: Topic) -> Sequence[model.Record]:
+    chosen: Sequence[model.Record] = getattr(corpus, topic)
+    return chosen
+
+
+def build(corpus: Corpus, topic: Topic | str, count: int, rng: random.Random,
+          first: Sequence[str] = (), language: str = DEFAULT_LANGUAGE) -> list[Question]:
+    """Up to `count` questions on `topic` (or "all"), at most one per record.
+
+    Question ids in `first` (from the review schedule) come first, in their order, where the
+    content still has them; the rest are drawn at random, topics taking turns for "all".
+    """
+    topics = TOPICS if topic == ALL else tuple(t for t in TOPICS if t == topic)
+    maker = _Maker(corpus, rng, language)
+    questions: list[Question] = []
+    used: set[str] = set()
+    for question_id in first:
+        record_id, _, variant = question_id.partition("#")
+        if len(questions) >= count or record_id in used or topic_of(record_id) not in topics:
+            continue
+        question = maker.ask(record_id, variant or None)
+        if question is not None:
+            questions.append(question)
+            used.add(record_id)
+    queues = []
+    for name in topics:
+        ids = [r.id for r in records_for(corpus, name) if r.id not in used]
+        rng.shuffle(ids)
+        queues.append(ids)
+    rng.shuffle(queues)
+    while len(questions) < count and any(queues):
+        for queue in queues:
+            if queue and len(questions) < count:
+                question = maker.ask(queue.pop(0))
+                if question is not None:
+                    questions.append(question)
+    return questions
+
+
+def question_for(corpus: Corpus, question_id: str, rng: random.Random,
+                 language: str = DEFAULT_LANGUAGE) -> Question | None:
+    """The question with this id (options drawn afresh), or None if the content lacks it."""
+    record_id, _, variant = question_id.partition("#")
+    return _Maker(corpus, rng, language).ask(record_id, variant or None)
+
+
+def variants(corpus: Corpus, record_id: str) -> tuple[str, ...]:
+    """The kinds of question this record can be asked as."""
+    return _Maker(corpus, random.Random(0), DEFAULT_LANGUAGE).variants(record_id)
+
+
+def _full_stop(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _nice(value: float) -> float:
+    return float(f"{value:.2g}")
+
+
+def _amount(value: float, stat: model.Stat) -> str:
+    word = figures.QUALIFIER_WORDS[stat.qualifier]
+    amount = figures.format_amount(value, stat.unit)
+    return f"{word} {amount}" if word else amount
+
+
+def figure_distractors(stat: model.Stat, rng: random.Random,
+                       wanted: int = MAX_OPTIONS - 1) -> list[tuple[float, str]]:
+    """Wrong but plausible figures: same unit, same scale, same qualifier; all distinct."""
+    right = _amount(stat.value, stat)
+    if stat.unit == "percent":
+        scaled = [stat.value + d for d in PERCENT_OFFSETS if 0 < stat.value + d < 100]
+    else:
+        scaled = [_nice(stat.value * f) for f in SCALE_FACTORS]
+    pool = _distinct(scaled, stat, {right})
+    if len(pool) < wanted:
+        # Tiny values round onto each other; small steps up keep the options distinct.
+        steps = [stat.value + step for step in range(1, wanted + 1)]
+        pool += _distinct(steps, stat, {right} | {text for _, text in pool})
+    return rng.sample(pool, min(wanted, len(pool)))
+
+
+def _distinct(values: Iterable[float], stat: model.Stat,
+              taken: set[str]) -> list[tuple[float, str]]:
+    """Positive values whose wording differs from every wording in `taken` and each other."""
+    seen = set(taken)
+    out: list[tuple[float, str]] = []
+    for value in values:
+        text = _amount(value, stat)
+        if value > 0 and text not in seen:
+            seen.add(text)
+            out.append((value, text))
+    return out
+
+
+class _Maker:
+    """Builds questions for one corpus; every random choice goes through `rng`."""
+
+    def __init__(self, corpus: Corpus, rng: random.Random, language: str) -> None:
+        self.corpus = corpus
+        self.rng = rng
+        self.language = language
+
+    def text(self, value: model.Text | None) -> str:
+        return value.get(self.language) if value is not None else ""
+
+    def variants(self, record_id: str) -> tuple[str, ...]:
+        record = self.corpus.get(record_id)
+        if isinstance(record, model.Myth):
+            return ("myth", "reality")
+        if isinstance(record, model.Stat):
+            return ("figure",)
+        if isinstance(record, model.Pillar):
+            return ("example", "summary") if len(self.corpus.pillars) > 1 else ()
+        if isinstance(record, model.FaqEntry):
+            return ("answer",) if len(self.corpus.faq) > 1 else ()
+        if isinstance(record, model.TimelineEvent):
+            found = []
+            single_year = record.end_year is None and record.when is None
+            if single_year or self._other_dates(record):
+                found.append("year")
+            if self._later(record):
+                found.append("first")
+            return tuple(found)
+        return ()
+
+    def ask(self, record_id: str, variant: str | None = None) -> Question | None:
+        choices = self.variants(record_id)
+        if not choices:
+            return None
+        if variant not in choices:
+            variant = self.rng.choice(choices)
+        record = self.corpus.get(record_id)
+        if isinstance(record, model.Myth):
+            return self.myth(record, variant)
+        if isinstance(record, model.Stat):
+            return self.figure(record)
+        if isinstance(record, model.Pillar):
+            return self.pillar(record, variant)
+        if isinstance(record, model.FaqEntry):
+            return self.faq(record)
+        if isinstance(record, model.TimelineEvent):
+            return self.which_first(record) if variant == "first" else self.which_year(record)
+        return None
+
+    def credit(self, source_id: str | None, unnamed: str = "") -> str:
+        source = self.corpus.get(source_id) if source_id else None
+        if isinstance(source, model.Source):
+            return f"per the {source.name}, as cited in the article"
+        return unnamed
+
+    # --- one method per kind ----------------------------------------------------------------
+
+    def myth(self, myth: model.Myth, variant: str) -> Question:
+        statement, reality = self.text(myth.myth), self.text(myth.reality)
+        if variant == "myth":
+            answer, explanation = MYTH, f"A myth. The reality: {reality}"
+        else:
+            answer, explanation = FACT, f"A fact: the article's answer to the myth \"{statement}\""
+            statement = reality
+        return Question(
+            id=f"{myth.id}#{variant}", record_id=myth.id, topic="myths", kind="myth-or-fact",
+            prompt=f"Myth or fact? \"{statement}\"",
+            options=(Option(MYTH, "myth"), Option(FACT, "fact")), answer=answer,
+            explanation=explanation, read="binatsec myths")
+
+    def figure(self, stat: model.Stat) -> Question:
+        wrong = figure_distractors(stat, self.rng)
+        values = sorted([(stat.value, _amount(stat.value, stat)), *wrong])
+        options = tuple(Option(LETTERS[i], text) for i, (_, text) in enumerate(values))
+        answer = next(o.key for o in options if o.text == _amount(stat.value, stat))
+        when = stat.when_text(self.language)
+        subject = self.text(stat.label) + (f" ({when})" if when else "")
+        return Question(
+            id=f"{stat.id}#figure", record_id=stat.id, topic="stats", kind="figure",
+            prompt=f"{subject}: which figure does the article give?", options=options,
+            answer=answer, explanation=_full_stop(figures.sentence(stat, self.language)),
+            credit=self.credit(stat.attribution, "the article names no source for it"),
+            read=f"binatsec stats {stat.category}")
+
+    def pillar(self, pillar: model.Pillar, variant: str) -> Question:
+        pillars = sorted(self.corpus.pillars, key=lambda p: p.number)
+        options = tuple(Option(LETTERS[i], self.text(p.name)) for i, p in enumerate(pillars))
+        answer = options[pillars.index(pillar)].key
+        if variant == "example":
+            prompt = f"Which pillar does this example belong to? \"{self.text(pillar.example)}\""
+        else:
+            prompt = f"Which pillar is this? \"{self.text(pillar.summary)}\""
+        shown = self.text(pillar.summary if variant == "example" else pillar.example)
+        label = "Example" if variant == "summary" else "In short"
+        return Question(
+            id=f"{pillar.id}#{variant}", record_id=pillar.id, topic="pillars", kind="pillar",
+            prompt=prompt, options=options, answer=answer,
+            explanation=f"Pillar {pillar.number}, {self.text(pillar.name)}. {label}: {shown}",
+            credit=self.credit(pillar.attribution),
+            read=f"binatsec pillars {pillar.number}")
+
+    def faq(self, entry: model.FaqEntry) -> Question:
+        others = [e for e in self.corpus.faq if e.id != entry.id
+                  and self.text(e.answer) != self.text(entry.answer)]
+        chosen = [entry, *self.rng.sample(others, min(MAX_OPTIONS - 1, len(others)))]
+        self.rng.shuffle(chosen)
+        options = tuple(Option(LETTERS[i], self.text(e.answer)) for i, e in enumerate(chosen))
+        linked = figures_for(self.corpus, entry.id, entry.related)
+        explanation = self.text(entry.answer)
+        if linked:
+            explanation += " " + _full_stop(figures.sentence(linked[0], self.language))
+        return Question(
+            id=f"{entry.id}#answer", record_id=entry.id, topic="faq", kind="faq-answer",
+            prompt=f"Which answer matches this question? \"{self.text(entry.question)}\"",
+            options=options, answer=LETTERS[chosen.index(entry)], explanation=explanation,
+            read=f"binatsec faq {entry.id.removeprefix('faq.')}")
+
+    def _other_dates(self, event: model.TimelineEvent) -> list[str]:
+        """Dates of other events that don't overlap this one, as the content writes them."""
+        own = event.when_text(self.language)
+        dates = [e.when_text(self.language) for e in self.corpus.timeline
+                 if e.last_year < event.year or e.year > event.last_year]
+        return [d for d in dict.fromkeys(dates) if d != own]
+
+    def _later(self, event: model.TimelineEvent) -> list[model.TimelineEvent]:
+        later = [e for e in self.corpus.timeline if e.year > event.last_year]
+        title = self.text(event.title)
+        unique = {self.text(e.title): e for e in later if self.text(e.title) != title}
+        return list(unique.values())
+
+    def which_year(self, event: model.TimelineEvent) -> Question:
+        right = event.when_text(self.language)
+        if event.end_year is None and event.when is None:
+            # A single year: the wrong options are nearby years, never the event's own.
+            years = [event.year + d for d in YEAR_OFFSETS]
+            wrong = [str(y) for y in self.rng.sample(years, MAX_OPTIONS - 1)]
+            dates = sorted([right, *wrong])
+        else:
+            pool = self._other_dates(event)
+            wrong = self.rng.sample(pool, min(MAX_OPTIONS - 1, len(pool)))
+            by_date = {e.when_text(self.language): e.year for e in self.corpus.timeline}
+            dates = sorted([right, *wrong], key=lambda d: (by_date.get(d, 0), d))
+        options = tuple(Option(LETTERS[i], d) for i, d in enumerate(dates))
+        return Question(
+            id=f"{event.id}#year", record_id=event.id, topic="timeline", kind="which-year",
+            prompt=f"When was this? \"{self.text(event.title)}\"", options=options,
+            answer=LETTERS[dates.index(right)],
+            explanation=f"{right}: {self.text(event.summary)}", read=self._read(event))
+
+    def which_first(self, event: model.TimelineEvent) -> Question:
+        later = self._later(event)
+        wrong = self.rng.sample(later, min(MAX_OPTIONS - 2, len(later)))
+        chosen = [event, *wrong]
+        self.rng.shuffle(chosen)
+        options = tuple(Option(LETTERS[i], self.text(e.title)) for i, e in enumerate(chosen))
+        after = ", ".join(f"{self.text(e.title)} ({e.when_text(self.language)})"
+                          for e in sorted(wrong, key=lambda e: e.year))
+        return Question(
+            id=f"{event.id}#first", record_id=event.id, topic="timeline", kind="which-first",
+            prompt="Which came first?", options=options, answer=LETTERS[chosen.index(event)],
+            explanation=f"{self.text(event.title)} ({event.when_text(self.language)}) came "
+            f"before {after}.", read=self._read(event))
+
+    def _read(self, event: model.TimelineEvent) -> str:
+        return f"binatsec timeline --from {event.year} --to {event.last_year}"

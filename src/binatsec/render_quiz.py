@@ -1,0 +1,187 @@
+"""Quizzes for people: questions, prompts, feedback and the final score, drawn with Rich.
+
+Imported lazily, on the human path only. Like render_text, every string from the content
+goes into a Rich `Text` (never markup), and nothing here prints a time or a path, so the same
+seed and answers draw the same screen byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text as RichText
+
+from binatsec.history import History
+from binatsec.quiz import LETTERS, Answered, Question, Result
+from binatsec.render_text import clean
+
+TOPIC_NAMES = {"myths": "myths", "faq": "FAQ", "stats": "figures", "timeline": "timeline",
+               "pillars": "pillars", "all": "all topics"}
+MIN_WIDTH = 20
+
+
+def _t(text: str, style: str = "") -> RichText:
+    return RichText(clean(text), style=style)
+
+
+def _plural(count: int, word: str, many: str = "") -> str:
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+class QuizScreen:
+    """One quiz on one console: questions, prompts and feedback, then the score."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def block(self, text: RichText | str, indent: int = 0, hanging: str = "",
+              hanging_style: str = "") -> None:
+        """Text wrapped to the console with a hanging indent, and no trailing spaces."""
+        body = text if isinstance(text, RichText) else _t(text)
+        lead = indent + len(hanging)
+        width = max(MIN_WIDTH, self.console.width - lead)
+        for number, line in enumerate(body.wrap(self.console, width)):
+            line.rstrip()
+            out = RichText(" " * indent)
+            out.append(hanging if number == 0 else " " * len(hanging), style=hanging_style)
+            out.append_text(line)
+            self.console.print(out, soft_wrap=True)
+
+    def blank(self) -> None:
+        self.console.print()
+
+    def start(self, topic: str, questions: int, seed: int, replay: str,
+              review: Sequence[str] = (), review_asked: bool = False) -> None:
+        title = _t(f"Quiz: {TOPIC_NAMES.get(topic, topic)}", "bold")
+        title.append(f"  {_plural(questions, 'question')}, seed {seed}", style="dim")
+        self.block(title)
+        if review_asked:
+            self.block(_t(f"Review: {_plural(len(review), 'question')} you missed or are due "
+                          "again come first." if review else
+                          "Review: nothing is due yet, so these are new questions.", "dim"))
+        self.block(_t(f"Play these questions again: {replay}", "dim"))
+        self.blank()
+
+    def question(self, question: Question, number: int, total: int) -> None:
+        head = _t(f"Question {number} of {total}", "bold cyan")
+        head.append(f"  {TOPIC_NAMES.get(question.topic, question.topic)}", style="dim")
+        self.block(head)
+        self.block(_t(question.prompt, "bold"))
+        if question.multiple_choice:
+            for option in question.options:
+                self.block(option.text, indent=2, hanging=f"{option.key}) ", hanging_style="bold")
+
+    def prompt_text(self, question: Question) -> RichText:
+        if not question.multiple_choice:
+            return _t("Your answer (m = myth, f = fact): ", "bold")
+        last = len(question.options)
+        return _t(f"Your answer (a-{LETTERS[last - 1]} or 1-{last}): ", "bold")
+
+    def ask(self, question: Question) -> str | None:
+        """Read one answer at the prompt; None at end of input (Ctrl-D)."""
+        try:
+            return self.console.input(self.prompt_text(question))
+        except EOFError:
+            self.blank()
+            return None
+        except KeyboardInterrupt:
+            self.blank()  # end the prompt's line, so the "interrupted" note starts clean
+            raise
+
+    def echo(self, question: Question, raw: str) -> None:
+        """Show a scripted answer as if it had been typed at the prompt."""
+        line = self.prompt_text(question)
+        line.append(clean(raw))
+        self.block(line)
+
+    def rejected(self, question: Question, raw: str) -> None:
+        shown = f"'{clean(raw.strip())}'" if raw.strip() else "An empty answer"
+        self.block(_t(f"{shown} is not one of the answers: {question.hint()}.", "yellow"),
+                   indent=2)
+
+    def feedback(self, answered: Answered) -> None:
+        question = answered.question
+        right = _option_label(question, question.answer)
+        if answered.correct:
+            line = _t("✓ Right", "bold green")
+            line.append(f": {right}")
+        else:
+            line = _t("✗ Wrong", "bold red")
+            line.append(f": you answered {_option_label(question, answered.given, short=True)}; "
+                        f"the answer is {right}")
+        self.block(line)
+        explanation = _t(question.explanation)
+        if question.credit:
+            explanation.append(f" ({clean(question.credit)})", style="dim")
+        explanation.append("  ")
+        explanation.append(clean(question.record_id), style="cyan")
+        self.block(explanation, indent=2)
+        self.blank()
+
+    def summary(self, result: Result) -> None:
+        if not result.complete:
+            self.blank()
+            self.block(_t(f"Input ended after {result.total} of "
+                          f"{_plural(result.planned, 'question')}.", "yellow"))
+        score = _t("Score: ", "bold")
+        score.append(f"{result.score} of {result.total}", style="bold")
+        if result.total:
+            score.append(f" ({round(100 * result.score / result.total)}%)")
+        self.block(score)
+        if result.missed:
+            self.blank()
+            self.block(_t("Missed:", "bold"))
+            for number, answered in enumerate(result.answered, start=1):
+                if answered.correct:
+                    continue
+                question = answered.question
+                label = f"{number}. "
+                self.block(question.prompt, indent=2, hanging=label)
+                answer = _option_label(question, question.answer, full=True)
+                self.block(_t(f"answer: {answer}", "dim"), indent=2 + len(label))
+            self.blank()
+            self.block(_t("Read more:", "bold"))
+            for command in result.reading():
+                self.block(_t(command, "green"), indent=2)
+        elif result.total:
+            self.block(_t("Every answer right.", "green"))
+
+    def history(self, history: History, due: int) -> None:
+        if not history.quizzes:
+            self.block(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
+            return
+        table = Table("finished (UTC)", "topic", "score", box=None, pad_edge=False,
+                      header_style="bold", show_edge=False)
+        # Right-aligned last column: no padding after it, so no trailing spaces.
+        table.add_column("seed", justify="right")
+        for quiz in history.quizzes:
+            when = quiz.finished_at.replace("T", " ").removesuffix("Z")
+            percent = round(100 * quiz.score / quiz.total) if quiz.total else 0
+            score = f"{quiz.score}/{quiz.total} ({percent}%)"
+            if not quiz.complete:
+                score += f", {quiz.planned - quiz.total} unanswered"
+            topic = TOPIC_NAMES.get(quiz.topic, quiz.topic) + (" (review)" if quiz.review else "")
+            table.add_row(when, _t(topic), score, str(quiz.seed))
+        self.block(_t(f"Quiz history: {_plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
+        self.console.print(table)
+        if due:
+            self.blank()
+            self.block(_t(f"{_plural(due, 'question')} due for review: binatsec quiz --review",
+                          "dim"))
+
+
+def _option_label(question: Question, key: str, short: bool = False,
+                  full: bool = False) -> str:
+    """How an answer reads: "b) over $3 billion", "myth", or just "c" (`short`).
+
+    Right after an FAQ question the explanation repeats the long answer, so only its letter
+    is named there; the summary (`full`) names the text.
+    """
+    option = question.option(key)
+    if not question.multiple_choice:
+        return option.text
+    if short or (not full and question.explanation.startswith(option.text)):
+        return key
+    return f"{key}) {option.text}"

@@ -1,0 +1,285 @@
+"""`binatsec quiz`, `quiz history` and `myths --quiz` through CliRunner: scripted runs."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from binatsec import quiz
+from binatsec.model import Corpus
+from conftest import ROOT, Run
+
+SCHEMAS = ROOT / "schemas"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
+    return folder
+
+
+def _validator(name: str) -> Draft202012Validator:
+    registry: Registry[Any] = Registry()
+    for path in SCHEMAS.glob("*.schema.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        registry = registry.with_resource(
+            schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, registry=registry)
+
+
+def _valid(name: str, document: dict[str, Any]) -> dict[str, Any]:
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in _validator(name).iter_errors(document)]
+    assert errors == []
+    return document
+
+
+def _wrong(key: str) -> str:
+    """An answer that is valid for the question whose right answer is `key`, but wrong."""
+    if key in ("m", "f"):
+        return "f" if key == "m" else "m"
+    return "b" if key == "a" else "a"
+
+
+def _right_answers(corpus: Corpus, topic: str, count: int, seed: int) -> list[str]:
+    return [q.answer for q in quiz.build(corpus, topic, count, random.Random(seed))]
+
+
+# --- scripted play, for people --------------------------------------------------------------
+
+
+def test_answers_on_stdin_are_graded_with_feedback(cli: Callable[..., Run],
+                                                   corpus: Corpus) -> None:
+    right = _right_answers(corpus, "all", 3, 11)
+    result = cli("quiz", "--seed", "11", "--count", "3", input="\n".join(
+        [right[0], _wrong(right[1]), right[2]]) + "\n")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Quiz: all topics  3 questions, seed 11" in out
+    assert "binatsec quiz --topic all --count 3 --seed 11" in out
+    assert out.count("✓ Right") == 2 and out.count("✗ Wrong") == 1
+    assert "Score: 2 of 3 (67%)" in out
+    assert "Missed:" in out and "Read more:" in out
+    assert "\x1b" not in out  # not a terminal: plain text
+    assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def _mixed(corpus: Corpus, topic: str, count: int, seed: int) -> list[str]:
+    """Valid answers for the quiz, every other one wrong."""
+    right = _right_answers(corpus, topic, count, seed)
+    return [key if number % 2 else _wrong(key) for number, key in enumerate(right)]
+
+
+def test_same_seed_and_answers_give_byte_identical_output(cli: Callable[..., Run],
+                                                          corpus: Corpus) -> None:
+    answers = "\n".join(_mixed(corpus, "all", 10, 5)) + "\n"
+    first = cli("quiz", "--seed", "5", input=answers)
+    second = cli("quiz", "--seed", "5", input=answers)
+    listed = cli("quiz", "--seed", "5", "--answers", answers.strip().replace("\n", ","),
+                 "--no-save")
+    assert first.exit_code == second.exit_code == listed.exit_code == 0
+    assert first.stdout == second.stdout == listed.stdout
+    assert "Question 10 of 10" in first.stdout
+
+
+def test_invalid_lines_are_asked_again_and_not_counted(cli: Callable[..., Run],
+                                                       corpus: Corpus) -> None:
+    right = _right_answers(corpus, "myths", 2, 3)
+    result = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "3",
+                 input=f"maybe\n\n{right[0]}\n{right[1]}\n")
+    assert result.exit_code == 0
+    assert "'maybe' is not one of the answers: answer m (myth) or f (fact)." in result.stdout
+    assert "An empty answer is not one of the answers" in result.stdout
+    assert "Score: 2 of 2 (100%)" in result.stdout
+
+
+def test_end_of_input_mid_quiz_prints_the_partial_score(cli: Callable[..., Run],
+                                                        data_dir: Path) -> None:
+    result = cli("quiz", "--count", "4", "--seed", "9", input="a\n")
+    assert result.exit_code == 0
+    assert "Input ended after 1 of 4 questions." in result.stdout
+    assert "Score: " in result.stdout and " of 1" in result.stdout
+    assert result.stderr == ""
+    saved = json.loads((data_dir / "history.json").read_text(encoding="utf-8"))
+    assert saved["quizzes"][0]["complete"] is False
+
+
+def test_no_input_at_all_records_nothing(cli: Callable[..., Run], data_dir: Path) -> None:
+    result = cli("quiz", "--seed", "1", input="")
+    assert result.exit_code == 0
+    assert "Score: 0 of 0" in result.stdout
+    assert not (data_dir / "history.json").exists()
+
+
+def test_without_a_seed_one_is_picked_and_shown_for_replay(cli: Callable[..., Run]) -> None:
+    first = cli("quiz", "--count", "3", "--json", "--no-save", input="a\na\na\n").json()
+    seed = first["seed"]
+    assert isinstance(seed, int) and seed >= 0
+    again = cli("quiz", "--count", "3", "--seed", str(seed), "--json", "--no-save",
+                input="a\na\na\n").json()
+    assert again["questions"] == first["questions"]
+    human = cli("quiz", "--count", "1", "--no-save", input="a\n")
+    assert "--seed " in human.stdout
+
+
+# --- --json, for scripts --------------------------------------------------------------------
+
+
+def test_json_grades_every_answer(cli: Callable[..., Run], corpus: Corpus) -> None:
+    right = _right_answers(corpus, "all", 6, 21)
+    given = [right[0], _wrong(right[1]), *right[2:]]
+    result = cli("quiz", "--seed", "21", "--count", "6", "--json", "--answers", ",".join(given))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    doc = _valid("quiz", result.json())
+    assert doc["command"] == "quiz" and doc["seed"] == 21 and doc["topic"] == "all"
+    assert (doc["score"], doc["total"], doc["planned"], doc["complete"]) == (5, 6, 6, True)
+    assert type(doc["score"]) is int and type(doc["total"]) is int
+    assert [q["correct"] for q in doc["questions"]] == [True, False, True, True, True, True]
+    assert [q["correct_answer"] for q in doc["questions"]] == right
+    assert doc["missed"] == [doc["questions"][1]["id"]]
+    assert doc["read"] == [doc["questions"][1]["read"]]
+    assert doc["saved"] is True and doc["unanswered"] == []
+    first = doc["questions"][0]
+    assert set(first) >= {"id", "kind", "prompt", "options", "answer", "correct_answer",
+                          "correct"}
+
+
+def test_json_reads_stdin_and_sends_hints_to_stderr(cli: Callable[..., Run]) -> None:
+    result = cli("quiz", "--topic", "myths", "--count", "3", "--seed", "2", "--json",
+                 input="x\nm\n")
+    assert result.exit_code == 0
+    doc = _valid("quiz", result.json())
+    assert (doc["total"], doc["planned"], doc["complete"]) == (1, 3, False)
+    assert len(doc["unanswered"]) == 2
+    assert result.stderr.count("\n") == 1
+    assert "'x' is not an answer" in result.stderr
+
+
+def test_root_json_flag_reaches_the_quiz(cli: Callable[..., Run]) -> None:
+    doc = cli("--json", "quiz", "--answers", "a", "--topic", "pillars", "--seed", "1").json()
+    assert doc["command"] == "quiz" and doc["total"] == 1
+
+
+def test_the_json_path_does_not_load_rich(data_dir: Path) -> None:
+    code = ("import sys\n"
+            "from binatsec.cli import app\n"
+            "code = app(['quiz', '--json', '--answers', 'a,b', '--seed', '4', '--no-save'], "
+            "standalone_mode=False)\n"
+            "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('rich'))))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert json.loads(done.stdout)["total"] == 2
+    assert done.stderr == "[]"
+
+
+# --- usage errors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--count", "0"), "--count"),
+    (("--count", "-3"), "--count"),
+    (("--count", "many"), "--count"),
+    (("--topic", "weather"), "--topic"),
+    (("--seed", "-1"), "--seed"),
+    (("--answers", ""), "give at least one answer"),
+    (("--answers", "a,zebra", "--topic", "stats", "--seed", "1"), "answer 2 'zebra' is not valid"),
+    (("--answers", "a,b,c", "--count", "2"), "got 3 answers for 2 questions"),
+])
+def test_usage_errors_exit_2_with_one_line(cli: Callable[..., Run], args: tuple[str, ...],
+                                           message: str) -> None:
+    result = cli("quiz", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- myths --quiz ---------------------------------------------------------------------------
+
+
+def test_myths_quiz_is_the_same_engine_on_myths(cli: Callable[..., Run],
+                                                corpus: Corpus) -> None:
+    doc = _valid("quiz", cli("myths", "--quiz", "--json", input="m\nf\nm\n").json())
+    assert doc["topic"] == "myths" and doc["planned"] == len(corpus.myths)
+    assert {q["kind"] for q in doc["questions"]} == {"myth-or-fact"}
+    seed = doc["seed"]
+    again = cli("quiz", "--topic", "myths", "--seed", str(seed), "--json",
+                input="m\nf\nm\n").json()
+    assert again["questions"] == doc["questions"]
+    human = cli("myths", "--quiz", input="m\n")
+    assert "Quiz: myths  8 questions" in human.stdout
+    assert "Myth or fact?" in human.stdout
+
+
+def test_myths_without_quiz_is_unchanged(cli: Callable[..., Run]) -> None:
+    result = cli("myths")
+    assert result.exit_code == 0
+    assert "Myths and realities" in result.stdout and "Your answer" not in result.stdout
+
+
+# --- history and review ---------------------------------------------------------------------
+
+
+def test_history_lists_past_quizzes(cli: Callable[..., Run], data_dir: Path,
+                                    corpus: Corpus) -> None:
+    assert "No quizzes yet" in cli("quiz", "history").stdout
+    for seed, save in ((1, ()), (2, ("--no-save",))):
+        answers = ",".join(_mixed(corpus, "all", 2, seed))
+        assert cli("quiz", "--seed", str(seed), "--count", "2", "--answers", answers,
+                   *save).exit_code == 0
+    cli("quiz", "--seed", "3", "--count", "3", "--topic", "pillars", "--answers", "a,b")
+    doc = _valid("quiz-history", cli("quiz", "history", "--json").json())
+    assert doc["command"] == "quiz-history"
+    assert [(q["seed"], q["topic"], q["total"]) for q in doc["quizzes"]] == [
+        (1, "all", 2), (3, "pillars", 2)]
+    assert doc["played"] == 2
+    assert doc["file"] == str(data_dir / "history.json")
+    human = cli("quiz", "history")
+    assert human.exit_code == 0
+    assert "Quiz history: 2 quizzes" in human.stdout
+    assert "1 unanswered" in human.stdout
+
+
+def test_review_asks_the_latest_misses_first(cli: Callable[..., Run], corpus: Corpus) -> None:
+    right = _right_answers(corpus, "stats", 4, 8)
+    wrong = [_wrong(r) for r in right]
+    first = cli("quiz", "--topic", "stats", "--count", "4", "--seed", "8", "--json",
+                "--answers", ",".join([right[0], wrong[1], right[2], wrong[3]])).json()
+    missed = first["missed"]
+    assert len(missed) == 2
+    review = cli("quiz", "--topic", "stats", "--count", "4", "--seed", "99", "--review",
+                 "--json", input="").json()
+    assert review["review"] is True
+    assert review["unanswered"][:2] == missed or review["unanswered"][:2] == missed[::-1]
+    history = cli("quiz", "history", "--json").json()
+    assert history["due_for_review"][:2] == sorted(missed)  # same quiz: ties go by id
+    human = cli("quiz", "--topic", "stats", "--count", "4", "--review", "--no-save",
+                input="")
+    assert "Review: 2 questions you missed or are due again come first." in human.stdout
+
+
+def test_a_corrupt_history_is_set_aside_and_the_quiz_goes_on(cli: Callable[..., Run],
+                                                            data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "history.json").write_text("{ this is not json", encoding="utf-8")
+    result = cli("quiz", "--seed", "1", "--count", "1", "--answers", "a")
+    assert result.exit_code == 0
+    assert "Score:" in result.stdout
+    assert "is corrupt" in result.stderr and "history.json.corrupt-" in result.stderr
+    asides = list(data_dir.glob("history.json.corrupt-*"))
+    assert len(asides) == 1
+    assert asides[0].read_text(encoding="utf-8") == "{ this is not json"
+    assert json.loads((data_dir / "history.json").read_text(encoding="utf-8"))["played"] == 1
