@@ -182,6 +182,6 @@ def _option_label(question: Question, key: str, short: bool = False,
     option = question.option(key)
     if not question.multiple_choice:
         return option.text
-    if short or (not full and question.explanation.startswith(option.text)):
+    if short or (not full and question.kind == "faq-answer"):
         return key
     return f"{key}) {option.text}"
