@@ -130,8 +130,9 @@ def test_without_a_seed_one_is_picked_and_shown_for_replay(cli: Callable[..., Ru
     again = cli("quiz", "--count", "3", "--seed", str(seed), "--json", "--no-save",
                 input="a\na\na\n").json()
     assert again["questions"] == first["questions"]
-    human = cli("quiz", "--count", "1", "--no-save", input="a\n")
-    assert "--seed " in human.stdout
+    human = cli("quiz", "--count", "1", "--no-save", "--seed", "1234567890", input="a\n")
+    assert ("Play these questions again: binatsec quiz --topic all --count 1 --seed 1234567890\n"
+            in human.stdout)  # one line, never folded, even past 80 columns
 
 
 # --- --json, for scripts --------------------------------------------------------------------

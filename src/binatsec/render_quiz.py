@@ -49,6 +49,10 @@ class QuizScreen:
             out.append_text(line)
             self.console.print(out, soft_wrap=True)
 
+    def whole_line(self, text: RichText) -> None:
+        """A command to copy: never cut or folded by Rich (the terminal wraps it)."""
+        self.console.print(text, soft_wrap=True)
+
     def blank(self) -> None:
         self.console.print()
 
@@ -61,7 +65,7 @@ class QuizScreen:
             self.block(_t(f"Review: {_plural(len(review), 'question')} you missed or are due "
                           "again come first." if review else
                           "Review: nothing is due yet, so these are new questions.", "dim"))
-        self.block(_t(f"Play these questions again: {replay}", "dim"))
+        self.whole_line(_t(f"Play these questions again: {replay}", "dim"))
         self.blank()
 
     def question(self, question: Question, number: int, total: int) -> None:
@@ -144,7 +148,7 @@ class QuizScreen:
             self.blank()
             self.block(_t("Read more:", "bold"))
             for command in result.reading():
-                self.block(_t(command, "green"), indent=2)
+                self.whole_line(_t(f"  {command}", "green"))
         elif result.total:
             self.block(_t("Every answer right.", "green"))
 
