@@ -5,6 +5,15 @@ from __future__ import annotations
 
 def main() -> None:
     """Run binatsec on the command line (errors and exit codes: binatsec.exits)."""
+    import sys
+
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        # Exactly what the eager --version option prints, without building the whole
+        # command tree first: scripts call this to check for binatsec (issue 4).
+        from binatsec import __version__
+
+        sys.stdout.write(f"binatsec {__version__}\n")
+        return
     from binatsec.cli import app
 
     app(prog_name="binatsec")

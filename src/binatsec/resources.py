@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 CONTENT_DIR_ENV = "BINATSEC_CONTENT_DIR"
 
@@ -18,12 +20,17 @@ def bundled_content() -> Traversable:
     A wheel carries them inside the package (binatsec/content). An editable install or a
     source checkout does not, so there the repository's top-level content/ folder is used.
     """
+    # Plain folders first: importlib.resources costs a few milliseconds of imports (zipfile
+    # and friends) on every run, and is needed only when the package is zipped.
+    here = Path(__file__).resolve()
+    for folder in (here.parent / "content", here.parents[2] / "content"):
+        if folder.is_dir():
+            return folder
+    from importlib import resources
+
     packaged = resources.files("binatsec").joinpath("content")
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / "content"
-    if checkout.is_dir():
-        return checkout
     raise FileNotFoundError(
         "binatsec's bundled content is missing: reinstall the package (pip install binatsec)"
     )
