@@ -18,7 +18,7 @@ from typing import Any
 import typer
 
 from binatsec.loader import ContentError
-from binatsec.output import encodes_unicode
+from binatsec.output import encodes_unicode, tolerate_unencodable
 
 PROG = "binatsec"
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
@@ -26,6 +26,10 @@ OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 class NothingFound(Exception):
     """A query matched nothing: exit 1 with this message."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C, carried past Typer (which would end the run silently): exit 130."""
 
 
 class ContentProblem(Exception):
@@ -46,6 +50,8 @@ def say(message: str) -> None:
     neither drive the terminal nor break into several lines.
     """
     safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    if sys.stderr is None:  # started with stderr closed (2>&-): nobody to tell
+        return
     try:
         if not encodes_unicode(sys.stderr) and hasattr(sys.stderr, "reconfigure"):
             sys.stderr.reconfigure(errors="backslashreplace")
@@ -72,6 +78,13 @@ def _usage_hint(error: typer.TyperException) -> str:
 
 def run(invoke: Callable[[], Any]) -> int:
     """Call `invoke` (the click main in non-standalone mode) and map every outcome to a code."""
+    # --help and Typer's own messages are written by click, not by binatsec: on an ASCII or
+    # Latin-1 stdout the '–' in the help would otherwise end in a UnicodeEncodeError.
+    if sys.stdout is None:
+        # Started with stdout closed (>&-): Python leaves sys.stdout as None.
+        say("error: cannot write output: standard output is closed")
+        return NOT_FOUND
+    tolerate_unencodable(sys.stdout)
     try:
         try:
             result = invoke()
@@ -87,7 +100,7 @@ def run(invoke: Callable[[], Any]) -> int:
         return USAGE
     except typer.Exit as done:
         return done.exit_code
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt, Interrupted):
         # Start on a fresh line: the terminal has just echoed ^C mid-line.
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.write("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 import sys
 from collections.abc import Mapping
 from typing import IO, Any
@@ -19,15 +20,41 @@ def encodes_unicode(stream: IO[str]) -> bool:
         return False
 
 
+# json.dumps escapes C0 controls but writes DEL and the C1 range (U+007F-U+009F) raw, and a
+# raw U+009B is a CSI that some UTF-8 terminals obey. Outside strings JSON is plain ASCII, so
+# these can only sit inside strings, where \u escapes mean exactly the same text.
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+# Controls that a text document (CSV, Markdown) has no use for; newline and tab are kept.
+_TEXT_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def tolerate_unencodable(stream: IO[str]) -> None:
+    """Let a stream that can't carry every character (ASCII, Latin-1) write '?' instead of
+    raising UnicodeEncodeError, for output binatsec does not write itself (--help, Typer)."""
+    if not encodes_unicode(stream) and isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+
+
+def json_text(document: Mapping[str, Any], ascii_only: bool = False) -> str:
+    """A JSON document with every control character escaped, so it can't drive a terminal."""
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=2)
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_json(document: Mapping[str, Any], stream: IO[str] | None = None) -> None:
     """One JSON document; non-ASCII is escaped (\\uXXXX) when the stream can't encode it."""
     out = stream or sys.stdout
-    out.write(json.dumps(document, ensure_ascii=not encodes_unicode(out), indent=2) + "\n")
+    out.write(json_text(document, ascii_only=not encodes_unicode(out)) + "\n")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal control characters (ESC, BEL, CR, C1); newlines and tabs kept."""
+    return _TEXT_CONTROL.sub("", text)
 
 
 def write_text(text: str, stream: IO[str] | None = None) -> None:
-    """Text (CSV, Markdown) with characters the stream can't encode replaced, not fatal."""
+    """Text (CSV, Markdown) without control characters, and with characters the stream can't
+    encode replaced: a document printed to a terminal must not be able to drive it."""
     out = stream or sys.stdout
-    if not encodes_unicode(out) and isinstance(out, io.TextIOWrapper):
-        out.reconfigure(errors="replace")
-    out.write(text)
+    tolerate_unencodable(out)
+    out.write(printable(text))

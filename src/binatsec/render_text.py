@@ -143,12 +143,15 @@ class Renderer:
         """A table, or one "key: value" block per row when the terminal is narrow."""
         if self.narrow:
             if title:
-                self.print(_t(title, "bold"))
+                # Titles end in an id, "(seizures)": let the terminal wrap, never cut.
+                self.whole_line(_t(title, "bold"))
             for row in rows:
                 for header, cell in zip(headers, row, strict=False):
                     line = _t(f"{header}: ", "dim")
                     line.append(cell if isinstance(cell, RichText) else _t(cell))
-                    if header == "id":
+                    plain = cell.plain if isinstance(cell, RichText) else cell
+                    # A one-word value (an id, a command name) is never folded mid-word.
+                    if header == "id" or not re.search(r"\s", plain.strip()):
                         self.whole_line(line)
                     else:
                         self.print(line)
@@ -268,16 +271,23 @@ class Renderer:
         largest = max(v for _, v in values)
         labels = [self._lang(s.label) for s, _ in values]
         amounts = [figures.figure_text(s, unit) for s, _ in values]
-        label_width = min(max(len(x) for x in labels), max(8, self.console.width // 3))
+        label_width = max(len(x) for x in labels)
         amount_width = max(len(a) for a in amounts)
-        bar_room = max(1, self.console.width - label_width - amount_width - 4)
+        bar_room = self.console.width - label_width - amount_width - 4
+        # A label is never cut: when labels and a usable bar don't fit on one line, each
+        # figure gets its own lines (label, bar, amount and id) instead.
+        stacked = self.narrow or bar_room < 10
+        if stacked:
+            bar_room = max(1, self.console.width - 1)
         self.heading(f"Compared in {unit}", "bar length is proportional to the figure")
         for (stat, value), label, amount in zip(values, labels, amounts, strict=False):
             size = max(1, round(bar_room * value / largest)) if largest else 1
-            if self.narrow:
-                self.print(_t(label), _t("█" * size, "magenta"), _t(f"{amount}  {stat.id}"), "")
+            if stacked:
+                self.print(_t(label), _t("█" * size, "magenta"))
+                self.whole_line(_t(f"{amount}  {stat.id}"))
+                self.print("")
                 continue
-            line = _t(label[:label_width].ljust(label_width) + " ")
+            line = _t(label.ljust(label_width) + " ")
             line.append("█" * size, style="magenta")
             line.append(" " * (bar_room - size + 1) + amount.rjust(amount_width), style="bold")
             self.print(line)
@@ -314,7 +324,8 @@ class Renderer:
             self.print(_t(f"✓ {checked}: no problems", "green"))
             return
         for problem in problems:
-            self.print(_t(str(problem)))
+            # One problem per line, unfolded, so `binatsec lint | grep BC005` finds it whole.
+            self.whole_line(_t(str(problem)))
         self.print(_t(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
                       f"{checked}", "red"))
 
