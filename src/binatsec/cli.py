@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from binatsec import __version__, exits, export, model, output, present, queries
+from binatsec import __version__, exits, model, output, present, queries
 from binatsec.exits import ContentProblem, NothingFound
 from binatsec.loader import YEAR_RANGE, ContentError, ContentSource, lint
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
@@ -37,6 +37,14 @@ class BinatsecGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns Ctrl-C into a silent exit 130, mid-line after the terminal's "^C";
+        # passing it on as our own exception lets exits.run end the line and say so.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise exits.Interrupted() from None
 
 
 app = typer.Typer(
@@ -254,7 +262,8 @@ def pillars(
         try:
             chosen = [queries.find_pillar(corpus.pillars, pillar)]
         except queries.NotFound as error:
-            _usage(str(error), "PILLAR")
+            valid = f"; give a number from 1 to {len(corpus.pillars)}, an id or a name"
+            _usage(f"{error}{'' if error.suggestions else valid}", "PILLAR")
     if _wants_json(ctx, json_output):
         items = [present.with_figures(p, corpus, DEFAULT_LANGUAGE) for p in chosen]
         _emit(present.envelope("pillars", query=pillar, count=len(items), items=items))
@@ -411,6 +420,9 @@ def export_command(
         "markdown: every section as a document.")] = ExportFormat.json,
 ) -> None:
     """Write the whole corpus to stdout as JSON, CSV or Markdown."""
+    # Imported here: csv and the Markdown writer are start-up cost for every other command.
+    from binatsec import export
+
     corpus = _load(ctx)
     if format_ is ExportFormat.json:
         _emit(present.envelope("export", **present.corpus_document(

@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every run
+    from importlib.resources.abc import Traversable
 
 from binatsec import model
 from binatsec.model import Corpus, Text
@@ -227,7 +229,38 @@ def _syntax_problem(label: str, text: str, error: Exception) -> Problem:
             line = text.count("\n") + 1
     message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
     message = getattr(error, "msg", message) or message
+    if line is not None:
+        opened = _unclosed_string(text, line, message)
+        if opened is not None and opened[0] == line:
+            message = (f"the string opened at column {opened[1]} is not closed before the "
+                       "end of the line")
+        elif opened is not None:
+            # The parser gives up where the file ends; the cause is the quote that opened
+            # the string, lines earlier, so point there.
+            message = f"this string is never closed (the parser gave up at line {line})"
+            line, column = opened
     return Problem("BC001", label, f"TOML syntax error: {message}", line=line, column=column)
+
+
+def _unclosed_string(text: str, line: int, message: str) -> tuple[int, int] | None:
+    """Where an unterminated string opened (line, column), for errors reported at its end."""
+    if not message.startswith(("Unterminated string", "Illegal character '\\n'",
+                               "Expected \"'\"", "Expected \"'''\"")):
+        return None
+    before = "\n".join(text.splitlines()[:line])
+    candidates: list[int] = []
+    for quote in ('"""', "'''"):
+        if before.count(quote) % 2:
+            candidates.append(before.rfind(quote))
+    if not candidates:
+        # A one-line string cut by the end of its line: the first quote after the '='.
+        start = before.rfind("\n") + 1
+        match = re.match(r"[^=]*=\s*(\"|')", before[start:])
+        if match is None:
+            return None
+        candidates.append(start + match.start(1))
+    offset = max(candidates)
+    return before.count("\n", 0, offset) + 1, offset - (before.rfind("\n", 0, offset) + 1) + 1
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -411,8 +444,17 @@ def _links(record: model.Record) -> Iterable[tuple[str, str]]:
         yield "attribution", attribution
 
 
-def check_corpus(corpus: Corpus, origin: Mapping[str, str]) -> list[Problem]:
-    """Cross-file rules: categories, links and ordering."""
+_FILE_OF_PREFIX = {spec.prefix: name for name, specs in SPECS.items() for spec in specs
+                   if spec.prefix}
+
+
+def check_corpus(corpus: Corpus, origin: Mapping[str, str],
+                 loaded: Collection[str] | None = None) -> list[Problem]:
+    """Cross-file rules: categories, links and ordering.
+
+    With `loaded` (the files in the corpus, when not all are), links into files that were
+    not loaded are left for `binatsec lint`, which loads everything.
+    """
     problems: list[Problem] = []
     ids = {record.id for record in corpus.records()}
     categories = [category.id for category in corpus.categories]
@@ -424,6 +466,9 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str]) -> list[Problem]:
                 record_id=stat.id, key="category"))
     for record in corpus.records():
         for key, target in _links(record):
+            target_file = _FILE_OF_PREFIX.get(target.split(".", 1)[0])
+            if loaded is not None and target_file is not None and target_file not in loaded:
+                continue
             if target == record.id or target not in ids:
                 reason = ("links to itself" if target == record.id
                           else f"links to unknown id '{target}'")
@@ -447,14 +492,14 @@ class ContentSource:
     def load(self, names: Iterable[str] | None = None) -> Corpus:
         """Load the named files (all when None) into a corpus; raise ContentError on problems.
 
-        Cross-file rules need every file, so they run whenever every file is loaded, and
-        always for a user's folder: its records must fit the whole corpus.
+        Only the named files are parsed, also with a user's folder, so a command's cost
+        does not grow with files it never shows. Cross-file rules run over every file when all
+        are loaded, and over the loaded ones when a user's folder is in use (links into other
+        files are checked by `binatsec lint`, which loads all).
         """
         wanted = list(SPECS) if names is None else list(dict.fromkeys(names))
         problems: list[Problem] = []
         overlay_files = self._overlay_files(problems)
-        if overlay_files:
-            wanted = list(SPECS)
         sections: dict[str, list[model.Record]] = {}
         origin: dict[str, str] = {}
         checkers: dict[str, _FileChecker] = {}
@@ -474,8 +519,10 @@ class ContentSource:
                     sections[section] = _layer(sections.get(section, []), records)
         corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},  # type: ignore[arg-type]
                         _by_id={r.id: r for v in sections.values() for r in v})
-        if not problems and len(wanted) == len(SPECS):
-            for problem in check_corpus(corpus, origin):
+        every_file = len(wanted) == len(SPECS)
+        if not problems and (every_file or overlay_files):
+            loaded = None if every_file else set(wanted)
+            for problem in check_corpus(corpus, origin, loaded):
                 checker_of = checkers.get(problem.record_id or "")
                 if checker_of is not None and problem.line is None:
                     line = checker_of.line_of(problem.record_id, problem.key)
@@ -499,7 +546,10 @@ class ContentSource:
             problems.append(Problem("BC012", str(folder), f"cannot be listed: {error.strerror}"))
             return {}
         for path in entries:
-            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
+            # Sub-folders are the user's business, unless one takes a content file's name:
+            # that is a mistake to report (as "not a regular file"), not to pass over.
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()
+                                             and path.name not in CONTENT_FILES):
                 continue
             if path.name not in CONTENT_FILES:
                 problems.append(Problem(
