@@ -3,7 +3,6 @@ figure exactly as the article gives it, nothing invented, nothing pasted."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -94,13 +93,12 @@ def source_names(corpus: Corpus, source_id: str) -> tuple[str, str]:
 def prose(corpus: Corpus) -> Iterator[tuple[str, str, str]]:
     """(record id, field, text) for every piece of prose in every language."""
     for record in corpus.records():
-        for field in dataclasses.fields(record):
-            value = getattr(record, field.name)
+        for name, value in record._asdict().items():
             if isinstance(value, Text):
                 for language, text in value.as_dict().items():
-                    yield record.id, f"{field.name}.{language}", text
-            elif field.name in ("name", "short_name") and isinstance(value, str):
-                yield record.id, field.name, value
+                    yield record.id, f"{name}.{language}", text
+            elif name in ("name", "short_name") and isinstance(value, str):
+                yield record.id, name, value
 
 
 # --- every section, complete and in the article's order -------------------------------------

@@ -518,7 +518,7 @@ class ContentSource:
                     checkers.update((record.id, checker) for record in records)
                     sections[section] = _layer(sections.get(section, []), records)
         corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},  # type: ignore[arg-type]
-                        _by_id={r.id: r for v in sections.values() for r in v})
+                        by_id={r.id: r for v in sections.values() for r in v})
         every_file = len(wanted) == len(SPECS)
         if not problems and (every_file or overlay_files):
             loaded = None if every_file else set(wanted)

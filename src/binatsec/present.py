@@ -7,7 +7,6 @@ JSON half and must never import Rich.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
 from typing import Any
 
 from binatsec import __version__, figures, model
@@ -38,7 +37,7 @@ def _plain(value: object, language: str) -> Any:
 
 def record(item: model.Record, language: str = DEFAULT_LANGUAGE) -> JSON:
     """A record's own fields, with text in the chosen language; None stays null."""
-    return {f.name: _plain(getattr(item, f.name), language) for f in fields(item)}
+    return {name: _plain(value, language) for name, value in item._asdict().items()}
 
 
 def stat(item: model.Stat, corpus: Corpus, language: str = DEFAULT_LANGUAGE,

@@ -69,8 +69,7 @@ def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
     """The searchable text fields of a record with their weight (titles count more)."""
     weights = {"question": 3.0, "title": 3.0, "name": 3.0, "label": 3.0, "myth": 2.0}
     out: list[tuple[str, Text, float]] = []
-    for key in record.__slots__:
-        value = getattr(record, key)
+    for key, value in record._asdict().items():
         if isinstance(value, Text):
             out.append((key, value, weights.get(key, 1.0)))
         elif isinstance(value, str) and key in ("name", "short_name"):
