@@ -40,9 +40,12 @@ def _names(command: Any) -> Iterator[str]:
         for name in (*param.opts, *param.secondary_opts):
             if name.startswith("-") and name not in OUT_OF_BOUNDS:
                 yield name
-    for name, sub in getattr(command, "commands", {}).items():
-        yield name
-        yield from _names(sub)
+    if hasattr(command, "list_commands"):
+        # Through the group API: binatsec builds its subcommands only when asked for them.
+        ctx = typer.Context(command)
+        for name in command.list_commands(ctx):
+            yield name
+            yield from _names(command.get_command(ctx, name))
 
 
 NAMES = sorted(set(_names(typer.main.get_command(app))))

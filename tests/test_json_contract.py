@@ -95,8 +95,10 @@ def _walk(command: Command, path: tuple[str, ...] = ()) -> Iterator[
         tuple[tuple[str, ...], Command]]:
     yield path, command
     if isinstance(command, TyperGroup):
-        for name, sub in sorted(command.commands.items()):
-            yield from _walk(sub, (*path, name))
+        # Through the group API: binatsec builds its subcommands only when asked for them.
+        ctx = typer.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            yield from _walk(command.get_command(ctx, name), (*path, name))
 
 
 COMMANDS = list(_walk(typer.main.get_command(app)))

@@ -121,11 +121,6 @@ def test_closed_pipe_ends_quietly(reader: str, long_folder: Path) -> None:
         assert noise == "", (args, noise)  # not even a one-line message: nobody is reading
 
 
-VERSION_FAST_PATH_BUG = pytest.mark.xfail(
-    strict=True, reason="src/binatsec/__main__.py answers --version itself, outside "
-    "exits.run, so a full disk there is a traceback; reported to the lead")
-
-
 def _to_full_disk(args: list[str]) -> subprocess.CompletedProcess[str]:
     with Path("/dev/full").open("w") as full:
         return subprocess.run([str(SCRIPT), *args], stdout=full, stderr=subprocess.PIPE,
@@ -145,7 +140,6 @@ def test_full_disk_is_one_line_and_exit_1() -> None:
         _assert_full_disk(args, result)
 
 
-@VERSION_FAST_PATH_BUG
 def test_full_disk_after_version() -> None:
     _assert_full_disk(["--version"], _to_full_disk(["--version"]))
 

@@ -11,9 +11,9 @@ def main() -> None:
         # Exactly what the eager --version option prints, without building the whole
         # command tree first: scripts call this to check for binatsec (issue 4).
         from binatsec import __version__
+        from binatsec.output import write_and_flush
 
-        sys.stdout.write(f"binatsec {__version__}\n")
-        return
+        sys.exit(write_and_flush(f"binatsec {__version__}\n"))
     from binatsec.cli import app
 
     app(prog_name="binatsec")

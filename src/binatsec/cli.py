@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -46,6 +45,32 @@ class BinatsecGroup(TyperGroup):
         except KeyboardInterrupt:
             raise exits.Interrupted() from None
 
+    # Subcommands are built when asked for, not all at start-up: Typer inspects every
+    # parameter of every command to build it, which was a fifth of each run's time.
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*_command_infos(), "quiz"]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name == "quiz":
+            from binatsec.cli_quiz import quiz_app
+
+            return typer.main.get_command(quiz_app)
+        info = _command_infos().get(name)
+        if info is None:
+            return None
+        return typer.main.get_command_from_info(
+            info, pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in self.list_commands(ctx):
+            close = queries.suggest(name, self.list_commands(ctx), limit=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise exits.UnknownCommand(f"no such command '{name}'{hint}")
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="binatsec",
@@ -60,8 +85,16 @@ app = typer.Typer(
 )
 
 
-@dataclass
-class Options:
+# The read commands, registered here and built one at a time by BinatsecGroup.get_command.
+commands = typer.Typer()
+
+
+def _command_infos() -> dict[str, Any]:
+    return {info.name or typer.main.get_command_name(info.callback.__name__): info
+            for info in commands.registered_commands if info.callback is not None}
+
+
+class Options(NamedTuple):
     content_dir: Path | None = None
     json: bool = False
 
@@ -165,7 +198,7 @@ def main(
     _renderer().overview(corpus, __version__)
 
 
-@app.command()
+@commands.command()
 def faq(
     ctx: typer.Context,
     query: Annotated[
@@ -191,7 +224,7 @@ def faq(
                            "'binatsec faq' for the list")
 
 
-@app.command()
+@commands.command()
 def myths(
     ctx: typer.Context,
     json_output: JsonOption = False,
@@ -221,7 +254,7 @@ def _year(value: int | None, name: str) -> int | None:
     return value
 
 
-@app.command()
+@commands.command()
 def timeline(
     ctx: typer.Context,
     start: Annotated[Optional[int], typer.Option(  # noqa: UP045
@@ -247,7 +280,7 @@ def timeline(
         raise NothingFound(f"no events between {start or 'the start'} and {end or 'today'}")
 
 
-@app.command()
+@commands.command()
 def pillars(
     ctx: typer.Context,
     pillar: Annotated[Optional[str], typer.Argument(  # noqa: UP045
@@ -276,7 +309,7 @@ class UnitChoice(str, Enum):
     lb = "lb"
 
 
-@app.command()
+@commands.command()
 def stats(
     ctx: typer.Context,
     category: Annotated[Optional[str], typer.Argument(  # noqa: UP045
@@ -357,21 +390,21 @@ def _listing(name: str, title: str, body: Sequence[tuple[str, str]]) -> Callable
     return command
 
 
-app.command(name="cooperation", help="The three areas of cooperation: intelligence, "
+commands.command(name="cooperation", help="The three areas of cooperation: intelligence, "
             "military exercises and law enforcement.")(
     _listing("cooperation", "Areas of cooperation", [("", "summary"), ("Example", "example")]))
-app.command(name="criticisms", help="Criticisms of the security model, and the responses.")(
+commands.command(name="criticisms", help="Criticisms of the security model, and the responses.")(
     _listing("criticisms", "Criticisms and responses",
              [("Criticism", "claim"), ("Response", "response")]))
-app.command(name="outlook", help="Where the article expects cooperation to go next.")(
+commands.command(name="outlook", help="Where the article expects cooperation to go next.")(
     _listing("outlook", "Outlook (the article's expectations)", [("", "summary")]))
-app.command(name="actions", help="Five things readers can do, as the article suggests.")(
+commands.command(name="actions", help="Five things readers can do, as the article suggests.")(
     _listing("actions", "What you can do", [("", "summary")]))
-app.command(name="sources", help="The bodies the article credits, and what for.")(
+commands.command(name="sources", help="The bodies the article credits, and what for.")(
     _listing("sources", "Sources named in the article", [("", "role")]))
 
 
-@app.command()
+@commands.command()
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help="Words to look for in every section.")],
@@ -412,7 +445,7 @@ class ExportFormat(str, Enum):
     markdown = "markdown"
 
 
-@app.command(name="export")
+@commands.command(name="export")
 def export_command(
     ctx: typer.Context,
     format_: Annotated[ExportFormat, typer.Option(
@@ -433,7 +466,7 @@ def export_command(
         output.write_text(export.markdown(corpus))
 
 
-@app.command(name="lint")
+@commands.command(name="lint")
 def lint_command(
     ctx: typer.Context,
     path: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
@@ -460,7 +493,4 @@ def lint_command(
         raise typer.Exit(1)
 
 
-# Registered last: cli_quiz reads nothing from this module, so the import cannot cycle.
-from binatsec.cli_quiz import quiz_app  # noqa: E402
 
-app.add_typer(quiz_app, name="quiz")

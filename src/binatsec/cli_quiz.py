@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from binatsec import present, quiz
-from binatsec.exits import INTERRUPTED, ContentProblem, NothingFound, say
+from binatsec.exits import INTERRUPTED, ContentProblem, NothingFound
 from binatsec.history import (
     HistoryStore,
     Outcome,
@@ -28,7 +28,7 @@ from binatsec.history import (
 )
 from binatsec.loader import ContentError, ContentSource
 from binatsec.model import Corpus
-from binatsec.output import write_json
+from binatsec.output import say, write_json
 from binatsec.quiz import DEFAULT_COUNT, SEED_LIMIT, Question, Result
 from binatsec.resources import bundled_content
 

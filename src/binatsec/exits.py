@@ -8,9 +8,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -18,14 +15,17 @@ from typing import Any
 import typer
 
 from binatsec.loader import ContentError
-from binatsec.output import encodes_unicode, tolerate_unencodable
+from binatsec.output import PROG, output_failed, say, tolerate_unencodable
 
-PROG = "binatsec"
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
 class NothingFound(Exception):
     """A query matched nothing: exit 1 with this message."""
+
+
+class UnknownCommand(Exception):
+    """A command name that does not exist: exit 2 with this message."""
 
 
 class Interrupted(Exception):
@@ -38,36 +38,6 @@ class ContentProblem(Exception):
     def __init__(self, error: ContentError) -> None:
         self.error = error
         super().__init__(str(error))
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def say(message: str) -> None:
-    """One line on stderr, prefixed with the program name; never fails.
-
-    Control characters (from a user's query or file) are shown escaped, so a message can
-    neither drive the terminal nor break into several lines.
-    """
-    safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
-    if sys.stderr is None:  # started with stderr closed (2>&-): nobody to tell
-        return
-    try:
-        if not encodes_unicode(sys.stderr) and hasattr(sys.stderr, "reconfigure"):
-            sys.stderr.reconfigure(errors="backslashreplace")
-        sys.stderr.write(f"{PROG}: {safe}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so Python's exit-time flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def _usage_hint(error: typer.TyperException) -> str:
@@ -93,6 +63,9 @@ def run(invoke: Callable[[], Any]) -> int:
     except NothingFound as error:
         say(str(error))
         return NOT_FOUND
+    except UnknownCommand as error:
+        say(f"error: {error} (see '{PROG} --help')")
+        return USAGE
     except ContentProblem as problem:
         for item in problem.error.problems:
             say(f"content error: {item}")
@@ -111,14 +84,9 @@ def run(invoke: Callable[[], Any]) -> int:
         hint = _usage_hint(error) if code == USAGE else ""
         say(f"error: {error.format_message()}{hint}")
         return code
-    except BrokenPipeError:
-        # The reader went away (| head): nothing more to say, and nobody to say it to.
-        _silence_stdout()
-        return OK
     except OSError as error:
-        if error.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
-            _silence_stdout()
-            say(f"error: cannot write output: {error.strerror}")
-            return NOT_FOUND
-        raise
+        failed = output_failed(error)
+        if failed is None:
+            raise
+        return failed
     return result if isinstance(result, int) else OK

@@ -193,7 +193,7 @@ class HistoryStore:
         self.path = folder / HISTORY_FILE
         self.clock = clock
         if warn is None:
-            from binatsec.exits import say
+            from binatsec.output import say
 
             warn = say
         self.warn = warn

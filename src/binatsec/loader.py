@@ -7,13 +7,12 @@ file, the line (where one can be found), the record id, the key and a numbered r
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every run
     from importlib.resources.abc import Traversable
@@ -48,8 +47,7 @@ RULES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with the content, located as precisely as the file allows."""
 
     rule: str
@@ -87,14 +85,13 @@ class ContentError(Exception):
 _Kind = str  # one of: id text str int number year ids ref category enum:<a,b>
 
 
-@dataclass(frozen=True, slots=True)
-class RecordSpec:
+class RecordSpec(NamedTuple):
     table: str
     section: str
     prefix: str | None
     build: Callable[..., model.Record]
     required: Mapping[str, _Kind]
-    optional: Mapping[str, _Kind] = field(default_factory=dict)
+    optional: Mapping[str, _Kind] = MappingProxyType({})
 
 
 _LINKS = {"related": "ids"}
@@ -157,8 +154,7 @@ CONTENT_FILES: tuple[str, ...] = tuple(f"{name}.toml" for name in SPECS)
 # --- reading --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Located:
+class _Located(NamedTuple):
     """A parsed file with enough of its text kept to point at lines."""
 
     label: str
@@ -526,7 +522,7 @@ class ContentSource:
                 checker_of = checkers.get(problem.record_id or "")
                 if checker_of is not None and problem.line is None:
                     line = checker_of.line_of(problem.record_id, problem.key)
-                    problem = dataclasses.replace(problem, line=line)
+                    problem = problem._replace(line=line)
                 problems.append(problem)
         if problems:
             raise ContentError(problems[:MAX_PROBLEMS])

@@ -1,14 +1,22 @@
-"""Writing to stdout for machines: JSON and plain text that survive any stdout encoding."""
+"""Writing output that survives anything: any stdout encoding, a closed pipe, a full disk.
+
+JSON and plain text for machines, and `say` for one-line messages on stderr. Free of Typer
+and Rich, so even the `--version` fast path goes through it.
+"""
 
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
 from typing import IO, Any
+
+PROG = "binatsec"
 
 
 def encodes_unicode(stream: IO[str]) -> bool:
@@ -58,3 +66,59 @@ def write_text(text: str, stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
     tolerate_unencodable(out)
     out.write(printable(text))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def say(message: str) -> None:
+    """One line on stderr, prefixed with the program name; never fails.
+
+    Control characters (from a user's query or file) are shown escaped, so a message can
+    neither drive the terminal nor break into several lines.
+    """
+    safe = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    if sys.stderr is None:  # started with stderr closed (2>&-): nobody to tell
+        return
+    try:
+        if not encodes_unicode(sys.stderr) and hasattr(sys.stderr, "reconfigure"):
+            sys.stderr.reconfigure(errors="backslashreplace")
+        sys.stderr.write(f"{PROG}: {safe}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def output_failed(error: OSError) -> int | None:
+    """The exit code for a failed write to stdout, after saying why; None if it wasn't one."""
+    if isinstance(error, BrokenPipeError):
+        # The reader went away (| head): nothing more to say, and nobody to say it to.
+        silence_stdout()
+        return 0
+    if error.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
+        silence_stdout()
+        say(f"error: cannot write output: {error.strerror}")
+        return 1
+    return None
+
+
+def write_and_flush(text: str) -> int:
+    """Write `text` to stdout now; the exit code: 0, or 1 when it could not be written."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        code = output_failed(error)
+        if code is None:
+            raise
+        return code
+    return 0

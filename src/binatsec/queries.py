@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from binatsec import figures, model
 from binatsec.model import DEFAULT_LANGUAGE, Corpus, Text
@@ -42,6 +41,8 @@ def tokens(text: str) -> list[str]:
 
 def suggest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
     """Close matches for a mistyped value, best first; also matches on an id's last part."""
+    import difflib  # only a failed look-up needs it
+
     choices = list(choices)
     by_short = {c.split(".", 1)[-1]: c for c in choices}
     found = difflib.get_close_matches(fold(value), list(by_short) + choices, n=limit, cutoff=0.6)
@@ -59,8 +60,7 @@ def resolve_id(value: str, records: Sequence[model.Record], prefix: str) -> mode
     return next((r for r in records if r.id == wanted), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(NamedTuple):
     score: float
     record: model.Record
 
@@ -182,8 +182,7 @@ def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> 
 # --- search across sections -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     section: str
     record: model.Record
     score: float

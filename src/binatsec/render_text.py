@@ -12,8 +12,7 @@ import re
 import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -33,8 +32,7 @@ NARROW = 50  # below this many columns, tables become "key: value" lines
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """A line of text that ends with a record id."""
 
     text: RichText

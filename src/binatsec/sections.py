@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from binatsec import model
 from binatsec.model import Corpus
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     name: str  # the command, and the Corpus attribute
     file: str  # content file without .toml
     title: str
