@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from binatsec.cli import app
 from binatsec.loader import ContentSource
 from binatsec.model import Corpus
+from binatsec.parse_cache import CACHE_DIR_ENV
 from binatsec.resources import bundled_content
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +30,15 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.stdout)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the parse cache of large test content out of the real user cache folder.
+
+    Set in os.environ so the console scripts the end-to-end tests start inherit it too.
+    """
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("parse-cache"))
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every run
     from importlib.resources.abc import Traversable
 
-from binatsec import model
+from binatsec import model, parse_cache
 from binatsec.model import Corpus, Text
 
 if sys.version_info >= (3, 11):
@@ -205,7 +205,7 @@ def _read(entry: Traversable, label: str, problems: list[Problem]) -> _Located |
         problems.append(Problem("BC001", label, f"is not UTF-8 text (byte {error.start})"))
         return None
     try:
-        data = tomllib.loads(text)
+        data = parse_cache.parse(raw, text, tomllib.loads)
     except tomllib.TOMLDecodeError as error:
         problems.append(_syntax_problem(label, text, error))
         return None
