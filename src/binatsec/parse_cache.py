@@ -12,11 +12,9 @@ not re-derived from the content file itself.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,8 @@ def parse(raw: bytes, text: str, parser: Callable[[str], dict[str, Any]]) -> dic
     folder = cache_dir()
     if folder is None:
         return parser(text)
+    import hashlib  # here, not at the top: OpenSSL's import costs every run ~2 ms
+
     entry = folder / f"{hashlib.sha256(_PARSER.encode() + raw).hexdigest()}.json"
     with contextlib.suppress(OSError, ValueError):
         cached = json.loads(entry.read_bytes())
@@ -61,6 +61,8 @@ def _store(entry: Path, data: dict[str, Any]) -> None:
         encoded = json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError):
         return  # dates and times have no JSON form: such a file is simply not cached
+    import tempfile
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".parsed-", suffix=".tmp")
