@@ -7,12 +7,13 @@ harmless text.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import sys
 from collections.abc import Sequence
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, cast
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -64,9 +65,38 @@ def make_console(stream: IO[str] | None = None) -> Console:
     width = None
     if not styled and getattr(out, "isatty", lambda: False)():
         width = shutil.get_terminal_size().columns
-    return Console(file=out, force_terminal=styled, no_color=not styled,
-                   color_system="auto" if styled else None, highlight=False,
-                   emoji=False, markup=False, width=width, soft_wrap=False)
+    return Console(file=out if styled else cast(IO[str], TrimmedLines(out)), force_terminal=styled,
+                   no_color=not styled, color_system="auto" if styled else None,
+                   highlight=False, emoji=False, markup=False, width=width, soft_wrap=False)
+
+
+class TrimmedLines(io.TextIOBase):
+    """A text stream that drops the spaces Rich pads lines with, for plain output.
+
+    In a pipe or a file, trailing blanks are noise for grep, diff and copy-paste.
+    """
+
+    _PADDING = re.compile(r"[ \t]+(?=\n)")
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(self._PADDING.sub("", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"
 
 
 def _t(text: str, style: str = "") -> RichText:
