@@ -434,7 +434,7 @@ def search(
         _emit(present.envelope("search", query=text, total=total, count=len(results),
                                hits=results))
     elif hits:
-        _renderer().search(hits, text)
+        _renderer().search(hits, text, total)
     if not hits:
         raise NothingFound(f"nothing matches '{text}'")
 

@@ -286,12 +286,12 @@ class Renderer:
                        title=f"{names[category]} ({category})")
             self.print("")
         self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
-                      "(over, nearly, about) or 'exact'. Source 'none' means the article "
-                      "names none.", "dim"))
+                      "(over, nearly, about) or 'exact'. Source 'not named': the article "
+                      "credits no one for the figure.", "dim"))
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
         source = corpus.get(stat.attribution) if stat.attribution else None
-        return source.short_name if isinstance(source, model.Source) else "none"
+        return source.short_name if isinstance(source, model.Source) else "not named"
 
     def chart(self, stats: Sequence[model.Stat], unit: str) -> None:
         """Horizontal bars for figures that share a unit."""
@@ -332,9 +332,11 @@ class Renderer:
             self.card(heading if isinstance(heading, str) else self._lang(heading), record.id,
                       parts, self.figure_lines(stats, corpus))
 
-    def search(self, hits: Sequence[Hit], query: str) -> None:
-        self.print(_t(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for "
-                      f"'{query}'", "dim"), "")
+    def search(self, hits: Sequence[Hit], query: str, total: int) -> None:
+        found = f"{total} result{'s' if total != 1 else ''} for '{query}'"
+        if total > len(hits):
+            found += f"; the best {len(hits)} shown (--limit to see more)"
+        self.print(_t(found, "dim"), "")
         for hit in hits:
             head = _t(f"[{hit.section}] ", "dim")
             head.append(self.ident(hit.record.id))
