@@ -244,7 +244,7 @@ def myths(
         items = [present.with_figures(m, corpus, DEFAULT_LANGUAGE) for m in corpus.myths]
         _emit(present.envelope("myths", count=len(items), items=items))
         return
-    _renderer().myths(corpus.myths)
+    _renderer().myths(corpus.myths, corpus)
 
 
 def _year(value: int | None, name: str) -> int | None:

@@ -30,7 +30,9 @@ from binatsec.queries import Hit, figures_for
 from binatsec.sections import SECTIONS
 
 NARROW = 50  # below this many columns, tables become "key: value" lines
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Terminal controls (C0 but newline and tab, DEL, C1), and the bidirectional overrides and
+# isolates that can make text display in another order than it reads ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Line(NamedTuple):
@@ -41,7 +43,8 @@ class Line(NamedTuple):
 
 
 def clean(text: str) -> str:
-    """Drop terminal control characters (ESC, BEL, CR, C1 ...); keep newlines and tabs."""
+    """Drop terminal control characters (ESC, BEL, CR, C1 ...) and bidirectional overrides;
+    keep newlines and tabs."""
     return _CONTROL.sub("", text)
 
 
@@ -239,12 +242,13 @@ class Renderer:
             self.card(self._lang(entry.question), entry.id,
                       [("", self._lang(entry.answer))], self.figure_lines(stats, corpus))
 
-    def myths(self, myths: Sequence[model.Myth]) -> None:
+    def myths(self, myths: Sequence[model.Myth], corpus: Corpus) -> None:
         self.heading("Myths and realities", f"{len(myths)} misconceptions the article corrects")
         self.print("")
         for myth in myths:
+            stats = figures_for(corpus, myth.id, myth.related)
             self.card(f"Myth: {self._lang(myth.myth)}", myth.id,
-                      [("Reality", self._lang(myth.reality))])
+                      [("Reality", self._lang(myth.reality))], self.figure_lines(stats, corpus))
 
     def timeline(self, events: Sequence[model.TimelineEvent], corpus: Corpus) -> None:
         self.heading("Timeline", f"{len(events)} events")

@@ -1,0 +1,48 @@
+"""The human renderer's own rules: content is shown, never obeyed; padding stays off pipes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from binatsec.render_text import TrimmedLines, clean, wants_style
+from conftest import Run
+
+
+def test_clean_drops_terminal_and_bidi_controls_but_keeps_text() -> None:
+    hostile = "a\x1b[31mb\x07c\rd\x9be\u202ef\u2066g"
+    assert clean(hostile) == "a[31mbcdefg"
+    kept = "line one\n\tسلام עולם 😀 Mérida \u200f"
+    assert clean(kept) == kept
+
+
+def test_styles_follow_the_conventions() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert wants_style(Tty(), {})
+    assert not wants_style(io.StringIO(), {})
+    assert not wants_style(Tty(), {"NO_COLOR": "1"})
+    assert not wants_style(Tty(), {"TERM": "dumb"})
+    assert wants_style(io.StringIO(), {"FORCE_COLOR": "1"})
+    assert not wants_style(io.StringIO(), {"FORCE_COLOR": "1", "NO_COLOR": "1"})
+
+
+def test_trimmed_lines_drop_padding_only_before_newlines() -> None:
+    out = io.StringIO()
+    stream = TrimmedLines(out)
+    stream.write("a   \nb\t \n  c  ")
+    assert out.getvalue() == "a\nb\n  c  "
+
+
+def test_plain_output_has_no_trailing_blanks(cli: Callable[..., Run]) -> None:
+    result = cli("stats", "seizures")
+    assert result.exit_code == 0
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())
+
+
+def test_myths_show_their_linked_figures(cli: Callable[..., Run]) -> None:
+    result = cli("myths")
+    assert "Over 1 million apprehensions at the U.S.-Mexico border (2019)" in result.stdout
+    assert "stat.border-apprehensions-2019" in result.stdout
