@@ -247,6 +247,22 @@ def test_several_problems_are_all_reported_in_one_run(tmp_path: Path) -> None:
     }
 
 
+def test_file_and_cross_file_problems_come_in_the_same_run(tmp_path: Path) -> None:
+    """A broken record and a bad link elsewhere: one lint run lists both, and a link to the
+    broken record (which exists, only broken) is not called dangling."""
+    write(tmp_path, "stats.toml", '[[stat]]\nid = "stat.broken"\ncategory = "seizures"\n'
+          'label.en = "L"\nwhat.en = "w"\nvalue = "many"\nunit = "count"\n'
+          'qualifier = "over"\nyear = 2020\n\n[[stat]]\nid = "stat.fine"\n'
+          'category = "nosuch"\nlabel.en = "L"\nwhat.en = "w"\nvalue = 1\nunit = "count"\n'
+          'qualifier = "over"\nyear = 2020\nsupports = ["stat.broken", "faq.nowhere"]\n')
+    found = {(p.rule, p.record_id, p.key) for p in overlay_problems(tmp_path)}
+    assert found == {
+        ("BC005", "stat.broken", "value"),
+        ("BC008", "stat.fine", "category"),
+        ("BC009", "stat.fine", "supports"),
+    }
+
+
 def test_every_dangling_link_is_reported_with_its_line(tmp_path: Path) -> None:
     write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.a"\nquestion.en = "Q?"\nanswer.en = "A."\n'
           'related = ["faq.nowhere"]\n\n[[faq]]\nid = "faq.b"\nquestion.en = "Q?"\n'

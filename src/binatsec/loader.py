@@ -274,6 +274,8 @@ class _FileChecker:
         # Where each built record sits (table, index), so cross-file problems found later
         # can still point at a line.
         self.places: dict[str, tuple[str, int]] = {}
+        # Every id a row declares, built or not: links to a broken record are not dangling.
+        self.declared: set[str] = set()
 
     def problem(self, rule: str, message: str, table: str | None = None, index: int = 0,
                 record_id: str | None = None, key: str | None = None) -> None:
@@ -299,6 +301,8 @@ class _FileChecker:
                 continue
             built[spec.section] = []
             for index, row in enumerate(rows):
+                if isinstance(row.get("id"), str):
+                    self.declared.add(row["id"])
                 record = self.record(spec, index, row)
                 if record is None:
                     continue
@@ -445,17 +449,21 @@ _FILE_OF_PREFIX = {spec.prefix: name for name, specs in SPECS.items() for spec i
 
 
 def check_corpus(corpus: Corpus, origin: Mapping[str, str],
-                 loaded: Collection[str] | None = None) -> list[Problem]:
+                 loaded: Collection[str] | None = None,
+                 broken: Collection[str] = ()) -> list[Problem]:
     """Cross-file rules: categories, links and ordering.
 
     With `loaded` (the files in the corpus, when not all are), links into files that were
-    not loaded are left for `binatsec lint`, which loads everything.
+    not loaded are left for `binatsec lint`, which loads everything. `broken` holds the ids
+    of records that failed their own checks: they exist, so links to them are not dangling,
+    and this still runs, so one lint run lists every problem.
     """
     problems: list[Problem] = []
-    ids = {record.id for record in corpus.records()}
+    ids = {record.id for record in corpus.records()} | set(broken)
     categories = [category.id for category in corpus.categories]
+    declared_categories = [*categories, *broken]
     for stat in corpus.stats:
-        if stat.category not in categories:
+        if stat.category not in declared_categories:
             problems.append(Problem(
                 "BC008", origin.get(stat.id, "stats.toml"),
                 f"unknown category '{stat.category}' (declared: {', '.join(categories)})",
@@ -471,7 +479,9 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str],
                 problems.append(Problem("BC009", origin.get(record.id, "?"), reason,
                                         record_id=record.id, key=key))
     numbers = [pillar.number for pillar in corpus.pillars]
-    if corpus.pillars and sorted(numbers) != list(range(1, len(numbers) + 1)):
+    pillars_broken = any(record_id.startswith("pillar.") for record_id in broken)
+    in_order = sorted(numbers) == list(range(1, len(numbers) + 1))
+    if corpus.pillars and not pillars_broken and not in_order:
         problems.append(Problem("BC010", origin.get(corpus.pillars[0].id, "pillars.toml"),
                                 f"pillar numbers must run 1..{len(numbers)} without gaps, got "
                                 f"{sorted(numbers)}", key="number"))
@@ -499,6 +509,8 @@ class ContentSource:
         sections: dict[str, list[model.Record]] = {}
         origin: dict[str, str] = {}
         checkers: dict[str, _FileChecker] = {}
+        declared: set[str] = set()
+        unreadable: set[str] = set()
         for name in wanted:
             layers = [(self.bundled.joinpath(f"{name}.toml"), f"{name}.toml")]
             if name in overlay_files:
@@ -506,9 +518,11 @@ class ContentSource:
             for entry, label in layers:
                 located = _read(entry, label, problems)
                 if located is None:
+                    unreadable.add(name)
                     continue
                 checker = _FileChecker(located, problems)
                 built = checker.records(name)
+                declared |= checker.declared
                 for section, records in built.items():
                     origin.update((record.id, label) for record in records)
                     checkers.update((record.id, checker) for record in records)
@@ -516,9 +530,10 @@ class ContentSource:
         corpus = Corpus(**{k: tuple(v) for k, v in sections.items()},  # type: ignore[arg-type]
                         by_id={r.id: r for v in sections.values() for r in v})
         every_file = len(wanted) == len(SPECS)
-        if not problems and (every_file or overlay_files):
-            loaded = None if every_file else set(wanted)
-            for problem in check_corpus(corpus, origin, loaded):
+        if every_file or overlay_files:
+            loaded = None if every_file and not unreadable else set(wanted) - unreadable
+            built_ids = {record.id for records in sections.values() for record in records}
+            for problem in check_corpus(corpus, origin, loaded, declared - built_ids):
                 checker_of = checkers.get(problem.record_id or "")
                 if checker_of is not None and problem.line is None:
                     line = checker_of.line_of(problem.record_id, problem.key)
