@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,24 @@ def test_other_bytes_never_hit_an_old_entry(cache: Path) -> None:
         text = big_toml(marker)
         assert parse_cache.parse(text.encode(), text, parser) == tomllib.loads(text)
     assert parser.calls == 2
+
+
+def test_the_cache_keeps_only_the_most_recently_used_entries(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_cache, "MAX_ENTRIES", 2)
+    texts = [big_toml(marker) for marker in ("a", "b", "c")]
+    parser = CountingParser()
+    for text in texts[:2]:
+        parse_cache.parse(text.encode(), text, parser)
+    first, second = sorted(cache.glob("*.json"), key=lambda path: path.stat().st_mtime)
+    os.utime(first, (1, 1))
+    os.utime(second, (2, 2))
+    parse_cache.parse(texts[0].encode(), texts[0], parser)  # a hit makes "a" recent again
+    parse_cache.parse(texts[2].encode(), texts[2], parser)
+    assert len(list(cache.glob("*.json"))) == 2
+    assert parser.calls == 3
+    parse_cache.parse(texts[0].encode(), texts[0], parser)
+    assert parser.calls == 3, "the recently used entry was kept"
 
 
 def test_a_damaged_entry_is_parsed_again_and_replaced(cache: Path) -> None:

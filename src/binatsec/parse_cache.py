@@ -21,6 +21,9 @@ from typing import Any
 
 CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 MIN_BYTES = 64 * 1024
+# Entries kept at most; the least recently used go first. Each is one version of one large
+# file, so this covers many folders and edits while bounding the disk used.
+MAX_ENTRIES = 32
 # Part of every key: a different parser or version could parse the same bytes differently.
 _PARSER = f"tomllib-py{sys.version_info[0]}.{sys.version_info[1]}-v1"
 
@@ -50,6 +53,7 @@ def parse(raw: bytes, text: str, parser: Callable[[str], dict[str, Any]]) -> dic
     with contextlib.suppress(OSError, ValueError):
         cached = json.loads(entry.read_bytes())
         if isinstance(cached, dict):
+            os.utime(entry)  # recently used: pruning keeps it
             return cached
     data = parser(text)
     _store(entry, data)
@@ -70,9 +74,18 @@ def _store(entry: Path, data: dict[str, Any]) -> None:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(encoded)
             Path(temporary).replace(entry)  # atomic within one file system
+            _prune(entry.parent)
         except BaseException:
             with contextlib.suppress(OSError):
                 Path(temporary).unlink()
             raise
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used entries beyond MAX_ENTRIES."""
+    with contextlib.suppress(OSError):
+        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
+        for stale in entries[:-MAX_ENTRIES]:
+            stale.unlink(missing_ok=True)
