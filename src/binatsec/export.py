@@ -7,7 +7,7 @@ import io
 
 from binatsec import figures, model
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
-from binatsec.queries import figures_for, timeline_between
+from binatsec.queries import attribution_text, figures_for, source_of, timeline_between
 
 STAT_COLUMNS = ("id", "category", "label", "value", "unit", "qualifier", "year", "period",
                 "attribution", "attribution_name", "text", "note", "supports")
@@ -19,13 +19,13 @@ def stats_csv(corpus: Corpus, language: str = DEFAULT_LANGUAGE) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(STAT_COLUMNS)
     for stat in corpus.stats:
-        source = corpus.get(stat.attribution) if stat.attribution else None
+        source = source_of(stat, corpus)
         value = int(stat.value) if stat.value.is_integer() else stat.value
         writer.writerow([
             stat.id, stat.category, stat.label.get(language), value, stat.unit, stat.qualifier,
             "" if stat.year is None else stat.year,
             stat.period.get(language) if stat.period else "",
-            stat.attribution or "", source.name if isinstance(source, model.Source) else "",
+            stat.attribution or "", source.name if source is not None else "",
             figures.figure_text(stat), stat.note.get(language) if stat.note else "",
             " ".join(stat.supports),
         ])
@@ -50,7 +50,9 @@ def markdown(corpus: Corpus, language: str = DEFAULT_LANGUAGE) -> str:
 
     def figure_bullets(record: model.Record) -> None:
         for stat in figures_for(corpus, record.id, getattr(record, "related", ())):
-            out.append(f"- {_escape(figures.sentence(stat, language))} (`{stat.id}`)")
+            credit = attribution_text(source_of(stat, corpus))
+            out.append(f"- {_escape(figures.sentence(stat, language))} — {_escape(credit)} "
+                       f"(`{stat.id}`)")
 
     def block(title: str, record: model.Record, *paragraphs: str) -> None:
         out.extend([f"### {title}", "", f"`{record.id}`", ""])
@@ -75,8 +77,8 @@ def markdown(corpus: Corpus, language: str = DEFAULT_LANGUAGE) -> str:
     out += ["## Figures", "", "| figure | value | qualifier | year | source | id |",
             "|---|---|---|---|---|---|"]
     for stat in corpus.stats:
-        source = corpus.get(stat.attribution) if stat.attribution else None
-        name = source.name if isinstance(source, model.Source) else "none named"
+        source = source_of(stat, corpus)
+        name = source.name if source is not None else "not named"
         out.append(f"| {t(stat.label)} | {_escape(figures.format_amount(stat.value, stat.unit))} "
                    f"| {stat.qualifier} | {_escape(stat.when_text(language)) or '—'} | "
                    f"{_escape(name)} | `{stat.id}` |")

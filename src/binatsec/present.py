@@ -12,7 +12,7 @@ from typing import Any
 from binatsec import __version__, figures, model
 from binatsec.loader import Problem
 from binatsec.model import DEFAULT_LANGUAGE, Corpus, Text
-from binatsec.queries import figures_for
+from binatsec.queries import figures_for, source_of
 
 SCHEMA_VERSION = "1.0"
 
@@ -51,8 +51,8 @@ def stat(item: model.Stat, corpus: Corpus, language: str = DEFAULT_LANGUAGE,
         data["value"] = _plain(round(figures.convert(item.value, item.unit, target), 3), language)
         data["unit"] = target
         data["converted_from"] = {"value": _plain(item.value, language), "unit": item.unit}
-    source = corpus.get(item.attribution) if item.attribution else None
-    data["attribution_name"] = source.name if isinstance(source, model.Source) else None
+    source = source_of(item, corpus)
+    data["attribution_name"] = source.name if source is not None else None
     data["text"] = figures.figure_text(item, target)
     data["sentence"] = figures.sentence(item, language, target)
     return data

@@ -173,6 +173,22 @@ def stats_in(corpus: Corpus, category: str | None) -> list[model.Stat]:
     return [s for s in corpus.stats if s.category == category]
 
 
+UNNAMED_SOURCE = "not named in the article"  # the one wording for a figure no one is credited for
+
+
+def source_of(stat: model.Stat | model.Pillar, corpus: Corpus) -> model.Source | None:
+    """The source the article credits for a figure (or a pillar), or None when it names none."""
+    source = corpus.get(stat.attribution) if stat.attribution else None
+    return source if isinstance(source, model.Source) else None
+
+
+def attribution_text(source: model.Source | None) -> str:
+    """How a figure's credit reads, the same wherever it is shown."""
+    if source is None:
+        return UNNAMED_SOURCE
+    return f"per the {source.name}, as cited in the article"
+
+
 def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> list[model.Stat]:
     """Statistics linked to a record either way: it names them, or they support it."""
     named = set(related)

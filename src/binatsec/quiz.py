@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from binatsec import figures, model
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
-from binatsec.queries import figures_for
+from binatsec.queries import attribution_text, figures_for, source_of
 
 Topic = Literal["myths", "faq", "stats", "timeline", "pillars"]
 TOPICS: tuple[Topic, ...] = ("myths", "faq", "stats", "timeline", "pillars")
@@ -344,11 +344,12 @@ class _Maker:
             return self.which_first(record) if variant == "first" else self.which_year(record)
         return None
 
-    def credit(self, source_id: str | None, unnamed: str = "") -> str:
-        source = self.corpus.get(source_id) if source_id else None
-        if isinstance(source, model.Source):
-            return f"per the {source.name}, as cited in the article"
-        return unnamed
+    def credit(self, record: model.Stat | model.Pillar) -> str:
+        """Who the article credits; a figure always says so, even when it names no one."""
+        source = source_of(record, self.corpus)
+        if source is None and isinstance(record, model.Pillar):
+            return ""
+        return attribution_text(source)
 
     # --- one method per kind ----------------------------------------------------------------
 
@@ -376,7 +377,7 @@ class _Maker:
             id=f"{stat.id}#figure", record_id=stat.id, topic="stats", kind="figure",
             prompt=f"{subject}: which figure does the article give?", options=options,
             answer=answer, explanation=_full_stop(figures.sentence(stat, self.language)),
-            credit=self.credit(stat.attribution, "the article names no source for it"),
+            credit=self.credit(stat),
             read=f"binatsec stats {stat.category}")
 
     def pillar(self, pillar: model.Pillar, variant: str) -> Question:
@@ -393,7 +394,7 @@ class _Maker:
             id=f"{pillar.id}#{variant}", record_id=pillar.id, topic="pillars", kind="pillar",
             prompt=prompt, options=options, answer=answer,
             explanation=f"Pillar {pillar.number}, {self.text(pillar.name)}. {label}: {shown}",
-            credit=self.credit(pillar.attribution),
+            credit=self.credit(pillar),
             read=f"binatsec pillars {pillar.number}")
 
     def faq(self, entry: model.FaqEntry) -> Question:

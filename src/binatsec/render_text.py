@@ -26,7 +26,7 @@ from binatsec import figures, model
 from binatsec.loader import Problem
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
 from binatsec.output import encodes_unicode
-from binatsec.queries import Hit, figures_for
+from binatsec.queries import UNNAMED_SOURCE, Hit, attribution_text, figures_for, source_of
 from binatsec.sections import SECTIONS
 
 NARROW = 50  # below this many columns, tables become "key: value" lines
@@ -148,10 +148,7 @@ class Renderer:
         return lines
 
     def attribution(self, stat: model.Stat, corpus: Corpus) -> str:
-        source = corpus.get(stat.attribution) if stat.attribution else None
-        if isinstance(source, model.Source):
-            return f"per the {source.name}, as cited in the article"
-        return "no source named in the article"
+        return attribution_text(source_of(stat, corpus))
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -290,12 +287,12 @@ class Renderer:
                        title=f"{names[category]} ({category})")
             self.print("")
         self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
-                      "(over, nearly, about) or 'exact'. Source 'not named': the article "
-                      "credits no one for the figure.", "dim"))
+                      "(over, nearly, about) or 'exact'. Source 'not named': "
+                      f"{UNNAMED_SOURCE}.", "dim"))
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
-        source = corpus.get(stat.attribution) if stat.attribution else None
-        return source.short_name if isinstance(source, model.Source) else "not named"
+        source = source_of(stat, corpus)
+        return source.short_name if source is not None else "not named"
 
     def chart(self, stats: Sequence[model.Stat], unit: str) -> None:
         """Horizontal bars for figures that share a unit."""
