@@ -46,3 +46,12 @@ def test_markdown_figure_bullets_carry_their_attribution(corpus: Corpus) -> None
     assert bullets
     assert all("as cited in the article" in b or "not named in the article" in b
                for b in bullets)
+
+
+def test_hedged_is_the_one_wording_of_an_amount(corpus: Corpus) -> None:
+    from binatsec import figures
+
+    assert figures.hedged(10_000, "kg", "over") == "over 10,000 kg"
+    assert figures.hedged(63, "percent", "exact") == "63%"
+    for stat in corpus.stats:
+        assert figures.figure_text(stat) == figures.hedged(stat.value, stat.unit, stat.qualifier)

@@ -56,13 +56,17 @@ def format_amount(value: float, unit: str) -> str:
     return number
 
 
+def hedged(value: float, unit: str, qualifier: str) -> str:
+    """An amount with the article's hedge: "over 10,000 kg", "about 3.9 million", "63%"."""
+    word = QUALIFIER_WORDS[qualifier]
+    amount = format_amount(value, unit)
+    return f"{word} {amount}" if word else amount
+
+
 def figure_text(stat: Stat, unit: str | None = None) -> str:
     """The hedged amount, as the article gives it: "over 10,000 kg", "about 3.9 million"."""
     target = unit or stat.unit
-    value = convert(stat.value, stat.unit, target)
-    word = QUALIFIER_WORDS[stat.qualifier]
-    amount = format_amount(value, target)
-    return f"{word} {amount}" if word else amount
+    return hedged(convert(stat.value, stat.unit, target), target, stat.qualifier)
 
 
 def sentence(stat: Stat, language: str = DEFAULT_LANGUAGE, unit: str | None = None) -> str:

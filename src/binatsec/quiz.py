@@ -260,9 +260,7 @@ def _nice(value: float) -> float:
 
 
 def _amount(value: float, stat: model.Stat) -> str:
-    word = figures.QUALIFIER_WORDS[stat.qualifier]
-    amount = figures.format_amount(value, stat.unit)
-    return f"{word} {amount}" if word else amount
+    return figures.hedged(value, stat.unit, stat.qualifier)
 
 
 def figure_distractors(stat: model.Stat, rng: random.Random,
