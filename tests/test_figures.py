@@ -55,3 +55,34 @@ def test_hedged_is_the_one_wording_of_an_amount(corpus: Corpus) -> None:
     assert figures.hedged(63, "percent", "exact") == "63%"
     for stat in corpus.stats:
         assert figures.figure_text(stat) == figures.hedged(stat.value, stat.unit, stat.qualifier)
+
+
+def test_a_converted_figure_is_rounded_and_names_the_articles_own(corpus: Corpus) -> None:
+    from binatsec import figures
+
+    powder = _stat(corpus, "stat.fentanyl-powder-2020")  # nearly 1,500 lb
+    meth = _stat(corpus, UNNAMED)  # over 10,000 kg
+    assert figures.figure_text(powder, "kg") == "nearly 680 kg (1,500 lb in the article)"
+    assert figures.figure_text(meth, "lb") == "over 22,000 lb (10,000 kg in the article)"
+    assert figures.figure_text(meth, "kg") == figures.figure_text(meth) == "over 10,000 kg"
+    assert figures.sentence(powder, unit="kg").startswith(
+        "Nearly 680 kg (1,500 lb in the article) of ")
+
+
+def test_stats_json_keeps_the_exact_value_but_words_the_rounded_one(corpus: Corpus) -> None:
+    data = present.stat(_stat(corpus, "stat.fentanyl-powder-2020"), corpus, unit="kg")
+    assert data["value"] == 680.389
+    assert data["converted_from"] == {"value": 1500, "unit": "lb"}
+    assert data["text"] == "nearly 680 kg (1,500 lb in the article)"
+    assert "680.4" not in data["sentence"]
+
+
+def test_human_stats_and_chart_say_when_figures_were_converted(cli: Callable[..., Run]) -> None:
+    wide = {"COLUMNS": "200"}
+    table = cli("stats", "seizures", "--unit", "kg", env=wide).stdout
+    assert "680 kg (1,500 lb in the article)" in table and "680.4" not in table
+    assert "converted to kg" in table
+    assert "converted" not in cli("stats", "seizures", env=wide).stdout
+    chart = cli("stats", "seizures", "--chart", "--unit", "lb", env=wide).stdout
+    assert "over 22,000 lb (10,000 kg in the article)" in chart
+    assert "converted to lb" in chart

@@ -63,10 +63,51 @@ def hedged(value: float, unit: str, qualifier: str) -> str:
     return f"{word} {amount}" if word else amount
 
 
-def figure_text(stat: Stat, unit: str | None = None) -> str:
-    """The hedged amount, as the article gives it: "over 10,000 kg", "about 3.9 million"."""
+def significant(value: float, digits: int = 2) -> float:
+    """`value` rounded to `digits` significant figures: 680.388... -> 680, 22046.2... -> 22000."""
+    return float(f"{value:.{digits}g}")
+
+
+def shown_value(stat: Stat, unit: str | None = None) -> float:
+    """The number to show in `unit`: the article's own, or a conversion rounded.
+
+    The article's figures are round and hedged ("nearly 1,500 lb"); a conversion to four
+    digits ("680.4 kg") would claim a precision the article never had.
+    """
     target = unit or stat.unit
-    return hedged(convert(stat.value, stat.unit, target), target, stat.qualifier)
+    if target == stat.unit:
+        return stat.value
+    return significant(convert(stat.value, stat.unit, target))
+
+
+def converted(stat: Stat, unit: str | None) -> bool:
+    return unit is not None and unit != stat.unit
+
+
+def article_note(stat: Stat, unit: str | None = None) -> str:
+    """For a converted figure, what the article itself says: "(1,500 lb in the article)"."""
+    if not converted(stat, unit):
+        return ""
+    return f"({format_amount(stat.value, stat.unit)} in the article)"
+
+
+def amount_text(stat: Stat, unit: str | None = None) -> str:
+    """The amount without its hedge, as shown in a table: "10,000 kg", "680 kg (1,500 lb in
+    the article)"."""
+    target = unit or stat.unit
+    text = format_amount(shown_value(stat, target), target)
+    note = article_note(stat, target)
+    return f"{text} {note}" if note else text
+
+
+def figure_text(stat: Stat, unit: str | None = None) -> str:
+    """The hedged amount, as the article gives it: "over 10,000 kg", "about 3.9 million";
+    converted, rounded and followed by the article's own: "nearly 680 kg (1,500 lb in the
+    article)"."""
+    target = unit or stat.unit
+    text = hedged(shown_value(stat, target), target, stat.qualifier)
+    note = article_note(stat, target)
+    return f"{text} {note}" if note else text
 
 
 def sentence(stat: Stat, language: str = DEFAULT_LANGUAGE, unit: str | None = None) -> str:

@@ -29,6 +29,9 @@ from binatsec.output import encodes_unicode
 from binatsec.queries import UNNAMED_SOURCE, Hit, attribution_text, figures_for, source_of
 from binatsec.sections import SECTIONS
 
+CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {unit} and "
+                  "rounded to two significant figures; the article's own figure follows in "
+                  "brackets.")
 NARROW = 50  # below this many columns, tables become "key: value" lines
 # Terminal controls (C0 but newline and tab, DEL, C1), and the bidirectional overrides and
 # isolates that can make text display in another order than it reads ("Trojan Source").
@@ -274,12 +277,11 @@ class Renderer:
             rows = []
             for stat in (s for s in stats if s.category == category):
                 target = unit if unit and figures.convertible(stat, unit) else stat.unit
-                value = figures.convert(stat.value, stat.unit, target)
                 figure = _t(self._lang(stat.label))
                 if not self.narrow:
                     figure.append("\n")
                     figure.append(self.ident(stat.id))
-                row = [figure, _t(figures.format_amount(value, target), "bold"), stat.qualifier,
+                row = [figure, _t(figures.amount_text(stat, target), "bold"), stat.qualifier,
                        stat.when_text(self.language) or "—", self.short_source(stat, corpus)]
                 rows.append([*row, self.ident(stat.id)] if self.narrow else row)
             headers = ["figure", "value", "qualifier", "year", "source"]
@@ -289,6 +291,9 @@ class Renderer:
         self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
                       "(over, nearly, about) or 'exact'. Source 'not named': "
                       f"{UNNAMED_SOURCE}.", "dim"))
+        if unit and any(figures.converted(s, unit) for s in stats
+                        if figures.convertible(s, unit)):
+            self.print(_t(CONVERTED_NOTE.format(unit=unit), "dim"))
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
         source = source_of(stat, corpus)
@@ -320,6 +325,9 @@ class Renderer:
             line.append("█" * size, style="magenta")
             line.append(" " * (bar_room - size + 1) + amount.rjust(amount_width), style="bold")
             self.print(line)
+        if any(figures.converted(s, unit) for s in stats):
+            # Stacked figures already end in a blank line.
+            self.print(*([] if stacked else [""]), _t(CONVERTED_NOTE.format(unit=unit), "dim"))
 
     def simple_cards(self, title: str, records: Sequence[model.Record],
                      body: Sequence[tuple[str, str]], corpus: Corpus) -> None:
