@@ -46,3 +46,13 @@ def test_myths_show_their_linked_figures(cli: Callable[..., Run]) -> None:
     result = cli("myths")
     assert "Over 1 million apprehensions at the U.S.-Mexico border (2019)" in result.stdout
     assert "stat.border-apprehensions-2019" in result.stdout
+
+
+def test_counts_read_in_the_singular_for_one(cli: Callable[..., Run]) -> None:
+    from binatsec.render_text import plural
+
+    assert (plural(1, "event"), plural(2, "event"), plural(2, "quiz", "quizzes")) == (
+        "1 event", "2 events", "2 quizzes")
+    one_event = cli("timeline", "--from", "1846", "--to", "1846").stdout
+    assert "Timeline  1 event\n" in one_event
+    assert "1 result for" in cli("search", "Pew", "--section", "sources").stdout

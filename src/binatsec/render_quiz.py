@@ -15,19 +15,11 @@ from rich.text import Text as RichText
 
 from binatsec.history import History
 from binatsec.quiz import LETTERS, Answered, Question, Result
-from binatsec.render_text import clean
+from binatsec.render_text import _t, clean, plural
 
 TOPIC_NAMES = {"myths": "myths", "faq": "FAQ", "stats": "figures", "timeline": "timeline",
                "pillars": "pillars", "all": "all topics"}
 MIN_WIDTH = 20
-
-
-def _t(text: str, style: str = "") -> RichText:
-    return RichText(clean(text), style=style)
-
-
-def _plural(count: int, word: str, many: str = "") -> str:
-    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 class QuizScreen:
@@ -59,10 +51,10 @@ class QuizScreen:
     def start(self, topic: str, questions: int, seed: int, replay: str,
               review: Sequence[str] = (), review_asked: bool = False) -> None:
         title = _t(f"Quiz: {TOPIC_NAMES.get(topic, topic)}", "bold")
-        title.append(f"  {_plural(questions, 'question')}, seed {seed}", style="dim")
+        title.append(f"  {plural(questions, 'question')}, seed {seed}", style="dim")
         self.block(title)
         if review_asked:
-            self.block(_t(f"Review: {_plural(len(review), 'question')} you missed or are due "
+            self.block(_t(f"Review: {plural(len(review), 'question')} you missed or are due "
                           "again come first." if review else
                           "Review: nothing is due yet, so these are new questions.", "dim"))
         self.whole_line(_t(f"Play these questions again: {replay}", "dim"))
@@ -128,7 +120,7 @@ class QuizScreen:
         if not result.complete:
             self.blank()
             self.block(_t(f"Input ended after {result.total} of "
-                          f"{_plural(result.planned, 'question')}.", "yellow"))
+                          f"{plural(result.planned, 'question')}.", "yellow"))
         score = _t("Score: ", "bold")
         score.append(f"{result.score} of {result.total}", style="bold")
         if result.total:
@@ -168,11 +160,11 @@ class QuizScreen:
                 score += f", {quiz.planned - quiz.total} unanswered"
             topic = TOPIC_NAMES.get(quiz.topic, quiz.topic) + (" (review)" if quiz.review else "")
             table.add_row(when, _t(topic), score, str(quiz.seed))
-        self.block(_t(f"Quiz history: {_plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
+        self.block(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
         self.console.print(table)
         if due:
             self.blank()
-            self.block(_t(f"{_plural(due, 'question')} due for review: binatsec quiz --review",
+            self.block(_t(f"{plural(due, 'question')} due for review: binatsec quiz --review",
                           "dim"))
 
 

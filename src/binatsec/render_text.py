@@ -106,7 +106,13 @@ class TrimmedLines(io.TextIOBase):
 
 
 def _t(text: str, style: str = "") -> RichText:
+    """Content as a Rich Text, cleaned, never parsed as markup."""
     return RichText(clean(text), style=style)
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """ "1 event", "2 events", "3 quizzes" (`many` for irregular plurals)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 class Renderer:
@@ -243,7 +249,8 @@ class Renderer:
                       [("", self._lang(entry.answer))], self.figure_lines(stats, corpus))
 
     def myths(self, myths: Sequence[model.Myth], corpus: Corpus) -> None:
-        self.heading("Myths and realities", f"{len(myths)} misconceptions the article corrects")
+        self.heading("Myths and realities",
+                     f"{plural(len(myths), 'misconception')} the article corrects")
         self.print("")
         for myth in myths:
             stats = figures_for(corpus, myth.id, myth.related)
@@ -251,7 +258,7 @@ class Renderer:
                       [("Reality", self._lang(myth.reality))], self.figure_lines(stats, corpus))
 
     def timeline(self, events: Sequence[model.TimelineEvent], corpus: Corpus) -> None:
-        self.heading("Timeline", f"{len(events)} events")
+        self.heading("Timeline", plural(len(events), "event"))
         self.print("")
         for event in events:
             stats = figures_for(corpus, event.id, event.related)
@@ -342,7 +349,7 @@ class Renderer:
                       parts, self.figure_lines(stats, corpus))
 
     def search(self, hits: Sequence[Hit], query: str, total: int) -> None:
-        found = f"{total} result{'s' if total != 1 else ''} for '{query}'"
+        found = f"{plural(total, 'result')} for '{query}'"
         if total > len(hits):
             found += f"; the best {len(hits)} shown (--limit to see more)"
         self.print(_t(found, "dim"), "")
@@ -365,7 +372,7 @@ class Renderer:
         for problem in problems:
             # One problem per line, unfolded, so `binatsec lint | grep BC005` finds it whole.
             self.whole_line(_t(str(problem)))
-        self.print(_t(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+        self.print(_t(f"{plural(len(problems), 'problem')} in "
                       f"{checked}", "red"))
 
     def panel(self, text: str) -> None:
