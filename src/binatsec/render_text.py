@@ -156,6 +156,11 @@ class Renderer:
             lines.append(Line(line, stat.id))
         return lines
 
+    def linked_figures(self, record: model.Record, corpus: Corpus) -> list[Line]:
+        """The lines for every figure linked to `record`, either way."""
+        stats = figures_for(corpus, record.id, getattr(record, "related", ()))
+        return self.figure_lines(stats, corpus)
+
     def attribution(self, stat: model.Stat, corpus: Corpus) -> str:
         return attribution_text(source_of(stat, corpus))
 
@@ -244,27 +249,24 @@ class Renderer:
         if len(entries) > 1:
             self.print(_t(f"{len(entries)} questions match; best first.", "dim"), "")
         for entry in entries:
-            stats = figures_for(corpus, entry.id, entry.related)
             self.card(self._lang(entry.question), entry.id,
-                      [("", self._lang(entry.answer))], self.figure_lines(stats, corpus))
+                      [("", self._lang(entry.answer))], self.linked_figures(entry, corpus))
 
     def myths(self, myths: Sequence[model.Myth], corpus: Corpus) -> None:
         self.heading("Myths and realities",
                      f"{plural(len(myths), 'misconception')} the article corrects")
         self.print("")
         for myth in myths:
-            stats = figures_for(corpus, myth.id, myth.related)
             self.card(f"Myth: {self._lang(myth.myth)}", myth.id,
-                      [("Reality", self._lang(myth.reality))], self.figure_lines(stats, corpus))
+                      [("Reality", self._lang(myth.reality))], self.linked_figures(myth, corpus))
 
     def timeline(self, events: Sequence[model.TimelineEvent], corpus: Corpus) -> None:
         self.heading("Timeline", plural(len(events), "event"))
         self.print("")
         for event in events:
-            stats = figures_for(corpus, event.id, event.related)
             title = f"{event.when_text(self.language)}  {self._lang(event.title)}"
             self.card(title, event.id, [("", self._lang(event.summary))],
-                      self.figure_lines(stats, corpus))
+                      self.linked_figures(event, corpus))
 
     def pillars(self, pillars: Sequence[model.Pillar], corpus: Corpus) -> None:
         if len(pillars) > 1:
@@ -272,10 +274,9 @@ class Renderer:
                          "as the article gives them, citing the U.S. Department of State")
             self.print("")
         for pillar in pillars:
-            stats = figures_for(corpus, pillar.id, pillar.related)
             self.card(f"{pillar.number}. {self._lang(pillar.name)}", pillar.id,
                       [("", self._lang(pillar.summary)), ("Example", self._lang(pillar.example))],
-                      self.figure_lines(stats, corpus))
+                      self.linked_figures(pillar, corpus))
 
     def stats(self, stats: Sequence[model.Stat], corpus: Corpus, unit: str | None) -> None:
         names = {c.id: self._lang(c.name) for c in corpus.categories}
@@ -344,9 +345,8 @@ class Renderer:
             parts = [(label, self._lang(getattr(record, key))) for label, key in body]
             heading_field = next(k for k in ("title", "name") if hasattr(record, k))
             heading = getattr(record, heading_field)
-            stats = figures_for(corpus, record.id, getattr(record, "related", ()))
             self.card(heading if isinstance(heading, str) else self._lang(heading), record.id,
-                      parts, self.figure_lines(stats, corpus))
+                      parts, self.linked_figures(record, corpus))
 
     def search(self, hits: Sequence[Hit], query: str, total: int) -> None:
         found = f"{plural(total, 'result')} for '{query}'"
