@@ -210,6 +210,9 @@ CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("stats", ("stats", "--unit", "lb", "--json"), 0),
     ("stats", ("stats", "seizures", "--unit", "lb", "--json"), 0),
     ("stats", ("stats", "funding", "--unit", "kg", "--json"), 0),
+    ("stats", ("stats", "--chart", "--json"), 0),
+    ("stats", ("stats", "seizures", "--chart", "--unit", "lb", "--json"), 0),
+    ("stats", ("stats", "funding", "--chart", "--json"), 1),
     ("cooperation", ("cooperation", "--json"), 0),
     ("criticisms", ("criticisms", "--json"), 0),
     ("outlook", ("outlook", "--json"), 0),
@@ -317,13 +320,32 @@ def test_unit_conversion_keeps_the_article_figure(
     assert all(item["unit"] != "kg" for item in in_lb["items"])
 
 
+def test_chart_json_lists_exactly_the_charted_figures(
+    cli: Callable[..., Run], validate: Callable[[str, Document], list[str]],
+) -> None:
+    from binatsec.figures import chartable
+    from binatsec.loader import ContentSource
+    from binatsec.resources import bundled_content
+
+    corpus = ContentSource(bundled_content()).load()
+    expected = chartable(corpus.stats, None)
+    assert expected is not None
+    charted = assert_contract(cli("stats", "--chart", "--json"), "stats", validate)
+    assert charted["chart_unit"] == expected[1] == "kg"
+    assert [item["id"] for item in charted["items"]] == [s.id for s in expected[0]]
+    assert {item["unit"] for item in charted["items"]} == {"kg"}
+    assert charted["count"] == len(charted["items"])
+    plain = assert_contract(cli("stats", "--json"), "stats", validate)
+    assert plain["chart_unit"] is None and plain["count"] > charted["count"]
+
+
 def test_a_record_reads_the_same_wherever_it_appears(
     cli: Callable[..., Run], validate: Callable[[str, Document], list[str]],
 ) -> None:
     """The same id gives the same fields in every section command, embedded figure and export."""
     runs = [(schema, args) for schema, args, code in CASES
             if code == 0 and schema not in ("overview", "search", "lint")
-            and "--unit" not in args]
+            and "--unit" not in args and "--chart" not in args]  # those convert figures
     seen: dict[str, tuple[str, Document]] = {}
     for schema, args in runs:
         document = assert_contract(cli(*args), schema, validate)

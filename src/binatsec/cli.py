@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from binatsec import __version__, exits, model, output, present, queries
+from binatsec import __version__, exits, figures, output, present, queries
 from binatsec.exits import ContentProblem, NothingFound
 from binatsec.loader import YEAR_RANGE, ContentError, ContentSource, lint
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
@@ -329,49 +329,29 @@ def stats(
     except queries.NotFound as error:
         _usage(str(error), "CATEGORY")
     target = unit.value if unit else None
+    charted = figures.chartable(chosen, target) if chart else None
+    shown_unit: str | None = target
+    if chart:
+        # --chart shows exactly the figures on the chart, in its unit, as text or as JSON.
+        chosen, shown_unit = charted if charted else ([], None)
     if _wants_json(ctx, json_output):
         items = [present.stat(s, corpus, DEFAULT_LANGUAGE,
-                              target if target and _convertible(s, target) else None)
+                              shown_unit if shown_unit and figures.convertible(s, shown_unit)
+                              else None)
                  for s in chosen]
         _emit(present.envelope(
-            "stats", category=category, unit=target, count=len(items),
+            "stats", category=category, unit=target,
+            chart_unit=charted[1] if charted else None, count=len(items),
             categories=present.items(c for c in corpus.categories
                                      if any(s.category == c.id for s in chosen)),
             items=items))
-        return
-    renderer = _renderer()
-    if chart:
-        comparable = _comparable(chosen, target)
-        if comparable is None:
-            raise NothingFound("no figures here share a unit to chart; try "
-                               "'binatsec stats seizures --chart'")
-        renderer.chart(*comparable)
-        return
-    renderer.stats(chosen, corpus, target)
-
-
-def _convertible(stat: model.Stat, unit: str) -> bool:
-    from binatsec.figures import convertible
-
-    return convertible(stat, unit)
-
-
-def _comparable(
-    stats: Sequence[model.Stat], unit: str | None
-) -> tuple[list[model.Stat], str] | None:
-    """The largest group of figures that can be drawn on one scale."""
-    from binatsec.figures import MASS_UNITS
-
-    mass = [s for s in stats if s.unit in MASS_UNITS]
-    if len(mass) >= 2:
-        return mass, unit or "kg"
-    by_unit: dict[str, list[model.Stat]] = {}
-    for stat in stats:
-        by_unit.setdefault(stat.unit, []).append(stat)
-    best = max(by_unit.items(), key=lambda kv: len(kv[1]), default=None)
-    if best is None or len(best[1]) < 2:
-        return None
-    return best[1], best[0]
+    elif charted:
+        _renderer().chart(*charted)
+    elif not chart:
+        _renderer().stats(chosen, corpus, target)
+    if chart and not charted:
+        raise NothingFound("no figures here share a unit to chart; try "
+                           "'binatsec stats seizures --chart'")
 
 
 def _listing(name: str, title: str, body: Sequence[tuple[str, str]]) -> Callable[..., None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from binatsec.model import DEFAULT_LANGUAGE, Stat
 
 KG_PER_LB = 0.45359237  # exact, by the international yard and pound agreement of 1959
@@ -27,6 +29,24 @@ def convert(value: float, unit: str, target: str) -> float:
 
 def convertible(stat: Stat, target: str) -> bool:
     return stat.unit == target or (stat.unit in MASS_UNITS and target in MASS_UNITS)
+
+
+def chartable(stats: Sequence[Stat], unit: str | None) -> tuple[list[Stat], str] | None:
+    """The largest group of figures that can be drawn on one scale, and that scale's unit.
+
+    Weights come first (in `unit`, or kg), as they convert into each other; otherwise the
+    most common unit. None when no two figures share a scale.
+    """
+    mass = [s for s in stats if s.unit in MASS_UNITS]
+    if len(mass) >= 2:
+        return mass, unit or "kg"
+    by_unit: dict[str, list[Stat]] = {}
+    for stat in stats:
+        by_unit.setdefault(stat.unit, []).append(stat)
+    best = max(by_unit.items(), key=lambda kv: len(kv[1]), default=None)
+    if best is None or len(best[1]) < 2:
+        return None
+    return best[1], best[0]
 
 
 def _plain_number(value: float) -> str:
