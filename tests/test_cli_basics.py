@@ -48,3 +48,11 @@ def test_unknown_option_is_usage_error(cli: Callable[..., Run]) -> None:
     result = cli("stats", "--frobnicate")
     assert result.exit_code == 2
     assert "No such option: --frobnicate" in result.stderr
+
+
+def test_shell_completion_offers_values_from_the_content() -> None:
+    from binatsec.cli import _complete_from
+
+    assert list(_complete_from("faq")("merida-i")) == ["merida-initiative"]
+    assert "seizures" in list(_complete_from("stats")("se"))
+    assert list(_complete_from("pillars")("zz")) == []

@@ -106,12 +106,12 @@ JsonOption = Annotated[
 ]
 
 
-def _complete_from(section: str, short: bool = True) -> Callable[[str], Iterator[str]]:
+def _complete_from(section: str) -> Callable[[str], Iterator[str]]:
     """Shell completion from the content itself: ids, categories, pillar numbers."""
 
     def complete(incomplete: str) -> Iterator[str]:
         try:
-            corpus = ContentSource(bundled_content()).load([BY_NAME[section].file])
+            corpus = ContentSource(bundled_content()).load([section])
         except ContentError:
             return
         values: list[str] = []
@@ -119,7 +119,7 @@ def _complete_from(section: str, short: bool = True) -> Callable[[str], Iterator
             values = [c.id for c in corpus.categories]
         else:
             records = BY_NAME[section].records(corpus)
-            values = [r.id.split(".", 1)[1] if short else r.id for r in records]
+            values = [r.id.split(".", 1)[1] for r in records]
         yield from (v for v in values if v.startswith(incomplete))
 
     return complete
@@ -358,7 +358,7 @@ def _listing(name: str, title: str, body: Sequence[tuple[str, str]]) -> Callable
     section = BY_NAME[name]
 
     def command(ctx: typer.Context, json_output: JsonOption = False) -> None:
-        corpus = _load(ctx, section.file, "stats", "sources")
+        corpus = _load(ctx, section.name, "stats", "sources")
         records = section.records(corpus)
         if _wants_json(ctx, json_output):
             items = [present.with_figures(r, corpus, DEFAULT_LANGUAGE) for r in records]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +33,3 @@ def bundled_content() -> Traversable:
     raise FileNotFoundError(
         "binatsec's bundled content is missing: reinstall the package (pip install binatsec)"
     )
-
-
-def overlay_from_environment() -> Path | None:
-    value = os.environ.get(CONTENT_DIR_ENV, "").strip()
-    return Path(value) if value else None
