@@ -63,6 +63,8 @@ def resolve_id(value: str, records: Sequence[model.Record], prefix: str) -> mode
 class Ranked(NamedTuple):
     score: float
     record: model.Record
+    field: str = "id"  # the field that matched best, to show for the hit
+    text: str = ""  # that field's text in the asked language
 
 
 def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
@@ -70,6 +72,8 @@ def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
     weights = {"question": 3.0, "title": 3.0, "name": 3.0, "label": 3.0, "myth": 2.0}
     out: list[tuple[str, Text, float]] = []
     for key, value in record._asdict().items():
+        if isinstance(record, model.TimelineEvent) and key == "when":
+            continue  # added below, whether the content labels the date or not
         if isinstance(value, Text):
             out.append((key, value, weights.get(key, 1.0)))
         elif isinstance(value, str) and key in ("name", "short_name"):
@@ -77,30 +81,43 @@ def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
     if isinstance(record, model.Stat):
         # People search for a figure as they would say it ("over 10,000 kg").
         out.append(("sentence", Text(en=figures.sentence(record)), 1.5))
+    if isinstance(record, model.TimelineEvent):
+        # An event's date is searchable as it reads ("2019", "2008–2021"), so a hit on a
+        # year shows the date, not only the id it also appears in.
+        out.append(("when", Text(en=record.when_text("en"), es=record.when_text("es")), 1.0))
     return out
 
 
-def _score(query_tokens: Sequence[str], record: model.Record, language: str) -> float:
+def _score(query_tokens: Sequence[str], record: model.Record, language: str) -> Ranked:
+    """The record's score, and the field that matched most words (a figure's sentence wins
+    ties, as a figure reads best that way); the id when no text field matched."""
     if not query_tokens:
-        return 0.0
+        return Ranked(0.0, record)
     id_tokens = set(tokens(record.id.replace("-", " ")))
     score = 0.0
     matched: set[str] = set()
-    for _key, text, weight in _record_texts(record):
-        words = tokens(text.get(language))
+    best = ("id", record.id)
+    best_rank = (0, False)
+    for key, text, weight in _record_texts(record):
+        value = text.get(language)
+        words = tokens(value)
         for term in query_tokens:
             hits = sum(1 for w in words if w.startswith(term))
             if hits:
                 matched.add(term)
                 score += weight * (1.0 + 0.1 * (hits - 1))
+        field_rank = (sum(1 for w in words if any(w.startswith(t) for t in query_tokens)),
+                      key == "sentence")
+        if field_rank[0] and field_rank > best_rank:
+            best, best_rank = (key, value), field_rank
     for term in query_tokens:
         if term in id_tokens:
             matched.add(term)
             score += 2.0
     if len(matched) < len(query_tokens):
         # Every meaningful word of the query must appear somewhere in the record.
-        return 0.0
-    return round(score, 3)
+        return Ranked(0.0, record)
+    return Ranked(round(score, 3), record, *best)
 
 
 def query_terms(query: str) -> list[str]:
@@ -114,7 +131,7 @@ def rank(records: Sequence[model.Record], query: str,
          language: str = DEFAULT_LANGUAGE) -> list[Ranked]:
     """Records matching every word of the query, best first; ties keep the content order."""
     terms = query_terms(query)
-    scored = [Ranked(_score(terms, r, language), r) for r in records]
+    scored = [_score(terms, r, language) for r in records]
     hits = [r for r in scored if r.score > 0]
     return sorted(hits, key=lambda r: -r.score)
 
@@ -229,22 +246,9 @@ def search(sections: Sequence[tuple[str, Sequence[model.Record]]], query: str,
     hits: list[Hit] = []
     for section, records in sections:
         for ranked in rank(records, query, language):
-            field_name, text = _best_field(ranked.record, terms, language)
             hits.append(Hit(section, ranked.record, ranked.score, title_of(ranked.record, language),
-                            field_name, text, match_spans(text, terms)))
+                            ranked.field, ranked.text, match_spans(ranked.text, terms)))
     return sorted(hits, key=lambda h: -h.score)
-
-
-def _best_field(record: model.Record, terms: Sequence[str], language: str) -> tuple[str, str]:
-    best = ("id", record.id)
-    best_rank = (0, False)
-    for key, text, _weight in _record_texts(record):
-        value = text.get(language)
-        # A figure reads best as its sentence, so it wins ties.
-        rank = (len(match_spans(value, terms)), key == "sentence")
-        if rank[0] and rank > best_rank:
-            best, best_rank = (key, value), rank
-    return best
 
 
 def title_of(record: model.Record, language: str = DEFAULT_LANGUAGE) -> str:
