@@ -56,3 +56,11 @@ def test_shell_completion_offers_values_from_the_content() -> None:
     assert list(_complete_from("faq")("merida-i")) == ["merida-initiative"]
     assert "seizures" in list(_complete_from("stats")("se"))
     assert list(_complete_from("pillars")("zz")) == []
+
+
+def test_faq_lists_full_ids_and_answers_either_form(cli: Callable[..., Run]) -> None:
+    listing = cli("faq").stdout
+    assert "faq.merida-initiative" in listing
+    assert "\nmerida-initiative" not in listing and " merida-initiative" not in listing
+    for given in ("faq.merida-initiative", "merida-initiative"):
+        assert "faq.merida-initiative" in cli("faq", given).stdout

@@ -241,8 +241,8 @@ class Renderer:
 
     def faq_list(self, entries: Sequence[model.FaqEntry]) -> None:
         self.heading("Frequently asked questions", "binatsec faq ID-or-words for an answer")
-        rows = [(self.ident(e.id.removeprefix("faq.")), _t(self._lang(e.question)))
-                for e in entries]
+        # Full ids, as every other command shows them; the short form is accepted too.
+        rows = [(self.ident(e.id), _t(self._lang(e.question))) for e in entries]
         self.table(("id", "question"), rows)
 
     def faq_answers(self, entries: Sequence[model.FaqEntry], corpus: Corpus) -> None:
