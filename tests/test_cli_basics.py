@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from conftest import Run
 
@@ -64,3 +66,18 @@ def test_faq_lists_full_ids_and_answers_either_form(cli: Callable[..., Run]) -> 
     assert "\nmerida-initiative" not in listing and " merida-initiative" not in listing
     for given in ("faq.merida-initiative", "merida-initiative"):
         assert "faq.merida-initiative" in cli("faq", given).stdout
+
+
+def test_overview_summaries_hold_no_counts_your_content_could_change(
+    cli: Callable[..., Run], tmp_path: Path,
+) -> None:
+    (tmp_path / "faq.toml").write_text(
+        '[[faq]]\nid = "faq.extra"\nquestion.en = "One more question?"\n'
+        'answer.en = "One more answer, from your own content."\n', encoding="utf-8")
+    numbers = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                         r"twelve|thirteen)\b", re.IGNORECASE)
+    sections = cli("--content-dir", str(tmp_path), "--json").json()["sections"]
+    assert next(s["count"] for s in sections if s["name"] == "faq") == 13
+    assert [s["summary"] for s in sections if numbers.search(s["summary"])] == []
+    shown = cli("--content-dir", str(tmp_path)).stdout
+    assert "twelve" not in shown and "1846" not in shown

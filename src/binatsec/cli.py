@@ -370,7 +370,7 @@ def _listing(name: str, title: str, body: Sequence[tuple[str, str]]) -> Callable
     return command
 
 
-commands.command(name="cooperation", help="The three areas of cooperation: intelligence, "
+commands.command(name="cooperation", help="The areas of cooperation: intelligence, "
             "military exercises and law enforcement.")(
     _listing("cooperation", "Areas of cooperation", [("", "summary"), ("Example", "example")]))
 commands.command(name="criticisms", help="Criticisms of the security model, and the responses.")(
@@ -378,7 +378,7 @@ commands.command(name="criticisms", help="Criticisms of the security model, and 
              [("Criticism", "claim"), ("Response", "response")]))
 commands.command(name="outlook", help="Where the article expects cooperation to go next.")(
     _listing("outlook", "Outlook (the article's expectations)", [("", "summary")]))
-commands.command(name="actions", help="Five things readers can do, as the article suggests.")(
+commands.command(name="actions", help="Things readers can do, as the article suggests.")(
     _listing("actions", "What you can do", [("", "summary")]))
 commands.command(name="sources", help="The bodies the article credits, and what for.")(
     _listing("sources", "Sources named in the article", [("", "role")]))

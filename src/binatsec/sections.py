@@ -12,7 +12,7 @@ from binatsec.model import Corpus
 class Section(NamedTuple):
     name: str  # the command, the Corpus attribute, and the content file without .toml
     title: str
-    summary: str
+    summary: str  # no counts or years: --content-dir changes them; the overview counts
 
     def records(self, corpus: Corpus) -> Sequence[model.Record]:
         records: Sequence[model.Record] = getattr(corpus, self.name)
@@ -20,16 +20,16 @@ class Section(NamedTuple):
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("faq", "Frequently asked questions", "the article's twelve questions, answered"),
-    Section("myths", "Myths and realities", "eight common misconceptions, each corrected"),
-    Section("timeline", "Timeline", "dated events from 1846 to 2021"),
+    Section("faq", "Frequently asked questions", "the article's questions, answered"),
+    Section("myths", "Myths and realities", "common misconceptions, each corrected"),
+    Section("timeline", "Timeline", "dated events, oldest first"),
     Section("pillars", "Four pillars", "the bilateral security model, pillar by pillar"),
     Section("stats", "Figures", "every figure, with qualifier, year and source"),
     Section("cooperation", "Areas of cooperation",
             "intelligence, military exercises, law enforcement"),
     Section("criticisms", "Criticisms", "doubts about the model, and responses"),
     Section("outlook", "Outlook", "where the article expects cooperation to go"),
-    Section("actions", "What you can do", "five steps the article suggests"),
+    Section("actions", "What you can do", "steps the article suggests"),
     Section("sources", "Sources", "the bodies the article credits"),
 )
 
