@@ -284,3 +284,17 @@ def test_a_corrupt_history_is_set_aside_and_the_quiz_goes_on(cli: Callable[..., 
     assert len(asides) == 1
     assert asides[0].read_text(encoding="utf-8") == "{ this is not json"
     assert json.loads((data_dir / "history.json").read_text(encoding="utf-8"))["played"] == 1
+
+
+@pytest.mark.parametrize("columns", [20, 40, 50, 60, 80])
+def test_history_cuts_nothing_at_any_width(cli: Callable[..., Run], corpus: Corpus,
+                                           columns: int) -> None:
+    seed = 2_053_117_431  # as long as a drawn seed gets
+    answers = ",".join(_mixed(corpus, "all", 2, seed))
+    assert cli("quiz", "--seed", str(seed), "--count", "2", "--answers", answers).exit_code == 0
+    finished = cli("quiz", "history", "--json").json()["quizzes"][0]["finished_at"]
+    shown = cli("quiz", "history", env={"COLUMNS": str(columns)}).stdout
+    assert "…" not in shown
+    assert str(seed) in shown
+    day, time = finished.removesuffix("Z").split("T")
+    assert day in shown and time in shown  # a narrow date column may wrap it, never cut it

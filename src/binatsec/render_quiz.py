@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text as RichText
 
 from binatsec.history import History
 from binatsec.quiz import LETTERS, Answered, Question, Result
-from binatsec.render_text import _t, clean, plural
+from binatsec.render_text import Renderer, _t, clean, plural
 
 TOPIC_NAMES = {"myths": "myths", "faq": "FAQ", "stats": "figures", "timeline": "timeline",
                "pillars": "pillars", "all": "all topics"}
@@ -148,10 +147,7 @@ class QuizScreen:
         if not history.quizzes:
             self.block(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
             return
-        table = Table("finished (UTC)", "topic", "score", box=None, pad_edge=False,
-                      header_style="bold", show_edge=False)
-        # Right-aligned last column: no padding after it, so no trailing spaces.
-        table.add_column("seed", justify="right")
+        rows: list[tuple[str, RichText, str, str]] = []
         for quiz in history.quizzes:
             when = quiz.finished_at.replace("T", " ").removesuffix("Z")
             percent = round(100 * quiz.score / quiz.total) if quiz.total else 0
@@ -159,9 +155,10 @@ class QuizScreen:
             if not quiz.complete:
                 score += f", {quiz.planned - quiz.total} unanswered"
             topic = TOPIC_NAMES.get(quiz.topic, quiz.topic) + (" (review)" if quiz.review else "")
-            table.add_row(when, _t(topic), score, str(quiz.seed))
+            rows.append((when, _t(topic), score, str(quiz.seed)))
         self.block(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
-        self.console.print(table)
+        # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.
+        Renderer(self.console).table(("finished (UTC)", "topic", "score", "seed"), rows)
         if due:
             self.blank()
             self.block(_t(f"{plural(due, 'question')} due for review: binatsec quiz --review",
