@@ -297,8 +297,8 @@ class Renderer:
                        title=f"{names[category]} ({category})")
             self.print("")
         self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
-                      "(over, nearly, about) or 'exact'. Source 'not named': "
-                      f"{UNNAMED_SOURCE}.", "dim"))
+                      "(over, nearly, about) or 'exact'. Source 'not named': the figure's source "
+                      f"is {UNNAMED_SOURCE}.", "dim"))
         if unit and any(figures.converted(s, unit) for s in stats
                         if figures.convertible(s, unit)):
             self.print(_t(CONVERTED_NOTE.format(unit=unit), "dim"))
