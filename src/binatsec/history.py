@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 DATA_DIR_ENV = "BINATSEC_DATA_DIR"
 HISTORY_FILE = "history.json"
@@ -49,8 +48,7 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True, slots=True)
-class QuizRecord:
+class QuizRecord(NamedTuple):
     """One finished (or cut short) quiz."""
 
     finished_at: str
@@ -64,8 +62,7 @@ class QuizRecord:
     missed: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     """Where one question stands in the schedule; `due` and `last_missed` count quizzes."""
 
     box: int
@@ -73,17 +70,15 @@ class Card:
     last_missed: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     question_id: str
     correct: bool
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(NamedTuple):
     played: int = 0
     quizzes: tuple[QuizRecord, ...] = ()
-    cards: Mapping[str, Card] = field(default_factory=dict)
+    cards: Mapping[str, Card] = MappingProxyType({})
 
     def due(self) -> list[str]:
         """Questions due in the next quiz: missed ones first, the most recently missed first."""
@@ -120,7 +115,7 @@ class Corrupt(ValueError):
 
 
 def quiz_document(quiz: QuizRecord) -> dict[str, Any]:
-    return asdict(quiz) | {"missed": list(quiz.missed)}
+    return quiz._asdict() | {"missed": list(quiz.missed)}
 
 
 def to_document(history: History) -> dict[str, Any]:
@@ -128,7 +123,7 @@ def to_document(history: History) -> dict[str, Any]:
         "format": FORMAT,
         "played": history.played,
         "quizzes": [quiz_document(q) for q in history.quizzes],
-        "cards": {qid: asdict(card) for qid, card in sorted(history.cards.items())},
+        "cards": {qid: card._asdict() for qid, card in sorted(history.cards.items())},
     }
 
 
@@ -239,6 +234,8 @@ class HistoryStore:
         temporary: str | None = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only a save needs it
+
             handle, temporary = tempfile.mkstemp(prefix=".history-", suffix=".tmp",
                                                  dir=self.folder)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

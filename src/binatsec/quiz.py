@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from binatsec import figures, model
 from binatsec.model import DEFAULT_LANGUAGE, Corpus
@@ -38,14 +37,12 @@ YEAR_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3)
 MAX_OPTIONS = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     key: str  # what the player types: a letter, or m/f
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     """One question, with everything needed to check it and to explain the answer."""
 
     id: str  # "<record id>#<variant>": stable across runs, used by the review schedule
@@ -88,8 +85,7 @@ class Question:
         return text if text in keys else None
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(NamedTuple):
     question: Question
     given: str  # an option key
 
@@ -98,8 +94,7 @@ class Answered:
         return self.given == self.question.answer
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """How a quiz went: the answers given, in order, and whether it was played to the end."""
 
     questions: tuple[Question, ...]
@@ -140,13 +135,13 @@ class AnswerSource(Protocol):
         """`raw` was not a valid answer; the same question will be asked again."""
 
 
-@dataclass
 class ListedAnswers:
     """Answers given up front (`--answers a,m,2` or lines of a script), one per question."""
 
-    answers: Iterable[str]
-    rejections: list[tuple[str, str]] = field(default_factory=list)
-    _pending: Iterator[str] | None = None
+    def __init__(self, answers: Iterable[str]) -> None:
+        self.answers = answers
+        self.rejections: list[tuple[str, str]] = []
+        self._pending: Iterator[str] | None = None
 
     def answer(self, question: Question, number: int, total: int) -> str | None:
         if self._pending is None:
