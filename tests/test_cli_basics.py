@@ -81,3 +81,23 @@ def test_overview_summaries_hold_no_counts_your_content_could_change(
     assert [s["summary"] for s in sections if numbers.search(s["summary"])] == []
     shown = cli("--content-dir", str(tmp_path)).stdout
     assert "twelve" not in shown and "1846" not in shown
+
+
+def test_a_typo_in_one_word_of_an_id_is_suggested(cli: Callable[..., Run]) -> None:
+    result = cli("pillars", "comunity")
+    assert result.exit_code == 2
+    assert "did you mean 'pillar.community-engagement'?" in result.stderr
+
+
+def test_with_no_close_match_the_valid_values_are_listed(cli: Callable[..., Run]) -> None:
+    result = cli("stats", "xyz")
+    assert result.exit_code == 2
+    assert ("choose from: funding, training, seizures, violence, migration, "
+            "military-exercises, public-opinion") in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_mistyped_command_is_suggested(cli: Callable[..., Run]) -> None:
+    result = cli("stat")
+    assert result.exit_code == 2
+    assert "no such command 'stat'; did you mean 'stats'?" in result.stderr

@@ -295,8 +295,10 @@ def pillars(
         try:
             chosen = [queries.find_pillar(corpus.pillars, pillar)]
         except queries.NotFound as error:
-            valid = f"; give a number from 1 to {len(corpus.pillars)}, an id or a name"
-            _usage(f"{error}{'' if error.suggestions else valid}", "PILLAR")
+            if error.suggestions:
+                _usage(str(error), "PILLAR")
+            _usage(f"unknown pillar '{pillar}'; give a number from 1 to {len(corpus.pillars)}, "
+                   "an id or a name", "PILLAR")
     if _wants_json(ctx, json_output):
         items = [present.with_figures(p, corpus, DEFAULT_LANGUAGE) for p in chosen]
         _emit(present.envelope("pillars", query=pillar, count=len(items), items=items))

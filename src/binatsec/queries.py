@@ -25,7 +25,12 @@ class NotFound(LookupError):
         self.value = value
         self.suggestions = tuple(suggest(value, choices))
         self.choices = tuple(choices)
-        hint = f"; did you mean '{self.suggestions[0]}'?" if self.suggestions else ""
+        if self.suggestions:
+            hint = f"; did you mean '{self.suggestions[0]}'?"
+        elif 0 < len(self.choices) <= 12:
+            hint = f"; choose from: {', '.join(self.choices)}"
+        else:
+            hint = ""
         super().__init__(f"unknown {what} '{value}'{hint}")
 
 
@@ -40,13 +45,20 @@ def tokens(text: str) -> list[str]:
 
 
 def suggest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
-    """Close matches for a mistyped value, best first; also matches on an id's last part."""
+    """Close matches for a mistyped value, best first.
+
+    A value is compared with each choice, its short form (after the kind's dot) and each
+    word of it, so 'comunity' finds 'pillar.community-engagement'.
+    """
     import difflib  # only a failed look-up needs it
 
-    choices = list(choices)
-    by_short = {c.split(".", 1)[-1]: c for c in choices}
-    found = difflib.get_close_matches(fold(value), list(by_short) + choices, n=limit, cutoff=0.6)
-    return list(dict.fromkeys(by_short.get(f, f) for f in found))[:limit]
+    candidates: dict[str, str] = {}
+    for choice in choices:
+        short = choice.split(".", 1)[-1]
+        for form in (choice, short, *short.split("-")):
+            candidates.setdefault(form, choice)
+    found = difflib.get_close_matches(fold(value), list(candidates), n=limit * 3, cutoff=0.75)
+    return list(dict.fromkeys(candidates[f] for f in found))[:limit]
 
 
 # --- section look-ups -----------------------------------------------------------------------
