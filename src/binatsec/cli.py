@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional
 
@@ -89,6 +90,7 @@ app = typer.Typer(
 commands = typer.Typer()
 
 
+@cache  # the registry is complete once this module is imported; one run asks several times
 def _command_infos() -> dict[str, Any]:
     return {info.name or typer.main.get_command_name(info.callback.__name__): info
             for info in commands.registered_commands if info.callback is not None}
