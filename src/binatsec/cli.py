@@ -7,20 +7,30 @@ from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from binatsec import __version__, exits, figures, output, present, queries
-from binatsec.exits import ContentProblem, NothingFound
+from binatsec.cli_common import (
+    JsonOption,
+    Options,
+    emit_json,
+    load_content,
+    run_options,
+    usage_error,
+    wants_json,
+)
+from binatsec.exits import NothingFound
 from binatsec.loader import YEAR_RANGE, ContentError, ContentSource, lint
-from binatsec.model import DEFAULT_LANGUAGE, Corpus
+from binatsec.model import DEFAULT_LANGUAGE
 from binatsec.resources import CONTENT_DIR_ENV, bundled_content
 from binatsec.sections import BY_NAME, SECTIONS
 
 if TYPE_CHECKING:
     from binatsec.render_text import Renderer
+
 
 class BinatsecGroup(TyperGroup):
     """Typer's group, with binatsec's own error handling and exit codes around every run."""
@@ -96,17 +106,7 @@ def _command_infos() -> dict[str, Any]:
             for info in commands.registered_commands if info.callback is not None}
 
 
-class Options(NamedTuple):
-    content_dir: Path | None = None
-    json: bool = False
-
-
 # --- shared options -------------------------------------------------------------------------
-
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document instead of text (see schemas/).")
-]
-
 
 def _complete_from(section: str) -> Callable[[str], Iterator[str]]:
     """Shell completion from the content itself: ids, categories, pillar numbers."""
@@ -127,36 +127,11 @@ def _complete_from(section: str) -> Callable[[str], Iterator[str]]:
     return complete
 
 
-def _options(ctx: typer.Context) -> Options:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Options) else Options()
-
-
-def _load(ctx: typer.Context, *files: str) -> Corpus:
-    options = _options(ctx)
-    try:
-        return ContentSource(bundled_content(), options.content_dir).load(files or None)
-    except ContentError as error:
-        raise ContentProblem(error) from None
-
-
-def _wants_json(ctx: typer.Context, flag: bool) -> bool:
-    return flag or _options(ctx).json
-
-
-def _emit(document: dict[str, Any]) -> None:
-    output.write_json(document)
-
-
 def _renderer() -> Renderer:
     # Rich is imported here, on the human path only, so --json never pays for it.
     from binatsec.render_text import Renderer, make_console
 
     return Renderer(make_console(), DEFAULT_LANGUAGE)
-
-
-def _usage(message: str, param: str | None = None) -> NoReturn:
-    raise typer.BadParameter(message, param_hint=param)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -190,12 +165,12 @@ def main(
     ctx.obj = Options(content_dir=content_dir, json=json_output)
     if ctx.invoked_subcommand is not None:
         return
-    corpus = _load(ctx)
+    corpus = load_content(ctx, None)
     if json_output:
         sections = [{"name": s.name, "title": s.title, "summary": s.summary,
                      "count": len(s.records(corpus)), "command": f"binatsec {s.name}"}
                     for s in SECTIONS]
-        _emit(present.envelope("overview", sections=sections))
+        emit_json(present.envelope("overview", sections=sections))
         return
     _renderer().overview(corpus, __version__)
 
@@ -211,12 +186,12 @@ def faq(
     json_output: JsonOption = False,
 ) -> None:
     """Frequently asked questions: list them, or answer one by id or words."""
-    corpus = _load(ctx, "faq", "stats", "sources")
+    corpus = load_content(ctx, ("faq", "stats", "sources"))
     text = " ".join(query or []).strip()
     entries = list(corpus.faq) if not text else queries.answer_faq(corpus.faq, text)
-    if _wants_json(ctx, json_output):
+    if wants_json(ctx, json_output):
         items = [present.with_figures(e, corpus, DEFAULT_LANGUAGE) for e in entries]
-        _emit(present.envelope("faq", query=text or None, count=len(items), items=items))
+        emit_json(present.envelope("faq", query=text or None, count=len(items), items=items))
     elif not text:
         _renderer().faq_list(entries)
     elif entries:
@@ -240,19 +215,19 @@ def myths(
 
         play_quiz(ctx, "myths", json_output=json_output)
         return
-    corpus = _load(ctx, "myths", "stats", "sources")
-    if _wants_json(ctx, json_output):
+    corpus = load_content(ctx, ("myths", "stats", "sources"))
+    if wants_json(ctx, json_output):
         # With their linked figures, like every other section's records.
         items = [present.with_figures(m, corpus, DEFAULT_LANGUAGE) for m in corpus.myths]
-        _emit(present.envelope("myths", count=len(items), items=items))
+        emit_json(present.envelope("myths", count=len(items), items=items))
         return
     _renderer().myths(corpus.myths, corpus)
 
 
 def _year(value: int | None, name: str) -> int | None:
     if value is not None and not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-        _usage(f"year {value} is out of range; use a year from {YEAR_RANGE[0]} to "
-               f"{YEAR_RANGE[1]}", name)
+        usage_error(f"year {value} is out of range; use a year from {YEAR_RANGE[0]} to "
+                    f"{YEAR_RANGE[1]}", name)
     return value
 
 
@@ -269,13 +244,13 @@ def timeline(
     _year(start, "--from")
     _year(end, "--to")
     if start is not None and end is not None and start > end:
-        _usage(f"--from {start} is after --to {end}; give the earlier year to --from")
-    corpus = _load(ctx, "timeline", "stats", "sources")
+        usage_error(f"--from {start} is after --to {end}; give the earlier year to --from")
+    corpus = load_content(ctx, ("timeline", "stats", "sources"))
     events = queries.timeline_between(corpus.timeline, start, end)
-    if _wants_json(ctx, json_output):
+    if wants_json(ctx, json_output):
         items = [present.timeline_event(e, corpus, DEFAULT_LANGUAGE) for e in events]
-        _emit(present.envelope("timeline", from_year=start, to_year=end, count=len(items),
-                               items=items))
+        emit_json(present.envelope("timeline", from_year=start, to_year=end,
+                                   count=len(items), items=items))
     elif events:
         _renderer().timeline(events, corpus)
     if not events:
@@ -291,19 +266,19 @@ def pillars(
     json_output: JsonOption = False,
 ) -> None:
     """The four pillars of the bilateral security model."""
-    corpus = _load(ctx, "pillars", "stats", "sources")
+    corpus = load_content(ctx, ("pillars", "stats", "sources"))
     chosen = list(corpus.pillars)
     if pillar is not None:
         try:
             chosen = [queries.find_pillar(corpus.pillars, pillar)]
         except queries.NotFound as error:
             if error.suggestions:
-                _usage(str(error), "PILLAR")
-            _usage(f"unknown pillar '{pillar}'; give a number from 1 to {len(corpus.pillars)}, "
-                   "an id or a name", "PILLAR")
-    if _wants_json(ctx, json_output):
+                usage_error(str(error), "PILLAR")
+            usage_error(f"unknown pillar '{pillar}'; give a number from 1 to "
+                        f"{len(corpus.pillars)}, an id or a name", "PILLAR")
+    if wants_json(ctx, json_output):
         items = [present.with_figures(p, corpus, DEFAULT_LANGUAGE) for p in chosen]
-        _emit(present.envelope("pillars", query=pillar, count=len(items), items=items))
+        emit_json(present.envelope("pillars", query=pillar, count=len(items), items=items))
         return
     _renderer().pillars(chosen, corpus)
 
@@ -327,23 +302,23 @@ def stats(
     json_output: JsonOption = False,
 ) -> None:
     """Every figure in the article, by category, with qualifier, year and source."""
-    corpus = _load(ctx, "stats", "sources")
+    corpus = load_content(ctx, ("stats", "sources"))
     try:
         chosen = queries.stats_in(corpus, category)
     except queries.NotFound as error:
-        _usage(str(error), "CATEGORY")
+        usage_error(str(error), "CATEGORY")
     target = unit.value if unit else None
     charted = figures.chartable(chosen, target) if chart else None
     shown_unit: str | None = target
     if chart:
         # --chart shows exactly the figures on the chart, in its unit, as text or as JSON.
         chosen, shown_unit = charted if charted else ([], None)
-    if _wants_json(ctx, json_output):
+    if wants_json(ctx, json_output):
         items = [present.stat(s, corpus, DEFAULT_LANGUAGE,
                               shown_unit if shown_unit and figures.convertible(s, shown_unit)
                               else None)
                  for s in chosen]
-        _emit(present.envelope(
+        emit_json(present.envelope(
             "stats", category=category, unit=target,
             chart_unit=charted[1] if charted else None, count=len(items),
             categories=present.items(c for c in corpus.categories
@@ -362,11 +337,11 @@ def _listing(name: str, title: str, body: Sequence[tuple[str, str]]) -> Callable
     section = BY_NAME[name]
 
     def command(ctx: typer.Context, json_output: JsonOption = False) -> None:
-        corpus = _load(ctx, section.name, "stats", "sources")
+        corpus = load_content(ctx, (section.name, "stats", "sources"))
         records = section.records(corpus)
-        if _wants_json(ctx, json_output):
+        if wants_json(ctx, json_output):
             items = [present.with_figures(r, corpus, DEFAULT_LANGUAGE) for r in records]
-            _emit(present.envelope(name, count=len(items), items=items))
+            emit_json(present.envelope(name, count=len(items), items=items))
             return
         _renderer().simple_cards(title, records, body, corpus)
 
@@ -402,21 +377,21 @@ def search(
     for name in section or []:
         if name not in BY_NAME:
             error = queries.NotFound("section", name, list(BY_NAME))
-            _usage(str(error), "--section")
+            usage_error(str(error), "--section")
     text = " ".join(query).strip()
     if not queries.query_terms(text):
-        _usage("give at least one word to search for", "QUERY")
-    corpus = _load(ctx)
+        usage_error("give at least one word to search for", "QUERY")
+    corpus = load_content(ctx, None)
     wanted = [s for s in SECTIONS if not section or s.name in section]
     hits = queries.search([(s.name, s.records(corpus)) for s in wanted], text)
     total = len(hits)
     hits = hits[:limit]
-    if _wants_json(ctx, json_output):
+    if wants_json(ctx, json_output):
         results = [{"section": h.section, "id": h.record.id, "score": h.score,
                     "title": h.title, "field": h.field, "text": h.text,
                     "matches": [list(span) for span in h.spans]} for h in hits]
-        _emit(present.envelope("search", query=text, total=total, count=len(results),
-                               hits=results))
+        emit_json(present.envelope("search", query=text, total=total, count=len(results),
+                                   hits=results))
     elif hits:
         _renderer().search(hits, text, total)
     if not hits:
@@ -440,9 +415,9 @@ def export_command(
     # Imported here: csv and the Markdown writer are start-up cost for every other command.
     from binatsec import export
 
-    corpus = _load(ctx)
+    corpus = load_content(ctx, None)
     if format_ is ExportFormat.json:
-        _emit(present.envelope("export", **present.corpus_document(
+        emit_json(present.envelope("export", **present.corpus_document(
             corpus, [s.name for s in SECTIONS])))
     elif format_ is ExportFormat.csv:
         output.write_text(export.stats_csv(corpus))
@@ -462,15 +437,16 @@ def lint_command(
 ) -> None:
     """Check content files against the content spec; exit 1 if anything is wrong."""
     if standalone and path is None:
-        _usage("--standalone needs a PATH to check", "--standalone")
-    overlay = path if path is not None else _options(ctx).content_dir
+        usage_error("--standalone needs a PATH to check", "--standalone")
+    overlay = path if path is not None else run_options(ctx).content_dir
     source = ContentSource(path, None) if standalone and path else ContentSource(
         bundled_content(), overlay)
     checked = str(path) if path else (str(overlay) if overlay else "bundled content")
     problems = lint(source)
-    if _wants_json(ctx, json_output):
-        _emit(present.envelope("lint", checked=checked, ok=not problems, count=len(problems),
-                               problems=[present.problem(p) for p in problems]))
+    if wants_json(ctx, json_output):
+        emit_json(present.envelope("lint", checked=checked, ok=not problems,
+                                   count=len(problems),
+                                   problems=[present.problem(p) for p in problems]))
     else:
         _renderer().problems(problems, checked)
     if problems:

@@ -11,12 +11,13 @@ import random
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from binatsec import present, quiz
-from binatsec.exits import INTERRUPTED, ContentProblem, NothingFound
+from binatsec.cli_common import JsonOption, emit_json, load_content, usage_error, wants_json
+from binatsec.exits import INTERRUPTED, NothingFound
 from binatsec.history import (
     HistoryStore,
     Outcome,
@@ -26,11 +27,8 @@ from binatsec.history import (
     timestamp,
     utc_now,
 )
-from binatsec.loader import ContentError, ContentSource
-from binatsec.model import Corpus
-from binatsec.output import say, write_json
+from binatsec.output import say
 from binatsec.quiz import DEFAULT_COUNT, SEED_LIMIT, Question, Result
-from binatsec.resources import bundled_content
 
 if TYPE_CHECKING:
     from binatsec.render_quiz import QuizScreen
@@ -57,10 +55,6 @@ quiz_app = typer.Typer(
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-JsonOption = Annotated[bool, typer.Option(
-    "--json", help="Print one JSON document instead of text (see schemas/).")]
-
 
 @quiz_app.callback(invoke_without_command=True)
 def quiz_command(
@@ -106,8 +100,8 @@ def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None
     store = HistoryStore(data_dir())
     saved = store.load()
     due = saved.due()
-    if _wants_json(ctx, json_output):
-        _emit(present.envelope(
+    if wants_json(ctx, json_output):
+        emit_json(present.envelope(
             "quiz-history", file=str(store.path), played=saved.played,
             quizzes=[quiz_document(q) for q in saved.quizzes], due_for_review=due))
         return
@@ -121,14 +115,14 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
               seed: int | None = None, answers: str | None = None, save: bool = True,
               review: bool = False, json_output: bool = False, no_input: bool = False) -> None:
     """Build the questions, ask them, show or print the result, and record it."""
-    json_output = _wants_json(ctx, json_output)
+    json_output = wants_json(ctx, json_output)
     listed = _split(answers) if answers is not None else None
     interactive = listed is None and _is_terminal(sys.stdin)
     if interactive and (json_output or no_input):
         why = "--json" if json_output else "--no-input"
-        _usage(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
-               "give --answers a,m,2,... or pipe one answer per line", "--answers")
-    corpus = _load(ctx, topic)
+        usage_error(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
+                    "give --answers a,m,2,... or pipe one answer per line", "--answers")
+    corpus = load_content(ctx, TOPIC_FILES.get(topic))
     if seed is None:
         seed = random.SystemRandom().randrange(SEED_LIMIT)
     store = HistoryStore(data_dir()) if save or review else None
@@ -139,7 +133,7 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     if listed is not None:
         problem = quiz.check_answers(questions, listed)
         if problem:
-            _usage(problem, "--answers")
+            usage_error(problem, "--answers")
     lines: Iterable[str] = listed if listed is not None else _stdin_lines()
     try:
         if json_output:
@@ -159,7 +153,7 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
                             missed=tuple(a.question.id for a in result.missed))
         saved = store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered))
     if json_output:
-        _emit(result_document(result, topic, seed, review, saved))
+        emit_json(result_document(result, topic, seed, review, saved))
 
 
 def _play_for_people(topic: str, questions: Sequence[Question], seed: int,
@@ -230,7 +224,7 @@ def result_document(result: Result, topic: str, seed: int, review: bool,
 def _split(answers: str) -> list[str]:
     items = [item.strip() for item in answers.split(",")]
     if items == [""]:
-        _usage("give at least one answer, e.g. --answers a,m,2", "--answers")
+        usage_error("give at least one answer, e.g. --answers a,m,2", "--answers")
     return items
 
 
@@ -246,26 +240,6 @@ def _is_terminal(stream: Any) -> bool:
         return bool(isatty and isatty())
     except ValueError:  # a closed stream
         return False
-
-
-def _load(ctx: typer.Context, topic: str) -> Corpus:
-    overlay = getattr(ctx.find_root().obj, "content_dir", None)
-    try:
-        return ContentSource(bundled_content(), overlay).load(TOPIC_FILES.get(topic))
-    except ContentError as error:
-        raise ContentProblem(error) from None
-
-
-def _wants_json(ctx: typer.Context, flag: bool) -> bool:
-    return flag or bool(getattr(ctx.find_root().obj, "json", False))
-
-
-def _emit(document: dict[str, Any]) -> None:
-    write_json(document)
-
-
-def _usage(message: str, param: str | None = None) -> NoReturn:
-    raise typer.BadParameter(message, param_hint=param)
 
 
 def _screen() -> QuizScreen:
