@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from binatsec.cli import app
-from binatsec.loader import ContentSource
-from binatsec.model import Corpus
-from binatsec.parse_cache import CACHE_DIR_ENV
-from binatsec.resources import bundled_content
+from binatsec.cli.app import app
+from binatsec.corpus.bundle import CACHE_DIR_ENV
+from binatsec.corpus.loader import ContentSource
+from binatsec.corpus.records import Corpus
+from binatsec.corpus.resources import bundled_content
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT.parent / "shared" / "source" / "article.txt"

@@ -53,10 +53,10 @@ def test_unknown_option_is_usage_error(cli: Callable[..., Run]) -> None:
 
 
 def test_shell_completion_offers_values_from_the_content() -> None:
-    from binatsec.cli import _complete_from
+    from binatsec.cli.commands import complete_ids as _complete_from
 
     assert list(_complete_from("faq")("merida-i")) == ["merida-initiative"]
-    assert "seizures" in list(_complete_from("stats")("se"))
+    assert "seizures" in list(_complete_from("categories")("se"))
     assert list(_complete_from("pillars")("zz")) == []
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from binatsec import model
-from binatsec.model import Corpus, Stat, Text
+from binatsec.corpus import records as model
+from binatsec.corpus.records import Corpus, Stat, Text
 
 # --- reading the article ---------------------------------------------------------------------
 
@@ -150,16 +150,16 @@ def test_pillar_attribution_is_the_body_that_introduces_the_list(
 
 def test_three_areas_of_cooperation_in_order(corpus: Corpus, article: str) -> None:
     lines = [line.lower() for line in paragraphs(article)]
-    assert len(corpus.cooperation) == 3
-    positions = [lines.index(area.name.en.lower()) for area in corpus.cooperation]
+    assert len(corpus.of("cooperation")) == 3
+    positions = [lines.index(area.name.en.lower()) for area in corpus.of("cooperation")]
     assert positions == sorted(positions)
 
 
 def test_five_actions_in_order(corpus: Corpus, article: str) -> None:
     lines = paragraphs(article)
-    assert len(corpus.actions) == 5
+    assert len(corpus.of("actions")) == 5
     positions = []
-    for action in corpus.actions:
+    for action in corpus.of("actions"):
         (position,) = [n for n, line in enumerate(lines)
                        if line.lower().startswith(action.title.en.lower() + ":")]
         positions.append(position)
@@ -167,8 +167,8 @@ def test_five_actions_in_order(corpus: Corpus, article: str) -> None:
 
 
 def test_criticisms_and_outlook_are_present(corpus: Corpus) -> None:
-    assert len(corpus.criticisms) == 2
-    assert len(corpus.outlook) == 3
+    assert len(corpus.of("criticisms")) == 2
+    assert len(corpus.of("outlook")) == 3
 
 
 def test_timeline_runs_sorted_from_1846_to_2021(corpus: Corpus) -> None:

@@ -108,7 +108,7 @@ def test_wheel_from_sdist_in_fresh_venv_carries_the_content(tmp_path: Path) -> N
     script = str(_script(bindir))
 
     where = run([str(bindir / "python"), "-c",
-                 "from binatsec.resources import bundled_content; print(bundled_content())"],
+                 "from binatsec.corpus.resources import bundled_content; print(bundled_content())"],
                 cwd=elsewhere)
     assert "site-packages" in where.stdout, where.stdout + where.stderr
 

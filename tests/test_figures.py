@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from binatsec import export, present, queries, quiz
-from binatsec.model import Corpus
+from binatsec import queries
+from binatsec.corpus.records import Corpus
+from binatsec.quiz import engine as quiz
+from binatsec.views import documents as export
+from binatsec.views import json as present
 from conftest import Run
 
 NAMED = "stat.merida-funding"  # the article credits the U.S. Department of State
@@ -35,13 +38,13 @@ def test_every_output_words_a_figures_credit_the_same(
     assert question is not None and question.credit == unnamed
     question = quiz.question_for(corpus, f"{NAMED}#figure", random.Random(1))
     assert question is not None and question.credit == named
-    document = export.markdown(corpus)
+    document = export.markdown(corpus, "en")
     assert "none named" not in document and "no source named" not in document
-    assert present.stat(_stat(corpus, UNNAMED), corpus)["attribution_name"] is None
+    assert present.stat(_stat(corpus, UNNAMED), corpus, "en")["attribution_name"] is None
 
 
 def test_markdown_figure_bullets_carry_their_attribution(corpus: Corpus) -> None:
-    bullets = [line for line in export.markdown(corpus).splitlines()
+    bullets = [line for line in export.markdown(corpus, "en").splitlines()
                if line.startswith("- ") and "`stat." in line]
     assert bullets
     assert all("as cited in the article" in b or "not named in the article" in b
@@ -70,7 +73,7 @@ def test_a_converted_figure_is_rounded_and_names_the_articles_own(corpus: Corpus
 
 
 def test_stats_json_keeps_the_exact_value_but_words_the_rounded_one(corpus: Corpus) -> None:
-    data = present.stat(_stat(corpus, "stat.fentanyl-powder-2020"), corpus, unit="kg")
+    data = present.stat(_stat(corpus, "stat.fentanyl-powder-2020"), corpus, "en", unit="kg")
     assert data["value"] == 680.389
     assert data["converted_from"] == {"value": 1500, "unit": "lb"}
     assert data["text"] == "nearly 680 kg (1,500 lb in the article)"

@@ -19,11 +19,15 @@ import typer.main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from binatsec.cli import app
-from binatsec.loader import CONTENT_FILES, ContentError, ContentSource, Problem, lint
-from binatsec.model import Corpus
-from binatsec.resources import bundled_content
+from binatsec.cli.app import app
+from binatsec.corpus.kinds import files
+from binatsec.corpus.loader import ContentSource, lint
+from binatsec.corpus.problems import ContentError, Problem
+from binatsec.corpus.records import Corpus
+from binatsec.corpus.resources import bundled_content
 from conftest import Run
+
+CONTENT_FILES = files()
 
 EXAMPLES = int(os.environ.get("BINATSEC_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 60,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from binatsec import history
-from binatsec.history import Card, History, HistoryStore, Outcome, QuizRecord
+from binatsec.quiz import history
+from binatsec.quiz.history import Card, History, HistoryStore, Outcome, QuizRecord
 
 NOON = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
 

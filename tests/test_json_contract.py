@@ -24,8 +24,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from binatsec.cli import app
-from binatsec.present import SCHEMA_VERSION
+from binatsec.cli.app import app
+from binatsec.views.json import SCHEMA_VERSION
 from conftest import ROOT, Run
 
 SCHEMA_DIR = ROOT / "schemas"
@@ -323,9 +323,9 @@ def test_unit_conversion_keeps_the_article_figure(
 def test_chart_json_lists_exactly_the_charted_figures(
     cli: Callable[..., Run], validate: Callable[[str, Document], list[str]],
 ) -> None:
+    from binatsec.corpus.loader import ContentSource
+    from binatsec.corpus.resources import bundled_content
     from binatsec.figures import chartable
-    from binatsec.loader import ContentSource
-    from binatsec.resources import bundled_content
 
     corpus = ContentSource(bundled_content()).load()
     expected = chartable(corpus.stats, None)

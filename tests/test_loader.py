@@ -18,17 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from binatsec.loader import (
-    CONTENT_FILES,
-    MAX_FILE_BYTES,
-    RULES,
-    ContentError,
-    ContentSource,
-    Problem,
-    lint,
-)
-from binatsec.resources import bundled_content
+from binatsec.corpus.kinds import files
+from binatsec.corpus.loader import ContentSource, lint
+from binatsec.corpus.problems import ContentError, Problem
+from binatsec.corpus.resources import bundled_content
+from binatsec.corpus.spec import MAX_FILE_BYTES, RULES
 from conftest import ROOT, Run
+
+CONTENT_FILES = files()
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 SPEC = ROOT / "docs" / "content-spec.md"

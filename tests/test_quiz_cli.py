@@ -15,8 +15,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from binatsec import quiz
-from binatsec.model import Corpus
+from binatsec.corpus.records import Corpus
+from binatsec.quiz import engine as quiz
 from conftest import ROOT, Run
 
 SCHEMAS = ROOT / "schemas"
@@ -176,7 +176,7 @@ def test_root_json_flag_reaches_the_quiz(cli: Callable[..., Run]) -> None:
 
 def test_the_json_path_does_not_load_rich(data_dir: Path) -> None:
     code = ("import sys\n"
-            "from binatsec.cli import app\n"
+            "from binatsec.cli.app import app\n"
             "code = app(['quiz', '--json', '--answers', 'a,b', '--seed', '4', '--no-save'], "
             "standalone_mode=False)\n"
             "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('rich'))))\n")

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from binatsec import figures, quiz
-from binatsec.model import QUALIFIERS, Corpus, Stat, Text
-from binatsec.quiz import ALL, TOPICS, ListedAnswers, Question
+from binatsec import figures
+from binatsec.corpus.records import QUALIFIERS, Corpus, Stat, Text
+from binatsec.quiz import engine as quiz
+from binatsec.quiz.engine import ALL, TOPICS, ListedAnswers, Question
 
 
 def _ids(questions: list[Question]) -> list[str]:
@@ -221,7 +222,7 @@ def test_answers_given_up_front_are_checked(two: list[Question]) -> None:
 
 def test_the_engine_and_the_json_path_never_import_rich() -> None:
     code = ("import sys\n"
-            "import binatsec.quiz, binatsec.history, binatsec.cli_quiz\n"
+            "import binatsec.quiz.engine, binatsec.quiz.history, binatsec.cli.quiz\n"
             "print(sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from binatsec import quiz
-from binatsec.model import Corpus
+from binatsec.corpus.records import Corpus
+from binatsec.quiz import engine as quiz
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from binatsec.render_text import TrimmedLines, clean, wants_style
+from binatsec.terminal import wants_colour
+from binatsec.views.terminal import TrimmedLines
+from binatsec.views.textsafety import safe_text as clean
 from conftest import Run
 
 
@@ -17,16 +19,12 @@ def test_clean_drops_terminal_and_bidi_controls_but_keeps_text() -> None:
 
 
 def test_styles_follow_the_conventions() -> None:
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    assert wants_style(Tty(), {})
-    assert not wants_style(io.StringIO(), {})
-    assert not wants_style(Tty(), {"NO_COLOR": "1"})
-    assert not wants_style(Tty(), {"TERM": "dumb"})
-    assert wants_style(io.StringIO(), {"FORCE_COLOR": "1"})
-    assert not wants_style(io.StringIO(), {"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert wants_colour({}, stdout_is_terminal=True)
+    assert not wants_colour({}, stdout_is_terminal=False)
+    assert not wants_colour({"NO_COLOR": "1"}, stdout_is_terminal=True)
+    assert not wants_colour({"TERM": "dumb"}, stdout_is_terminal=True)
+    assert wants_colour({"FORCE_COLOR": "1"}, stdout_is_terminal=False)
+    assert not wants_colour({"FORCE_COLOR": "1", "NO_COLOR": "1"}, stdout_is_terminal=False)
 
 
 def test_trimmed_lines_drop_padding_only_before_newlines() -> None:
@@ -49,7 +47,7 @@ def test_myths_show_their_linked_figures(cli: Callable[..., Run]) -> None:
 
 
 def test_counts_read_in_the_singular_for_one(cli: Callable[..., Run]) -> None:
-    from binatsec.render_text import plural
+    from binatsec.views.terminal import plural
 
     assert (plural(1, "event"), plural(2, "event"), plural(2, "quiz", "quizzes")) == (
         "1 event", "2 events", "2 quizzes")

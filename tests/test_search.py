@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from binatsec import figures, queries
-from binatsec.model import Corpus
+from binatsec.corpus.records import Corpus
 
 
 def test_a_year_hit_on_an_event_shows_its_date_not_its_id(corpus: Corpus) -> None:

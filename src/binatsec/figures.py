@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from binatsec.model import DEFAULT_LANGUAGE, Stat
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Stat
 
 KG_PER_LB = 0.45359237  # exact, by the international yard and pound agreement of 1959
 MASS_UNITS = ("kg", "lb")
 UNIT_SYMBOLS = {"kg": "kg", "lb": "lb"}
 QUALIFIER_WORDS = {"over": "over", "nearly": "nearly", "about": "about", "exact": ""}
-
-
-class UnitError(ValueError):
-    """The figure cannot be expressed in the asked unit."""
 
 
 def convert(value: float, unit: str, target: str) -> float:
@@ -24,7 +20,8 @@ def convert(value: float, unit: str, target: str) -> float:
         return value * KG_PER_LB
     if unit == "kg" and target == "lb":
         return value / KG_PER_LB
-    raise UnitError(f"cannot convert {unit} to {target}")
+    # Callers ask only for what `convertible` allows; anything else is a bug, not input.
+    raise ValueError(f"cannot convert {unit} to {target}")
 
 
 def convertible(stat: Stat, target: str) -> bool:

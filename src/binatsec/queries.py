@@ -7,8 +7,11 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from binatsec import figures, model
-from binatsec.model import DEFAULT_LANGUAGE, Corpus, Text
+from binatsec import figures
+from binatsec.corpus import kinds
+from binatsec.corpus import records as model
+from binatsec.corpus.kinds import Kind
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record, Text
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -64,7 +67,7 @@ def suggest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
 # --- section look-ups -----------------------------------------------------------------------
 
 
-def resolve_id(value: str, records: Sequence[model.Record], prefix: str) -> model.Record | None:
+def resolve_id(value: str, records: Sequence[Record], prefix: str) -> Record | None:
     """A record by full id ('faq.merida-initiative') or by its short form ('merida-initiative')."""
     wanted = value.strip().casefold()
     if "." not in wanted:
@@ -74,22 +77,16 @@ def resolve_id(value: str, records: Sequence[model.Record], prefix: str) -> mode
 
 class Ranked(NamedTuple):
     score: float
-    record: model.Record
+    record: Record
     field: str = "id"  # the field that matched best, to show for the hit
     text: str = ""  # that field's text in the asked language
 
 
-def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
-    """The searchable text fields of a record with their weight (titles count more)."""
-    weights = {"question": 3.0, "title": 3.0, "name": 3.0, "label": 3.0, "myth": 2.0}
-    out: list[tuple[str, Text, float]] = []
-    for key, value in record._asdict().items():
-        if isinstance(record, model.TimelineEvent) and key == "when":
-            continue  # added below, whether the content labels the date or not
-        if isinstance(value, Text):
-            out.append((key, value, weights.get(key, 1.0)))
-        elif isinstance(value, str) and key in ("name", "short_name"):
-            out.append((key, Text(en=value), 3.0))
+def _record_texts(record: Record) -> list[tuple[str, Text, float]]:
+    """The searchable text fields of a record with their weight (headlines count more)."""
+    kind = kind_of(record)
+    out = [item for item in (kind.text_fields(record) if kind else ())
+           if not (isinstance(record, model.TimelineEvent) and item[0] == "when")]
     if isinstance(record, model.Stat):
         # People search for a figure as they would say it ("over 10,000 kg").
         out.append(("sentence", Text(en=figures.sentence(record)), 1.5))
@@ -100,7 +97,7 @@ def _record_texts(record: model.Record) -> list[tuple[str, Text, float]]:
     return out
 
 
-def _score(query_tokens: Sequence[str], record: model.Record, language: str) -> Ranked:
+def _score(query_tokens: Sequence[str], record: Record, language: str) -> Ranked:
     """The record's score, and the field that matched most words (a figure's sentence wins
     ties, as a figure reads best that way); the id when no text field matched."""
     if not query_tokens:
@@ -139,7 +136,7 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(meaningful or words))
 
 
-def rank(records: Sequence[model.Record], query: str,
+def rank(records: Sequence[Record], query: str,
          language: str = DEFAULT_LANGUAGE) -> list[Ranked]:
     """Records matching every word of the query, best first; ties keep the content order."""
     terms = query_terms(query)
@@ -229,7 +226,7 @@ def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> 
 
 class Hit(NamedTuple):
     section: str
-    record: model.Record
+    record: Record
     score: float
     title: str
     field: str
@@ -251,7 +248,7 @@ def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def search(sections: Sequence[tuple[str, Sequence[model.Record]]], query: str,
+def search(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
            language: str = DEFAULT_LANGUAGE) -> list[Hit]:
     """Every record in `sections` that matches all query words, best first."""
     terms = query_terms(query)
@@ -263,12 +260,13 @@ def search(sections: Sequence[tuple[str, Sequence[model.Record]]], query: str,
     return sorted(hits, key=lambda h: -h.score)
 
 
-def title_of(record: model.Record, language: str = DEFAULT_LANGUAGE) -> str:
-    """The line a record is known by: its question, title, name, label or myth."""
-    for key in ("question", "title", "name", "label", "myth"):
-        value = getattr(record, key, None)
-        if isinstance(value, Text):
-            return value.get(language)
-        if isinstance(value, str):
-            return value
-    return record.id
+def kind_of(record: Record) -> Kind | None:
+    """The kind a record belongs to, by its id's prefix (categories have none)."""
+    prefix, dot, _ = record.id.partition(".")
+    return kinds.of_prefix(prefix) if dot else kinds.get("categories")
+
+
+def title_of(record: Record, language: str = DEFAULT_LANGUAGE) -> str:
+    """The line a record is known by: its kind's headline field."""
+    kind = kind_of(record)
+    return kind.headline_of(record, language) if kind else record.id

@@ -1,13 +1,15 @@
 """Typed, frozen records for every kind of content, and the corpus that holds them.
 
 Records are NamedTuples rather than dataclasses: they are as typed and immutable, and
-creating the classes costs a fraction of the time at import, which every run pays.
+creating the classes costs a fraction of the time at import, which every run pays. Which
+record type belongs to which content file is declared once, in `binatsec.corpus.kinds`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Literal, NamedTuple
+from collections.abc import Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar, cast
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: tuple[str, ...] = ("en", "es")
@@ -33,6 +35,15 @@ class Text(NamedTuple):
 
     def as_dict(self) -> dict[str, str]:
         return {"en": self.en} | ({"es": self.es} if self.es is not None else {})
+
+
+class Record(Protocol):
+    """What every record type has: a stable id, and its fields by name."""
+
+    @property
+    def id(self) -> str: ...
+
+    def _asdict(self) -> dict[str, Any]: ...
 
 
 class Source(NamedTuple):
@@ -147,42 +158,64 @@ class Action(NamedTuple):
     related: tuple[str, ...] = ()
 
 
-Record = (
-    Source | FaqEntry | Myth | TimelineEvent | Pillar | Category | Stat | Area | Criticism
-    | Trend | Action
-)
+R = TypeVar("R")
 
 
-class Corpus(NamedTuple):
-    """Everything binatsec knows, in the order the content files give it."""
+class Corpus:
+    """Every record binatsec knows, by kind (in the order the content gives them) and by id.
 
-    faq: tuple[FaqEntry, ...] = ()
-    myths: tuple[Myth, ...] = ()
-    timeline: tuple[TimelineEvent, ...] = ()
-    pillars: tuple[Pillar, ...] = ()
-    categories: tuple[Category, ...] = ()
-    stats: tuple[Stat, ...] = ()
-    cooperation: tuple[Area, ...] = ()
-    criticisms: tuple[Criticism, ...] = ()
-    outlook: tuple[Trend, ...] = ()
-    actions: tuple[Action, ...] = ()
-    sources: tuple[Source, ...] = ()
-    by_id: Mapping[str, Record] | None = None  # an index for get(); None means search
+    Kinds are looked up by name (`corpus.of("faq")`), so a new kind needs nothing here; the
+    properties below only give the code that knows a kind's record type a typed view of it.
+    """
+
+    __slots__ = ("_by_id", "_kinds")
+
+    def __init__(self, kinds: Mapping[str, Sequence[Record]]) -> None:
+        self._kinds = MappingProxyType({name: tuple(records) for name, records in kinds.items()})
+        self._by_id = {record.id: record for records in self._kinds.values()
+                       for record in records}
+
+    def of(self, kind: str) -> tuple[Record, ...]:
+        """The records of one kind; none when the content has none."""
+        return self._kinds.get(kind, ())
+
+    def kinds(self) -> Mapping[str, tuple[Record, ...]]:
+        return self._kinds
 
     def records(self) -> Iterator[Record]:
-        yield from self.faq
-        yield from self.myths
-        yield from self.timeline
-        yield from self.pillars
-        yield from self.categories
-        yield from self.stats
-        yield from self.cooperation
-        yield from self.criticisms
-        yield from self.outlook
-        yield from self.actions
-        yield from self.sources
+        for records in self._kinds.values():
+            yield from records
 
     def get(self, record_id: str) -> Record | None:
-        if self.by_id is not None:
-            return self.by_id.get(record_id)
-        return next((r for r in self.records() if r.id == record_id), None)
+        return self._by_id.get(record_id)
+
+    def _typed(self, kind: str, _: type[R]) -> tuple[R, ...]:
+        return cast("tuple[R, ...]", self.of(kind))
+
+    @property
+    def faq(self) -> tuple[FaqEntry, ...]:
+        return self._typed("faq", FaqEntry)
+
+    @property
+    def myths(self) -> tuple[Myth, ...]:
+        return self._typed("myths", Myth)
+
+    @property
+    def timeline(self) -> tuple[TimelineEvent, ...]:
+        return self._typed("timeline", TimelineEvent)
+
+    @property
+    def pillars(self) -> tuple[Pillar, ...]:
+        return self._typed("pillars", Pillar)
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        return self._typed("categories", Category)
+
+    @property
+    def stats(self) -> tuple[Stat, ...]:
+        return self._typed("stats", Stat)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self._typed("sources", Source)

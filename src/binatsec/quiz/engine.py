@@ -11,12 +11,14 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal, NamedTuple, Protocol
 
-from binatsec import figures, model
-from binatsec.model import DEFAULT_LANGUAGE, Corpus
+from binatsec import figures
+from binatsec.corpus import kinds
+from binatsec.corpus import records as model
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.queries import attribution_text, figures_for, source_of
 
-Topic = Literal["myths", "faq", "stats", "timeline", "pillars"]
-TOPICS: tuple[Topic, ...] = ("myths", "faq", "stats", "timeline", "pillars")
+Topic = str  # a kind's quiz topic, as the registry of kinds declares it
+TOPICS: tuple[Topic, ...] = kinds.quiz_topics()
 ALL = "all"
 DEFAULT_COUNT = 10
 SEED_LIMIT = 2**31  # random seeds are drawn below this, so they fit any JSON reader
@@ -190,14 +192,13 @@ def check_answers(questions: Sequence[Question], answers: Sequence[str]) -> str 
 
 
 def topic_of(record_id: str) -> Topic | None:
-    prefix = record_id.split(".", 1)[0]
-    return {"myth": "myths", "faq": "faq", "stat": "stats", "event": "timeline",
-            "pillar": "pillars"}.get(prefix)  # type: ignore[return-value]
+    kind = kinds.of_prefix(record_id.split(".", 1)[0])
+    return kind.quiz_topic if kind is not None else None
 
 
 def records_for(corpus: Corpus, topic: Topic) -> Sequence[model.Record]:
-    chosen: Sequence[model.Record] = getattr(corpus, topic)
-    return chosen
+    return next((corpus.of(kind.name) for kind in kinds.all_kinds()
+                 if kind.quiz_topic == topic), ())
 
 
 def build(corpus: Corpus, topic: Topic | str, count: int, rng: random.Random,
@@ -207,7 +208,8 @@ def build(corpus: Corpus, topic: Topic | str, count: int, rng: random.Random,
     Question ids in `first` (from the review schedule) come first, in their order, where the
     content still has them; the rest are drawn at random, topics taking turns for "all".
     """
-    topics = TOPICS if topic == ALL else tuple(t for t in TOPICS if t == topic)
+    every = kinds.quiz_topics()
+    topics = every if topic == ALL else tuple(t for t in every if t == topic)
     maker = _Maker(corpus, rng, language)
     questions: list[Question] = []
     used: set[str] = set()
@@ -250,10 +252,6 @@ def _full_stop(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _nice(value: float) -> float:
-    return float(f"{value:.2g}")
-
-
 def _amount(value: float, stat: model.Stat) -> str:
     return figures.hedged(value, stat.unit, stat.qualifier)
 
@@ -265,7 +263,7 @@ def figure_distractors(stat: model.Stat, rng: random.Random,
     if stat.unit == "percent":
         scaled = [stat.value + d for d in PERCENT_OFFSETS if 0 < stat.value + d < 100]
     else:
-        scaled = [_nice(stat.value * f) for f in SCALE_FACTORS]
+        scaled = [figures.significant(stat.value * f) for f in SCALE_FACTORS]
     pool = _distinct(scaled, stat, {right})
     if len(pool) < wanted:
         # Tiny values round onto each other; small steps up keep the options distinct.

@@ -1,6 +1,6 @@
 """Quizzes for people: questions, prompts, feedback and the final score, drawn with Rich.
 
-Imported lazily, on the human path only. Like render_text, every string from the content
+Imported lazily, on the human path only. Like views.terminal, every string from the content
 goes into a Rich `Text` (never markup), and nothing here prints a time or a path, so the same
 seed and answers draw the same screen byte for byte.
 """
@@ -12,13 +12,18 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text as RichText
 
-from binatsec.history import History
-from binatsec.quiz import LETTERS, Answered, Question, Result
-from binatsec.render_text import Renderer, _t, clean, plural
+from binatsec.corpus import kinds
+from binatsec.quiz.engine import ALL, LETTERS, Answered, Question, Result
+from binatsec.quiz.history import History
+from binatsec.views.terminal import Renderer, _t, plural
+from binatsec.views.textsafety import safe_text
 
-TOPIC_NAMES = {"myths": "myths", "faq": "FAQ", "stats": "figures", "timeline": "timeline",
-               "pillars": "pillars", "all": "all topics"}
 MIN_WIDTH = 20
+
+
+def topic_name(topic: str) -> str:
+    """How a topic reads on screen: "figures", "FAQ", "all topics"."""
+    return "all topics" if topic == ALL else kinds.quiz_label(topic)
 
 
 class QuizScreen:
@@ -49,7 +54,7 @@ class QuizScreen:
 
     def start(self, topic: str, questions: int, seed: int, replay: str,
               review: Sequence[str] = (), review_asked: bool = False) -> None:
-        title = _t(f"Quiz: {TOPIC_NAMES.get(topic, topic)}", "bold")
+        title = _t(f"Quiz: {topic_name(topic)}", "bold")
         title.append(f"  {plural(questions, 'question')}, seed {seed}", style="dim")
         self.block(title)
         if review_asked:
@@ -61,7 +66,7 @@ class QuizScreen:
 
     def question(self, question: Question, number: int, total: int) -> None:
         head = _t(f"Question {number} of {total}", "bold cyan")
-        head.append(f"  {TOPIC_NAMES.get(question.topic, question.topic)}", style="dim")
+        head.append(f"  {topic_name(question.topic)}", style="dim")
         self.block(head)
         self.block(_t(question.prompt, "bold"))
         if question.multiple_choice:
@@ -88,11 +93,11 @@ class QuizScreen:
     def echo(self, question: Question, raw: str) -> None:
         """Show a scripted answer as if it had been typed at the prompt."""
         line = self.prompt_text(question)
-        line.append(clean(raw))
+        line.append(safe_text(raw))
         self.block(line)
 
     def rejected(self, question: Question, raw: str) -> None:
-        shown = f"'{clean(raw.strip())}'" if raw.strip() else "An empty answer"
+        shown = f"'{safe_text(raw.strip())}'" if raw.strip() else "An empty answer"
         self.block(_t(f"{shown} is not one of the answers: {question.hint()}.", "yellow"),
                    indent=2)
 
@@ -109,9 +114,9 @@ class QuizScreen:
         self.block(line)
         explanation = _t(question.explanation)
         if question.credit:
-            explanation.append(f" ({clean(question.credit)})", style="dim")
+            explanation.append(f" ({safe_text(question.credit)})", style="dim")
         explanation.append("  ")
-        explanation.append(clean(question.record_id), style="cyan")
+        explanation.append(safe_text(question.record_id), style="cyan")
         self.block(explanation, indent=2)
         self.blank()
 
@@ -154,7 +159,7 @@ class QuizScreen:
             score = f"{quiz.score}/{quiz.total} ({percent}%)"
             if not quiz.complete:
                 score += f", {quiz.planned - quiz.total} unanswered"
-            topic = TOPIC_NAMES.get(quiz.topic, quiz.topic) + (" (review)" if quiz.review else "")
+            topic = topic_name(quiz.topic) + (" (review)" if quiz.review else "")
             rows.append((when, _t(topic), score, str(quiz.seed)))
         self.block(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
         # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.

@@ -22,7 +22,7 @@ def bundled_content() -> Traversable:
     # Plain folders first: importlib.resources costs a few milliseconds of imports (zipfile
     # and friends) on every run, and is needed only when the package is zipped.
     here = Path(__file__).resolve()
-    for folder in (here.parent / "content", here.parents[2] / "content"):
+    for folder in (here.parents[1] / "content", here.parents[3] / "content"):
         if folder.is_dir():
             return folder
     from importlib import resources

@@ -1,6 +1,7 @@
-"""Rendering for people, with Rich. The only module that imports Rich; import it lazily.
+"""Rendering for people, with Rich. With quiz_terminal, the only modules that import Rich;
+both are imported lazily, so the JSON path never loads it.
 
-Content is data: every string from a content file goes through `clean()` and into a Rich
+Content is data: every string from a content file goes through `safe_text` and into a Rich
 `Text`, never into markup, so `[bold]` or an escape sequence in a user's file prints as
 harmless text.
 """
@@ -8,34 +9,30 @@ harmless text.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import sys
 from collections.abc import Sequence
 from typing import IO, NamedTuple, cast
 
 from rich import box
 from rich.console import Console, RenderableType
 from rich.padding import Padding
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
-from binatsec import figures, model
-from binatsec.loader import Problem
-from binatsec.model import DEFAULT_LANGUAGE, Corpus
-from binatsec.output import encodes_unicode
+from binatsec import __version__, figures, results
+from binatsec.corpus import kinds
+from binatsec.corpus import records as model
+from binatsec.corpus.kinds import Kind
+from binatsec.corpus.problems import Problem
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.queries import UNNAMED_SOURCE, Hit, attribution_text, figures_for, source_of
-from binatsec.sections import SECTIONS
+from binatsec.terminal import Environment
+from binatsec.views.textsafety import safe_text
 
 CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {unit} and "
                   "rounded to two significant figures; the article's own figure follows in "
                   "brackets.")
 NARROW = 50  # below this many columns, tables become "key: value" lines
-# Terminal controls (C0 but newline and tab, DEL, C1), and the bidirectional overrides and
-# isolates that can make text display in another order than it reads ("Trojan Source").
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Line(NamedTuple):
@@ -45,35 +42,14 @@ class Line(NamedTuple):
     record_id: str
 
 
-def clean(text: str) -> str:
-    """Drop terminal control characters (ESC, BEL, CR, C1 ...) and bidirectional overrides;
-    keep newlines and tabs."""
-    return _CONTROL.sub("", text)
-
-
-def wants_style(stream: IO[str], environ: dict[str, str] | None = None) -> bool:
-    """Colour and styles only for a terminal, and never with NO_COLOR or TERM=dumb."""
-    env = os.environ if environ is None else environ
-    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
-        return False
-    if env.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def make_console(stream: IO[str] | None = None) -> Console:
-    out = stream or sys.stdout
-    if not encodes_unicode(out) and hasattr(out, "reconfigure"):
-        # An ASCII or Latin-1 stdout gets '?' for what it can't show, instead of a crash.
-        out.reconfigure(errors="replace")
-    styled = wants_style(out)
-    width = None
-    if not styled and getattr(out, "isatty", lambda: False)():
-        width = shutil.get_terminal_size().columns
-    return Console(file=out if styled else cast(IO[str], TrimmedLines(out)), force_terminal=styled,
-                   no_color=not styled, color_system="auto" if styled else None,
-                   highlight=False, emoji=False, markup=False, width=width, soft_wrap=False)
+def make_console(env: Environment) -> Console:
+    """A console on stdout that styles only when `env` says colour is wanted."""
+    out = cast(IO[str], env.stdout)
+    styled = env.colour
+    return Console(file=out if styled else cast(IO[str], TrimmedLines(out)),
+                   force_terminal=styled, no_color=not styled,
+                   color_system="auto" if styled else None, highlight=False, emoji=False,
+                   markup=False, width=env.width, soft_wrap=False)
 
 
 class TrimmedLines(io.TextIOBase):
@@ -107,7 +83,7 @@ class TrimmedLines(io.TextIOBase):
 
 def _t(text: str, style: str = "") -> RichText:
     """Content as a Rich Text, cleaned, never parsed as markup."""
-    return RichText(clean(text), style=style)
+    return RichText(safe_text(text), style=style)
 
 
 def plural(count: int, word: str, many: str = "") -> str:
@@ -137,7 +113,7 @@ class Renderer:
     def heading(self, title: str, subtitle: str = "") -> None:
         text = _t(title, "bold")
         if subtitle:
-            text.append(f"  {clean(subtitle)}", style="dim")
+            text.append(f"  {safe_text(subtitle)}", style="dim")
         self.print(text)
 
     def ident(self, record_id: str) -> RichText:
@@ -151,8 +127,8 @@ class Renderer:
         lines: list[Line] = []
         for stat in stats:
             line = _t("• ", "dim")
-            line.append(clean(figures.sentence(stat, self.language)), style="bold")
-            line.append(clean(f" — {self.attribution(stat, corpus)}"), style="dim")
+            line.append(safe_text(figures.sentence(stat, self.language)), style="bold")
+            line.append(safe_text(f" — {self.attribution(stat, corpus)}"), style="dim")
             lines.append(Line(line, stat.id))
         return lines
 
@@ -171,7 +147,7 @@ class Renderer:
                      "an offline reference on US–Mexico security cooperation")
         self.print(_t("All content is drawn from one source article; figures are reported "
                       "as the article gives them.", "dim"), "")
-        rows = [(s.name, str(len(s.records(corpus))), s.summary) for s in SECTIONS]
+        rows = [(k.name, str(len(corpus.of(k.name))), k.summary) for k in kinds.sections()]
         self.table(("command", "items", "what"), rows)
         self.print("", _t("Try:", "bold"))
         for example in ("binatsec faq merida", "binatsec stats seizures",
@@ -222,7 +198,7 @@ class Renderer:
             if not text:
                 continue
             line = _t(f"{label}: ", "bold dim") if label else RichText()
-            line.append(clean(text))
+            line.append(safe_text(text))
             parts.append(Padding(line, (0, 0, 0, 2), expand=False))
         self.print(*parts)
         for figure in extra:
@@ -337,16 +313,22 @@ class Renderer:
             # Stacked figures already end in a blank line.
             self.print(*([] if stacked else [""]), _t(CONVERTED_NOTE.format(unit=unit), "dim"))
 
-    def simple_cards(self, title: str, records: Sequence[model.Record],
-                     body: Sequence[tuple[str, str]], corpus: Corpus) -> None:
-        self.heading(title)
+    def cards(self, kind: Kind, records: Sequence[model.Record], corpus: Corpus) -> None:
+        """Any kind's records as cards: its headline, then its body fields."""
+        self.heading(kind.long_title)
         self.print("")
         for record in records:
-            parts = [(label, self._lang(getattr(record, key))) for label, key in body]
-            heading_field = next(k for k in ("title", "name") if hasattr(record, k))
-            heading = getattr(record, heading_field)
-            self.card(heading if isinstance(heading, str) else self._lang(heading), record.id,
-                      parts, self.linked_figures(record, corpus))
+            parts = [(label, self.field_text(getattr(record, key, None)))
+                     for label, key in kind.body]
+            headline = kind.headline_of(record, self.language)
+            if kind.headline_label:
+                headline = f"{kind.headline_label}: {headline}"
+            self.card(headline, record.id, parts, self.linked_figures(record, corpus))
+
+    def field_text(self, value: object) -> str:
+        if isinstance(value, model.Text):
+            return value.get(self.language)
+        return value if isinstance(value, str) else ""
 
     def search(self, hits: Sequence[Hit], query: str, total: int) -> None:
         found = f"{plural(total, 'result')} for '{query}'"
@@ -357,23 +339,70 @@ class Renderer:
             head = _t(f"[{hit.section}] ", "dim")
             head.append(self.ident(hit.record.id))
             self.whole_line(head)
-            text = RichText(clean(hit.text))
-            if len(clean(hit.text)) == len(hit.text):
+            text = RichText(safe_text(hit.text))
+            if len(safe_text(hit.text)) == len(hit.text):
                 for start, end in hit.spans:
                     text.stylize("bold reverse", start, end)
             if hit.title != hit.text:
                 self.print(Padding(_t(hit.title, "bold"), (0, 0, 0, 2), expand=False))
             self.print(Padding(text, (0, 0, 0, 2), expand=False), "")
 
-    def problems(self, problems: Sequence[Problem], checked: str) -> None:
+    def problems(self, problems: Sequence[Problem], checked: str,
+                 truncated: bool = False) -> None:
         if not problems:
             self.print(_t(f"✓ {checked}: no problems", "green"))
             return
         for problem in problems:
             # One problem per line, unfolded, so `binatsec lint | grep BC005` finds it whole.
             self.whole_line(_t(str(problem)))
-        self.print(_t(f"{plural(len(problems), 'problem')} in "
-                      f"{checked}", "red"))
+        self.print(_t(f"{plural(len(problems), 'problem')} in {checked}", "red"))
+        if truncated:
+            self.print(_t("Checking stopped there: there may be more.", "red"))
 
-    def panel(self, text: str) -> None:
-        self.print(Panel(_t(text)))
+    # --- one entry point per result -----------------------------------------------------------
+
+    def show(self, result: results.Result) -> None:
+        """Draw any command's result (an empty one draws nothing: the caller says so)."""
+        match result:
+            case results.Overview(corpus=corpus):
+                self.overview(corpus, __version__)
+            case results.Listing():
+                self.listing(result)
+            case results.Figures(stats=stats, corpus=corpus, unit=unit, shown_unit=shown):
+                if result.chart and stats and shown:
+                    self.chart(stats, shown)
+                elif not result.chart:
+                    self.stats(stats, corpus, unit)
+            case results.Found(query=query, hits=hits, total=total):
+                if hits:
+                    self.search(hits, query, total)
+            case results.LintReport(checked=checked, problems=problems, truncated=truncated):
+                self.problems(problems, checked, truncated)
+            case results.QuizHistory(history=history, due=due):
+                from binatsec.views.quiz_terminal import QuizScreen
+
+                QuizScreen(self.console).history(history, len(due))
+            case _:
+                pass  # a quiz draws itself as it is played
+
+    def listing(self, result: results.Listing) -> None:
+        kind, chosen, corpus = result.kind, result.records, result.corpus
+        if kind.name == "faq":
+            if not result.query:
+                self.faq_list(cast("Sequence[model.FaqEntry]", chosen))
+            elif chosen:
+                self.faq_answers(cast("Sequence[model.FaqEntry]", chosen), corpus)
+        elif kind.name == "myths":
+            self.myths(cast("Sequence[model.Myth]", chosen), corpus)
+        elif kind.name == "timeline":
+            if chosen:
+                self.timeline(cast("Sequence[model.TimelineEvent]", chosen), corpus)
+        elif kind.name == "pillars":
+            self.pillars(cast("Sequence[model.Pillar]", chosen), corpus)
+        elif chosen or not result.missing:
+            self.cards(kind, chosen, corpus)
+
+
+def render(result: results.Result, env: Environment) -> None:
+    """Draw `result` for people on stdout."""
+    Renderer(make_console(env), result.language).show(result)

@@ -2,51 +2,34 @@
 
 Answers come from a person at a terminal, from stdin one per line, or from --answers. The
 history file is written once, at the end, so Ctrl-C or a crash mid-quiz leaves it untouched.
-This module must not import Rich: render_quiz is imported only on the human path.
+This module must not import Rich: views.quiz_terminal is imported only on the human path.
 """
 
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Iterable, Iterator, Sequence
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from binatsec import present, quiz
-from binatsec.cli_common import JsonOption, emit_json, load_content, usage_error, wants_json
-from binatsec.exits import INTERRUPTED, NothingFound
-from binatsec.history import (
-    HistoryStore,
-    Outcome,
-    QuizRecord,
-    data_dir,
-    quiz_document,
-    timestamp,
-    utc_now,
-)
-from binatsec.output import say
-from binatsec.quiz import DEFAULT_COUNT, SEED_LIMIT, Question, Result
+from binatsec import queries, results
+from binatsec.cli.session import JsonOption, respond, session, usage_error
+from binatsec.corpus import kinds
+from binatsec.errors import INTERRUPTED, NothingFound
+from binatsec.quiz import engine as quiz
+from binatsec.quiz.engine import DEFAULT_COUNT, SEED_LIMIT, Question, Result
+from binatsec.quiz.history import HistoryStore, Outcome, QuizRecord, data_dir, timestamp, utc_now
+from binatsec.terminal import Environment
+from binatsec.views.stream import say
 
 if TYPE_CHECKING:
-    from binatsec.render_quiz import QuizScreen
-
-# The content files each topic draws on (None: all of them).
-TOPIC_FILES: dict[str, Sequence[str] | None] = {
-    "myths": ("myths",), "faq": ("faq", "stats", "sources"), "stats": ("stats", "sources"),
-    "timeline": ("timeline",), "pillars": ("pillars", "sources"), quiz.ALL: None,
-}
+    from binatsec.views.quiz_terminal import QuizScreen
 
 
-class TopicChoice(str, Enum):
-    myths = "myths"
-    faq = "faq"
-    stats = "stats"
-    timeline = "timeline"
-    pillars = "pillars"
-    all = "all"
+def topics() -> list[str]:
+    """The quiz topics the registry of kinds declares, then "all"."""
+    return [*kinds.quiz_topics(), quiz.ALL]
 
 
 quiz_app = typer.Typer(
@@ -59,8 +42,10 @@ quiz_app = typer.Typer(
 @quiz_app.callback(invoke_without_command=True)
 def quiz_command(
     ctx: typer.Context,
-    topic: Annotated[TopicChoice, typer.Option(
-        "--topic", "-t", help="What to be asked about.")] = TopicChoice.all,
+    topic: Annotated[str, typer.Option(
+        "--topic", "-t", help="What to be asked about: myths, faq, stats, timeline, pillars "
+        "or all.", autocompletion=lambda incomplete: [t for t in topics()
+                                                     if t.startswith(incomplete)])] = quiz.ALL,
     count: Annotated[int, typer.Option(
         "--count", "-n", min=1, help="How many questions (at most one per record).")]
     = DEFAULT_COUNT,
@@ -90,7 +75,9 @@ def quiz_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    play_quiz(ctx, topic.value, count=count, seed=seed, answers=answers, save=not no_save,
+    if topic not in topics():
+        usage_error(str(queries.NotFound("topic", topic, topics())), "--topic")
+    play_quiz(ctx, topic, count=count, seed=seed, answers=answers, save=not no_save,
               review=review, json_output=json_output, no_input=no_input)
 
 
@@ -99,13 +86,8 @@ def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None
     """Past quiz scores, oldest first, and how many questions are due for review."""
     store = HistoryStore(data_dir())
     saved = store.load()
-    due = saved.due()
-    if wants_json(ctx, json_output):
-        emit_json(present.envelope(
-            "quiz-history", file=str(store.path), played=saved.played,
-            quizzes=[quiz_document(q) for q in saved.quizzes], due_for_review=due))
-        return
-    _screen().history(saved, len(due))
+    respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(),
+                                     session(ctx).language), json_output)
 
 
 # --- playing --------------------------------------------------------------------------------
@@ -115,14 +97,15 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
               seed: int | None = None, answers: str | None = None, save: bool = True,
               review: bool = False, json_output: bool = False, no_input: bool = False) -> None:
     """Build the questions, ask them, show or print the result, and record it."""
-    json_output = wants_json(ctx, json_output)
+    run = session(ctx)
+    json_output = json_output or run.json
     listed = _split(answers) if answers is not None else None
-    interactive = listed is None and _is_terminal(sys.stdin)
+    interactive = listed is None and run.env.stdin_is_terminal
     if interactive and (json_output or no_input):
         why = "--json" if json_output else "--no-input"
         usage_error(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
                     "give --answers a,m,2,... or pipe one answer per line", "--answers")
-    corpus = load_content(ctx, TOPIC_FILES.get(topic))
+    corpus = run.corpus()
     if seed is None:
         seed = random.SystemRandom().randrange(SEED_LIMIT)
     store = HistoryStore(data_dir()) if save or review else None
@@ -134,13 +117,13 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         problem = quiz.check_answers(questions, listed)
         if problem:
             usage_error(problem, "--answers")
-    lines: Iterable[str] = listed if listed is not None else _stdin_lines()
+    lines: Iterable[str] = listed if listed is not None else _stdin_lines(run.env)
     try:
         if json_output:
             result = quiz.play(questions, _QuietAnswers(lines))
         else:
-            result = _play_for_people(topic, questions, seed, due if review else None,
-                                      None if interactive else lines)
+            result = _play_for_people(run.env, topic, questions, seed,
+                                      due if review else None, None if interactive else lines)
     except KeyboardInterrupt:
         # Typer turns Ctrl-C into a silent exit 130; say what became of the quiz.
         say("interrupted; this quiz was not saved")
@@ -153,12 +136,12 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
                             missed=tuple(a.question.id for a in result.missed))
         saved = store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered))
     if json_output:
-        emit_json(result_document(result, topic, seed, review, saved))
+        respond(ctx, results.QuizOutcome(result, topic, seed, review, saved, run.language), True)
 
 
-def _play_for_people(topic: str, questions: Sequence[Question], seed: int,
+def _play_for_people(env: Environment, topic: str, questions: Sequence[Question], seed: int,
                      due: Sequence[str] | None, lines: Iterable[str] | None) -> Result:
-    screen = _screen()
+    screen = _screen(env)
     replay = f"binatsec quiz --topic {topic} --count {len(questions)} --seed {seed}"
     reviewed = [q.id for q in questions if due and q.id in due]
     screen.start(topic, len(questions), seed, replay, reviewed, review_asked=due is not None)
@@ -200,24 +183,6 @@ class _QuietAnswers(quiz.ListedAnswers):
             "reading the next line")
 
 
-def result_document(result: Result, topic: str, seed: int, review: bool,
-                    saved: bool) -> dict[str, Any]:
-    """The --json document: the score, the seed, and every answered question in full."""
-    answered = [{
-        "number": number, "id": a.question.id, "record_id": a.question.record_id,
-        "topic": a.question.topic, "kind": a.question.kind, "prompt": a.question.prompt,
-        "options": [{"key": o.key, "text": o.text} for o in a.question.options],
-        "answer": a.given, "correct_answer": a.question.answer, "correct": a.correct,
-        "explanation": a.question.explanation, "credit": a.question.credit or None,
-        "read": a.question.read,
-    } for number, a in enumerate(result.answered, start=1)]
-    return present.envelope(
-        "quiz", topic=topic, seed=seed, review=review, score=result.score, total=result.total,
-        planned=result.planned, complete=result.complete, saved=saved, questions=answered,
-        unanswered=[q.id for q in result.questions[result.total:]],
-        missed=[a.question.id for a in result.missed], read=result.reading())
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -228,23 +193,17 @@ def _split(answers: str) -> list[str]:
     return items
 
 
-def _stdin_lines() -> Iterator[str]:
+def _stdin_lines(env: Environment) -> Iterator[str]:
     # Line by line, not all at once, so a program can feed answers as it reads questions.
-    for line in iter(sys.stdin.readline, ""):
+    if env.stdin is None:
+        return
+    for line in iter(env.stdin.readline, ""):
         yield line.rstrip("\r\n")
 
 
-def _is_terminal(stream: Any) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:  # a closed stream
-        return False
-
-
-def _screen() -> QuizScreen:
+def _screen(env: Environment) -> QuizScreen:
     # Rich is imported here, on the human path only, so --json never pays for it.
-    from binatsec.render_quiz import QuizScreen
-    from binatsec.render_text import make_console
+    from binatsec.views.quiz_terminal import QuizScreen
+    from binatsec.views.terminal import make_console
 
-    return QuizScreen(make_console())
+    return QuizScreen(make_console(env))

@@ -24,7 +24,6 @@ HISTORY_FILE = "history.json"
 FORMAT = 1
 TOP_BOX = 5
 KEEP_QUIZZES = 500  # older scores are dropped so the file stays small; the schedule stays
-TOPICS = ("myths", "faq", "stats", "timeline", "pillars", "all")
 QUESTION_ID = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*#[a-z]+$")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -140,7 +139,9 @@ def _str(value: Any, what: str, pattern: re.Pattern[str] | None = None) -> str:
 
 
 def _topic(value: Any, what: str) -> str:
-    if value not in TOPICS:
+    from binatsec.corpus import kinds
+
+    if value not in (*kinds.quiz_topics(), "all"):
         raise Corrupt(f"{what} is not a quiz topic")
     return str(value)
 
@@ -188,7 +189,7 @@ class HistoryStore:
         self.path = folder / HISTORY_FILE
         self.clock = clock
         if warn is None:
-            from binatsec.output import say
+            from binatsec.views.stream import say
 
             warn = say
         self.warn = warn
@@ -230,45 +231,18 @@ class HistoryStore:
 
     def save(self, history: History) -> bool:
         """Replace the file with `history` in one step; False (and a warning) if impossible."""
-        data = json.dumps(to_document(history), ensure_ascii=False, indent=2) + "\n"
-        temporary: str | None = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            import tempfile  # only a save needs it
+        from binatsec.fileio import atomic_write
 
-            handle, temporary = tempfile.mkstemp(prefix=".history-", suffix=".tmp",
-                                                 dir=self.folder)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(temporary).replace(self.path)  # os.replace: atomic on one file system
-            temporary = None
-            _sync_folder(self.folder)
+        data = json.dumps(to_document(history), ensure_ascii=False, indent=2) + "\n"
+        try:
+            atomic_write(self.path, data.encode("utf-8"), durable=True)
         except OSError as error:
             self.warn(f"cannot save quiz history to {self.path}: "
                       f"{error.strerror or error}; your score was not recorded")
             return False
-        finally:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
         return True
 
     def add(self, quiz: QuizRecord, outcomes: Iterable[Outcome]) -> bool:
         """Record one quiz: read the latest file, add to it, write it back."""
         return self.save(self.load().record(quiz, list(outcomes)))
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable; not every platform lets a folder be opened."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 

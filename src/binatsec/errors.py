@@ -1,21 +1,21 @@
-"""Exit codes and failure handling: every failure a user can cause becomes one line on stderr.
+"""The failures a user can cause, and the one place that turns each into an exit code.
 
 0 success; 1 nothing found, or problems found by lint, or output that cannot be written;
 2 usage errors (unknown option, category, id or pillar; an unusable content folder);
-130 interrupted. Never a traceback.
+130 interrupted. Always one line on stderr per message, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
 
-from binatsec.loader import ContentError
-from binatsec.output import PROG, output_failed, say, tolerate_unencodable
+from binatsec.corpus.problems import ContentError
+from binatsec.terminal import Environment
+from binatsec.views.stream import PROG, output_failed, say
 
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
 
@@ -46,43 +46,44 @@ def _usage_hint(error: typer.TyperException) -> str:
     return f" (see '{command} --help')"
 
 
-def run(invoke: Callable[[], Any]) -> int:
+def run(invoke: Callable[[], Any], env: Environment) -> int:
     """Call `invoke` (the click main in non-standalone mode) and map every outcome to a code."""
-    # --help and Typer's own messages are written by click, not by binatsec: on an ASCII or
-    # Latin-1 stdout the '–' in the help would otherwise end in a UnicodeEncodeError.
-    if sys.stdout is None:
+    if env.stdout is None:
         # Started with stdout closed (>&-): Python leaves sys.stdout as None.
-        say("error: cannot write output: standard output is closed")
+        say("error: cannot write output: standard output is closed", env.stderr)
         return NOT_FOUND
-    tolerate_unencodable(sys.stdout)
     try:
         try:
             result = invoke()
         finally:
-            sys.stdout.flush()
+            env.stdout.flush()
     except NothingFound as error:
-        say(str(error))
+        say(str(error), env.stderr)
         return NOT_FOUND
     except UnknownCommand as error:
-        say(f"error: {error} (see '{PROG} --help')")
+        say(f"error: {error} (see '{PROG} --help')", env.stderr)
         return USAGE
     except ContentProblem as problem:
         for item in problem.error.problems:
-            say(f"content error: {item}")
-        say("fix the file(s) above, or check them with 'binatsec lint PATH'")
+            say(f"content error: {item}", env.stderr)
+        if problem.error.truncated:
+            say(f"stopped after the first {len(problem.error.problems)} problems; "
+                "there may be more", env.stderr)
+        say("fix the file(s) above, or check them with 'binatsec lint PATH'", env.stderr)
         return USAGE
     except typer.Exit as done:
         return done.exit_code
     except (typer.Abort, KeyboardInterrupt, Interrupted):
         # Start on a fresh line: the terminal has just echoed ^C mid-line.
-        with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write("\n")
-        say("interrupted")
+        if env.stderr is not None:
+            with contextlib.suppress(OSError, ValueError):
+                env.stderr.write("\n")
+        say("interrupted", env.stderr)
         return INTERRUPTED
     except typer.TyperException as error:
         code = int(getattr(error, "exit_code", 1))
         hint = _usage_hint(error) if code == USAGE else ""
-        say(f"error: {error.format_message()}{hint}")
+        say(f"error: {error.format_message()}{hint}", env.stderr)
         return code
     except OSError as error:
         failed = output_failed(error)

@@ -1,0 +1,1 @@
+"""The thin Typer layer: parse the arguments, query, build a result, respond."""

@@ -1,0 +1,80 @@
+"""What every command shares: the run's session (its terminal environment, the global options
+and the corpus, loaded once), the options many commands take, and `respond()`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from binatsec import results
+from binatsec.corpus.loader import ContentSource
+from binatsec.corpus.problems import ContentError
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
+from binatsec.corpus.resources import bundled_content
+from binatsec.errors import ContentProblem, NothingFound
+from binatsec.terminal import Environment
+
+
+class Session:
+    """One run: the terminal facts, the options given before the command, the corpus."""
+
+    def __init__(self, env: Environment, content_dir: Path | None = None, json: bool = False,
+                 language: str = DEFAULT_LANGUAGE) -> None:
+        self.env = env
+        self.content_dir = content_dir
+        self.json = json
+        self.language = language
+        self._corpus: Corpus | None = None
+
+    def corpus(self) -> Corpus:
+        """The whole corpus: bundled content with the user's folder layered over it."""
+        if self._corpus is None:
+            try:
+                self._corpus = ContentSource(bundled_content(), self.content_dir).load()
+            except ContentError as error:
+                raise ContentProblem(error) from None
+        return self._corpus
+
+
+def session(ctx: typer.Context) -> Session:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Session):  # pragma: no cover - the group always sets one
+        obj = ctx.find_root().obj = Session(Environment.detect())
+    return obj
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead of text (see schemas/).")
+]
+
+
+def usage_error(message: str, param: str | None = None) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=param)
+
+
+def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False) -> None:
+    """Show `result` as JSON (the command's --json, or the global one) or for people, then
+    fail with "nothing found" (exit 1) when the result says nothing was."""
+    run = session(ctx)
+    out = run.env.stdout
+    assert out is not None  # errors.run ends a run with stdout closed before any command
+    if isinstance(result, results.Export) and result.format != "json":
+        from binatsec.views import documents  # csv and the Markdown writer: export only
+
+        if result.format == "csv" and result.kind is not None:
+            out.write(documents.csv_table(result.corpus, result.kind, result.language))
+        else:
+            out.write(documents.markdown(result.corpus, result.language))
+    elif json_flag or run.json or isinstance(result, results.Export):
+        from binatsec.views.json import document, dumps
+
+        out.write(dumps(document(result), ascii_only=not run.env.unicode))
+    else:
+        # Rich is imported here, on the human path only, so --json never pays for it.
+        from binatsec.views.terminal import render
+
+        render(result, run.env)
+    if result.missing:
+        raise NothingFound(result.missing)

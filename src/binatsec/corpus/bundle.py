@@ -1,0 +1,126 @@
+"""Validated corpora kept by the hash of the content they were built from.
+
+Parsing and validating TOML is most of what loading costs, and the same bytes always give
+the same corpus. So a corpus that passed validation is stored as plain data under a key made
+of every content file's name and bytes, the parser, the registry of kinds and binatsec's
+version; the next run with the same content reads it back in a fraction of the time. The
+key is the content itself, so a stale entry can never be served, whatever the install
+(wheel, editable, checkout) or the user's folder. The TOML files stay the only source of
+truth: every failure here (no cache folder, a read-only disk, a damaged entry) falls back
+to parsing, and invalid content is never stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from binatsec import __version__
+from binatsec.corpus import kinds
+from binatsec.corpus.records import Corpus, Text
+
+CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
+# Entries kept at most; the least recently used go first. Each is one version of one set of
+# content, so this covers many folders and edits while bounding the disk used.
+MAX_ENTRIES = 32
+FORMAT = "v2"
+
+
+def cache_dir() -> Path | None:
+    """Where validated corpora are kept: $BINATSEC_CACHE_DIR, else the user cache folder."""
+    configured = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return None
+    return Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+
+
+def key(layers: Sequence[tuple[str, bytes]]) -> str:
+    """A digest of every (name, bytes) layer and of everything that could change its parse."""
+    try:
+        from _blake2 import blake2b  # what hashlib uses, without hashlib's OpenSSL import
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b
+    digest = blake2b(digest_size=20)
+    context = (f"{FORMAT}|{__version__}|py{sys.version_info[0]}.{sys.version_info[1]}|"
+               f"{kinds.fingerprint()}")
+    digest.update(context.encode())
+    for name, raw in layers:
+        digest.update(f"|{name}|{len(raw)}|".encode())
+        digest.update(raw)
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Text):
+        return {"en": value.en, "es": value.es}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _typed(value: Any) -> Any:
+    # Only Text is stored as an object and only links as arrays (records hold no others).
+    if isinstance(value, dict):
+        return Text(value["en"], value["es"])
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def encode(corpus: Corpus) -> bytes:
+    data = {name: [[_plain(v) for v in record._asdict().values()] for record in records]
+            for name, records in corpus.kinds().items()}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode(raw: bytes) -> Corpus:
+    """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged."""
+    data = json.loads(raw)
+    built: dict[str, list[Any]] = {}
+    for name, rows in data.items():
+        kind = kinds.get(name)
+        if kind is None:
+            raise ValueError(f"unknown kind {name}")
+        built[name] = [kind.record(*[_typed(v) for v in row]) for row in rows]
+    return Corpus(built)
+
+
+def lookup(digest: str) -> Corpus | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    entry = folder / f"{digest}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        corpus = decode(entry.read_bytes())
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # recently used: pruning keeps it
+        return corpus
+    return None
+
+
+def store(digest: str, corpus: Corpus) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    from binatsec.fileio import atomic_write
+
+    with contextlib.suppress(OSError, ValueError):
+        atomic_write(folder / f"{digest}.json", encode(corpus))
+        _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used entries beyond MAX_ENTRIES."""
+    with contextlib.suppress(OSError):
+        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
+        for stale in entries[:-MAX_ENTRIES]:
+            stale.unlink(missing_ok=True)

@@ -1,0 +1,195 @@
+"""Load the whole corpus: the bundled files with a user's folder layered over them, checked.
+
+The only reader of content files. Every run loads every file, so a record always sees the
+records it links to; a corpus that passed every check is kept by the hash of its files
+(`bundle`), so that costs a parse only when the content changed. Every problem is reported
+with the file, the line, the record id, the key and a numbered rule (docs/content-spec.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from binatsec.corpus import bundle, kinds, reading
+from binatsec.corpus.problems import ContentError, Problem
+from binatsec.corpus.records import Corpus, Record
+from binatsec.corpus.spec import Field
+from binatsec.corpus.validate import FileChecker, Problems, TooManyProblems
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+
+class Layer(NamedTuple):
+    """One content file as read: which file it is, where it came from, and its bytes."""
+
+    file: str  # the content file's name without .toml
+    label: str  # how problems name it: "faq.toml" (bundled) or the user's path
+    raw: bytes
+
+
+def _layer(base: list[Record], extra: Iterable[Record]) -> list[Record]:
+    """Records from a user's folder replace bundled ones with the same id, or come after."""
+    merged = list(base)
+    position = {record.id: n for n, record in enumerate(merged)}
+    for record in extra:
+        if record.id in position:
+            merged[position[record.id]] = record
+        else:
+            position[record.id] = len(merged)
+            merged.append(record)
+    return merged
+
+
+def _links(record: Record, kind: kinds.Kind) -> Iterator[tuple[Field, str]]:
+    for field in kind.links:
+        value = getattr(record, field.name, None)
+        if isinstance(value, str):
+            yield field, value
+        elif isinstance(value, tuple):
+            for target in value:
+                yield field, target
+
+
+def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str] = (),
+                 unread: Collection[str] = ()) -> Iterator[Problem]:
+    """Rules across records and files: links, declared categories, numbering.
+
+    `broken` holds the ids of records that failed their own checks: they exist, so links to
+    them are not dangling, and this still runs, so one lint run lists every problem. Links
+    into `unread` files (which could not be read or parsed) cannot be judged and are skipped.
+    """
+    broken = set(broken)
+    ids = {record.id for record in corpus.records()} | broken
+    for kind in kinds.all_kinds():
+        for record in corpus.of(kind.name):
+            for field, target in _links(record, kind):
+                target_kind = kinds.of_prefix(target.split(".", 1)[0])
+                if target_kind is not None and target_kind.file in unread:
+                    continue
+                if field.link == "any":
+                    if target == record.id or target not in ids:
+                        reason = ("links to itself" if target == record.id
+                                  else f"links to unknown id '{target}'")
+                        yield Problem("BC009", origin.get(record.id, "?"), reason,
+                                      record_id=record.id, key=field.name)
+                    continue
+                declared = [r.id for r in corpus.of(field.link or "")]
+                if target not in declared and target not in broken:
+                    yield Problem("BC008", origin.get(record.id, "?"),
+                                  f"unknown {field.name} '{target}' (declared: "
+                                  f"{', '.join(declared)})", record_id=record.id, key=field.name)
+        if any(record_id.split(".", 1)[0] == kind.prefix for record_id in broken):
+            continue  # rules over the whole kind wait until each of its records is valid
+        for check in kind.corpus_checks:
+            for rule, message, record_id, key in check(corpus):
+                yield Problem(rule, origin.get(record_id or "", f"{kind.file}.toml"), message,
+                              record_id=None, key=key)
+
+
+class ContentSource:
+    """Bundled content plus an optional user folder layered over it."""
+
+    def __init__(self, bundled: Traversable, overlay: Path | None = None) -> None:
+        self.bundled = bundled
+        self.overlay = overlay
+
+    def load(self) -> Corpus:
+        """Every content file, layered and checked; raises ContentError listing the problems
+        (the first MAX_PROBLEMS of them)."""
+        problems = Problems()
+        try:
+            layers = self._read(problems)
+            digest = bundle.key([(layer.label, layer.raw) for layer in layers])
+            if not problems:
+                cached = bundle.lookup(digest)
+                if cached is not None:
+                    return cached
+            corpus = self._check(layers, problems)
+        except TooManyProblems:
+            raise ContentError(problems, truncated=True) from None
+        if problems:
+            raise ContentError(problems)
+        bundle.store(digest, corpus)
+        return corpus
+
+    def _read(self, problems: list[Problem]) -> list[Layer]:
+        overlay_files = self._overlay_files(problems)
+        layers: list[Layer] = []
+        for name in kinds.files():
+            file = name.removesuffix(".toml")
+            places: list[tuple[Traversable, str]] = [(self.bundled.joinpath(name), name)]
+            if name in overlay_files:
+                places.append((overlay_files[name], str(overlay_files[name])))
+            for entry, label in places:
+                raw = reading.read_bytes(entry, label, problems)
+                if raw is not None:
+                    layers.append(Layer(file, label, raw))
+        return layers
+
+    def _check(self, layers: list[Layer], problems: list[Problem]) -> Corpus:
+        built: dict[str, list[Record]] = {kind.name: [] for kind in kinds.all_kinds()}
+        origin: dict[str, str] = {}
+        checkers: dict[str, FileChecker] = {}
+        declared: set[str] = set()
+        unread = {file.removesuffix(".toml") for file in kinds.files()} - {
+            layer.file for layer in layers}
+        for layer in layers:
+            parsed = reading.parse(layer.raw, layer.label, problems)
+            if parsed is None:
+                unread.add(layer.file)
+                continue
+            checker = FileChecker(parsed, problems)
+            for name, records in checker.records(kinds.in_file(layer.file)).items():
+                origin.update((record.id, layer.label) for record in records)
+                checkers.update((record.id, checker) for record in records)
+                built[name] = _layer(built[name], records)
+            declared |= checker.declared
+        corpus = Corpus(built)
+        built_ids = {record.id for record in corpus.records()}
+        for problem in check_corpus(corpus, origin, declared - built_ids, unread):
+            checker_of = checkers.get(problem.record_id or "")
+            if checker_of is not None and problem.line is None and problem.record_id:
+                problem = problem._replace(line=checker_of.line_of(problem.record_id,
+                                                                   problem.key))
+            problems.append(problem)
+        return corpus
+
+    def _overlay_files(self, problems: list[Problem]) -> dict[str, Path]:
+        if self.overlay is None:
+            return {}
+        folder = self.overlay
+        if not folder.is_dir():
+            problems.append(Problem("BC012", str(folder), "is not a folder of content files"))
+            return {}
+        names = kinds.files()
+        found: dict[str, Path] = {}
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as error:
+            problems.append(Problem("BC012", str(folder), f"cannot be listed: {error.strerror}"))
+            return {}
+        for path in entries:
+            # Sub-folders are the user's business, unless one takes a content file's name:
+            # that is a mistake to report (as "not a regular file"), not to pass over.
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()
+                                             and path.name not in names):
+                continue
+            if path.name not in names:
+                problems.append(Problem(
+                    "BC002", str(path),
+                    f"unknown content file name (expected: {', '.join(names)})"))
+                continue
+            found[path.name] = path
+        return found
+
+
+def lint(source: ContentSource) -> list[Problem]:
+    """Every problem in a content source (up to MAX_PROBLEMS); empty when it is valid."""
+    try:
+        source.load()
+    except ContentError as error:
+        return list(error.problems)
+    return []

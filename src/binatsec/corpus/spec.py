@@ -1,0 +1,177 @@
+"""The content spec as code: the numbered rules, and one plain function per kind of value.
+
+docs/content-spec.md is the same spec in words; a test keeps the rule lists equal. Each
+value check takes the raw TOML value and a `Report` to complain to, and returns the value
+to store, or INVALID after reporting why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Final, NamedTuple, Protocol
+
+from binatsec.corpus.records import LANGUAGES, Text
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_PROBLEMS = 50
+YEAR_RANGE = (1800, 2100)
+# \Z, not $: "$" also matches before a final newline, and an id is matched whole.
+ID_PATTERN = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+RULES: dict[str, str] = {
+    "BC001": "a content file must be valid TOML",
+    "BC002": "a content folder holds only the known file names",
+    "BC003": "no unknown tables or keys",
+    "BC004": "every required key is present",
+    "BC005": "every value has the type the spec gives",
+    "BC006": "ids are '<kind>.<kebab-case>' with the kind's prefix",
+    "BC007": "ids are unique",
+    "BC008": "a statistic's category is declared in stats.toml",
+    "BC009": "links (related, supports, attribution) point at existing records",
+    "BC010": "values lie in their allowed set or range",
+    "BC011": "text has English, only known languages, and is not blank",
+    "BC012": "a content file is a regular, readable file of at most 5 MB",
+}
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Final = _Invalid()
+
+
+class Report(Protocol):
+    """Where a check complains: a rule, a message, and the key (default: the field's own)."""
+
+    def __call__(self, rule: str, message: str, key: str | None = None) -> None: ...
+
+
+Check = Callable[[Any, str, Report], Any]
+
+
+class Field(NamedTuple):
+    """One key of a record: how its value is checked, and whether it must be there.
+
+    `link` marks a key that names other records: "any" for any id (BC009), or the name of
+    the one kind whose ids it may hold (BC008 for a statistic's category).
+    """
+
+    name: str
+    check: Check
+    required: bool = True
+    link: str | None = None
+
+
+def type_name(value: object) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+            dict: "table"}.get(type(value), type(value).__name__)
+
+
+def _wrong(value: Any, key: str, report: Report, expected: str) -> _Invalid:
+    report("BC005", f"expected {expected}, got {type_name(value)} {value!r}"[:160], key)
+    return INVALID
+
+
+def string(value: Any, key: str, report: Report) -> Any:
+    """Plain text in one language (a name as the article gives it)."""
+    if not isinstance(value, str):
+        return _wrong(value, key, report, "a string")
+    if not value.strip():
+        report("BC011", "must not be blank", key)
+        return INVALID
+    return value
+
+
+def record_id(value: Any, key: str, report: Report) -> Any:
+    """An id; whether it has the kind's prefix is checked with the record (BC006)."""
+    return string(value, key, report)
+
+
+def slug(value: Any, key: str, report: Report) -> Any:
+    """A plain kebab-case id with no kind prefix, like a category's 'seizures'."""
+    checked = string(value, key, report)
+    if checked is not INVALID and not SLUG_PATTERN.match(checked):
+        report("BC006", "a category id is lowercase kebab-case, like 'seizures'", key)
+        return INVALID
+    return checked
+
+
+def text(value: Any, key: str, report: Report) -> Any:
+    """Prose as a table of languages: `answer.en = "..."`."""
+    if isinstance(value, str):
+        report("BC005", f"text is a table of languages: write '{key}.en = \"...\"'", key)
+        return INVALID
+    if not isinstance(value, dict):
+        report("BC005", f"expected a table of languages, got {type_name(value)}", key)
+        return INVALID
+    for language, words in value.items():
+        if language not in LANGUAGES:
+            report("BC011", f"unknown language '{language}' (known: {', '.join(LANGUAGES)})",
+                   f"{key}.{language}")
+        elif not isinstance(words, str):
+            report("BC005", f"expected a string, got {type_name(words)}", f"{key}.{language}")
+        elif not words.strip():
+            report("BC011", "must not be blank", f"{key}.{language}")
+    if "en" not in value:
+        report("BC011", "English text is required", f"{key}.en")
+        return INVALID
+    spanish = value.get("es")
+    return Text(en=value["en"], es=spanish if isinstance(spanish, str) else None)
+
+
+def _integer(value: Any, key: str, report: Report) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _wrong(value, key, report, "an integer")
+    return value
+
+
+def positive(value: Any, key: str, report: Report) -> Any:
+    """A whole number of 1 or more (a pillar's number)."""
+    checked = _integer(value, key, report)
+    if checked is not INVALID and checked < 1:
+        report("BC010", f"must be 1 or more, got {checked}", key)
+        return INVALID
+    return checked
+
+
+def year(value: Any, key: str, report: Report) -> Any:
+    checked = _integer(value, key, report)
+    if checked is not INVALID and not YEAR_RANGE[0] <= checked <= YEAR_RANGE[1]:
+        report("BC010", f"year {checked} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", key)
+        return INVALID
+    return checked
+
+
+def number(value: Any, key: str, report: Report) -> Any:
+    """A plain, finite number of 0 or more: 3.9 million is 3900000."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _wrong(value, key, report, "a plain number (3.9 million is 3900000)")
+    if value != value or value in (float("inf"), float("-inf")) or value < 0:
+        report("BC010", f"must be a finite number of 0 or more, got {value}", key)
+        return INVALID
+    return float(value)
+
+
+def ids(value: Any, key: str, report: Report) -> Any:
+    """An array of record ids (links)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return _wrong(value, key, report, "an array of id strings")
+    return tuple(value)
+
+
+def one_of(choices: Sequence[str]) -> Check:
+    """A string from a fixed set (a unit, a qualifier)."""
+
+    def check(value: Any, key: str, report: Report) -> Any:
+        if not isinstance(value, str):
+            return _wrong(value, key, report, "a string")
+        if value not in choices:
+            report("BC010", f"{value!r} is not one of: {', '.join(choices)}", key)
+            return INVALID
+        return value
+
+    return check

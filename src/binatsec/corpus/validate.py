@@ -1,0 +1,107 @@
+"""The numbered rules applied to one parsed file, driven by the kinds that live in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from binatsec.corpus.kinds import Kind
+from binatsec.corpus.problems import Problem
+from binatsec.corpus.reading import ContentFile
+from binatsec.corpus.records import Record
+from binatsec.corpus.spec import ID_PATTERN, INVALID, MAX_PROBLEMS
+
+
+class TooManyProblems(Exception):
+    """More problems than are ever shown: checking stops here."""
+
+
+class Problems(list[Problem]):
+    """The problems found so far; adding one past the cap stops the whole check."""
+
+    def append(self, problem: Problem) -> None:
+        if len(self) >= MAX_PROBLEMS:
+            raise TooManyProblems()
+        super().append(problem)
+
+
+class FileChecker:
+    """Checks one file's records and builds those that pass."""
+
+    def __init__(self, file: ContentFile, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+        # Where each built record sits (table, index), so cross-file problems found later
+        # can still point at a line.
+        self.places: dict[str, tuple[str, int]] = {}
+        # Every id a row declares, built or not: links to a broken record are not dangling.
+        self.declared: set[str] = set()
+
+    def problem(self, rule: str, message: str, table: str | None = None, index: int = 0,
+                record_id: str | None = None, key: str | None = None) -> None:
+        line = self.file.line_of(table, index, key) if table is not None else None
+        self.problems.append(Problem(rule, self.file.label, message, line=line,
+                                     record_id=record_id, key=key))
+
+    def line_of(self, record_id: str, key: str | None) -> int | None:
+        place = self.places.get(record_id)
+        return None if place is None else self.file.line_of(place[0], place[1], key)
+
+    def records(self, file_kinds: tuple[Kind, ...]) -> dict[str, list[Record]]:
+        """Every valid record in the file, by kind name."""
+        known_tables = {kind.table for kind in file_kinds}
+        for table in self.file.data:
+            if table not in known_tables:
+                self.problem("BC003", f"unknown table '{table}' (expected: "
+                             f"{', '.join(sorted(known_tables))})")
+        built: dict[str, list[Record]] = {}
+        for kind in file_kinds:
+            rows = self.file.data.get(kind.table, [])
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                self.problem("BC005", f"'{kind.table}' must be an array of tables "
+                             f"([[{kind.table}]])")
+                continue
+            built[kind.name] = []
+            for index, row in enumerate(rows):
+                if isinstance(row.get("id"), str):
+                    self.declared.add(row["id"])
+                record = self.record(kind, index, row)
+                if record is None:
+                    continue
+                if record.id in self.places:
+                    self.problem("BC007", "duplicate id", kind.table, index, record.id, "id")
+                    continue
+                self.places[record.id] = (kind.table, index)
+                built[kind.name].append(record)
+        return built
+
+    def record(self, kind: Kind, index: int, row: dict[str, Any]) -> Record | None:
+        raw_id = row.get("id")
+        record_id = raw_id if isinstance(raw_id, str) else f"{kind.table} #{index + 1}"
+        before = len(self.problems)
+
+        def report(rule: str, message: str, key: str | None = None) -> None:
+            self.problem(rule, message, kind.table, index, record_id, key)
+
+        names = [field.name for field in kind.fields]
+        for key in row:
+            if key not in names:
+                report("BC003", f"unknown key (expected one of: {', '.join(names)})", key)
+        values: dict[str, Any] = {}
+        for field in kind.fields:
+            if field.name not in row:
+                if field.required:
+                    report("BC004", "required key is missing", field.name)
+                continue
+            value = field.check(row[field.name], field.name, report)
+            if value is not INVALID:
+                values[field.name] = value
+        if kind.prefix and isinstance(raw_id, str) and (
+            not ID_PATTERN.match(raw_id) or raw_id.split(".")[0] != kind.prefix
+        ):
+            report("BC006", f"id must look like '{kind.prefix}.some-name' (lowercase, "
+                   "digits and hyphens)", "id")
+        for check in kind.record_checks:
+            check(values, report)
+        if len(self.problems) > before:
+            return None
+        return kind.record(**values)

@@ -1,0 +1,1 @@
+"""Quizzes: a pure engine over the corpus, and the history kept on disk."""

@@ -1,0 +1,112 @@
+"""What a command found, computed once, before anyone decides how to show it.
+
+Each command builds one result; `binatsec.cli.app.respond` hands it to the JSON view or the
+terminal view, and raises "nothing found" when `missing` says so. Results are plain data:
+no I/O, no Rich, no JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from binatsec.corpus.kinds import Kind
+from binatsec.corpus.problems import Problem
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record, Stat
+
+if TYPE_CHECKING:
+    from binatsec.queries import Hit
+    from binatsec.quiz.engine import Result as QuizPlay
+    from binatsec.quiz.history import History
+
+
+class Overview(NamedTuple):
+    corpus: Corpus
+    language: str = DEFAULT_LANGUAGE
+    command: str = "overview"
+    missing: str = ""
+
+
+class Listing(NamedTuple):
+    """The records of one kind that a command shows (all, or those a query chose)."""
+
+    kind: Kind
+    records: Sequence[Record]
+    corpus: Corpus
+    query: str | None = None
+    from_year: int | None = None  # timeline only
+    to_year: int | None = None
+    language: str = DEFAULT_LANGUAGE
+    missing: str = ""  # why nothing was found, when records is empty and that is an error
+
+    @property
+    def command(self) -> str:
+        return self.kind.name
+
+
+class Figures(NamedTuple):
+    """`binatsec stats`: figures, maybe converted to `unit`, maybe as a chart."""
+
+    stats: Sequence[Stat]
+    corpus: Corpus
+    category: str | None = None
+    unit: str | None = None  # --unit, as asked
+    shown_unit: str | None = None  # the unit every figure is shown in, where they share one
+    chart: bool = False
+    language: str = DEFAULT_LANGUAGE
+    command: str = "stats"
+    missing: str = ""
+
+
+class Found(NamedTuple):
+    """`binatsec search`: the best hits, and how many there were in all."""
+
+    query: str
+    hits: Sequence[Hit]
+    total: int
+    language: str = DEFAULT_LANGUAGE
+    command: str = "search"
+    missing: str = ""
+
+
+class Export(NamedTuple):
+    """The whole corpus, as one document: json, csv (one kind's table) or markdown."""
+
+    corpus: Corpus
+    format: str = "json"
+    kind: Kind | None = None  # csv: the kind whose table to write
+    language: str = DEFAULT_LANGUAGE
+    command: str = "export"
+    missing: str = ""
+
+
+class LintReport(NamedTuple):
+    checked: str
+    problems: Sequence[Problem]
+    truncated: bool = False  # checking stopped at the cap: there may be more
+    language: str = DEFAULT_LANGUAGE
+    command: str = "lint"
+    missing: str = ""
+
+
+class QuizOutcome(NamedTuple):
+    play: QuizPlay
+    topic: str
+    seed: int
+    review: bool
+    saved: bool
+    language: str = DEFAULT_LANGUAGE
+    command: str = "quiz"
+    missing: str = ""
+
+
+class QuizHistory(NamedTuple):
+    history: History
+    file: str
+    due: Sequence[str]
+    language: str = DEFAULT_LANGUAGE
+    command: str = "quiz-history"
+    missing: str = ""
+
+
+Result = Overview | Listing | Figures | Found | Export | LintReport | QuizOutcome | QuizHistory

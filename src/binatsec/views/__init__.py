@@ -1,0 +1,1 @@
+"""Every way out: results turned into JSON, terminal text, CSV and Markdown."""

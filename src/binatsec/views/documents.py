@@ -1,0 +1,119 @@
+"""The corpus as documents to keep: CSV (one table per kind) and Markdown (every section).
+
+Built from the same records and the same JSON-ready values as `--json`, in the order the
+registry of kinds gives, so a new kind appears here with no code of its own. Text from the
+content is data: control characters are dropped and Markdown markup is escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from binatsec import figures
+from binatsec.corpus import kinds
+from binatsec.corpus.kinds import Kind
+from binatsec.corpus.records import Corpus, Pillar, Record, Text, TimelineEvent
+from binatsec.queries import attribution_text, figures_for, source_of, timeline_between
+from binatsec.views import json as json_view
+from binatsec.views.textsafety import safe_text
+
+
+def _cell(value: Any) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return safe_text(str(value))
+
+
+def csv_table(corpus: Corpus, kind: Kind, language: str) -> str:
+    """One row per record of `kind`; a statistic's value is a plain number in its unit."""
+    rows = json_view.records(corpus.of(kind.name), corpus, language)
+    columns = kind.csv_columns or tuple(field.name for field in kind.fields)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def escape_markdown(text: str) -> str:
+    """Text from content is data: keep it from turning into Markdown or HTML."""
+    text = safe_text(text)
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+class _Markdown:
+    def __init__(self, corpus: Corpus, language: str) -> None:
+        self.corpus = corpus
+        self.language = language
+        self.out: list[str] = ["# US–Mexico security cooperation: a reference", "",
+                               "Drawn from a single source article; figures are as the article "
+                               "reports them, with its qualifiers and attributions.", ""]
+
+    def t(self, text: Text | str | None) -> str:
+        if text is None:
+            return ""
+        return escape_markdown(text if isinstance(text, str) else text.get(self.language))
+
+    def block(self, title: str, record: Record, paragraphs: list[str]) -> None:
+        self.out.extend([f"### {title}", "", f"`{record.id}`", ""])
+        for paragraph in paragraphs:
+            if paragraph:
+                self.out.extend([paragraph, ""])
+        linked = figures_for(self.corpus, record.id, getattr(record, "related", ()))
+        for stat in linked:
+            credit = attribution_text(source_of(stat, self.corpus))
+            self.out.append(f"- {self.t(figures.sentence(stat, self.language))} — "
+                            f"{self.t(credit)} (`{stat.id}`)")
+        if linked:
+            self.out.append("")
+
+    def headline(self, kind: Kind, record: Record) -> str:
+        text = self.t(kind.headline_of(record, self.language))
+        if isinstance(record, TimelineEvent):
+            return f"{self.t(record.when_text(self.language))}: {text}"
+        if isinstance(record, Pillar):
+            return f"{record.number}. {text}"
+        return f"{kind.headline_label}: {text}" if kind.headline_label else text
+
+    def section(self, kind: Kind) -> None:
+        self.out += [f"## {kind.long_title}", ""]
+        if kind.name == "stats":
+            self.figures_table()
+            return
+        chosen = self.corpus.of(kind.name)
+        if kind.name == "timeline":
+            chosen = tuple(timeline_between(self.corpus.timeline, None, None))
+        for record in chosen:
+            paragraphs = [(f"{label}: " if label else "") + self.t(getattr(record, field, None))
+                          for label, field in kind.body if getattr(record, field, None)]
+            self.block(self.headline(kind, record), record, paragraphs)
+
+    def figures_table(self) -> None:
+        self.out += ["| figure | value | qualifier | year | source | id |",
+                     "|---|---|---|---|---|---|"]
+        for stat in self.corpus.stats:
+            source = source_of(stat, self.corpus)
+            name = source.name if source is not None else "not named"
+            self.out.append(
+                f"| {self.t(stat.label)} | {self.t(figures.format_amount(stat.value, stat.unit))} "
+                f"| {stat.qualifier} | {self.t(stat.when_text(self.language)) or '—'} | "
+                f"{self.t(name)} | `{stat.id}` |")
+        self.out.append("")
+
+
+def markdown(corpus: Corpus, language: str) -> str:
+    """Every section as one Markdown document, with ids kept for citation."""
+    writer = _Markdown(corpus, language)
+    for kind in kinds.ordered(kinds.sections()):
+        writer.section(kind)
+    return "\n".join(writer.out).rstrip() + "\n"
+

@@ -1,0 +1,182 @@
+"""Every JSON document binatsec prints, built here and only here, from a result.
+
+One document per command: the versioned envelope first (schema_version, binatsec_version,
+command, language), then the payload; snake_case keys; numbers as plain numbers in the unit
+named beside them; never NaN or Infinity; control characters escaped. The JSON Schemas in
+schemas/ describe these documents and the tests hold them to it. Never imports Rich.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from binatsec import __version__, figures, results
+from binatsec.corpus import kinds
+from binatsec.corpus.problems import Problem
+from binatsec.corpus.records import Corpus, Record, Stat, Text, TimelineEvent
+from binatsec.queries import figures_for, source_of
+
+SCHEMA_VERSION = "1.0"
+
+JSON = dict[str, Any]
+
+# json.dumps escapes C0 controls but writes DEL and the C1 range (U+007F-U+009F) raw, and a
+# raw U+009B is a CSI that some UTF-8 terminals obey. Outside strings JSON is plain ASCII, so
+# these can only sit inside strings, where \u escapes mean exactly the same text.
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
+    """A JSON document with every control character escaped, so it can't drive a terminal."""
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=2, allow_nan=False)
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def envelope(command: str, language: str, **payload: Any) -> JSON:
+    """The start of every document: versions first, then the command's payload."""
+    return {"schema_version": SCHEMA_VERSION, "binatsec_version": __version__,
+            "command": command, "language": language, **payload}
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def _plain(value: object, language: str) -> Any:
+    if isinstance(value, Text):
+        return value.get(language)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def record(item: Record, language: str) -> JSON:
+    """A record's own fields, with text in the chosen language; None stays null."""
+    data = {name: _plain(value, language) for name, value in item._asdict().items()}
+    if isinstance(item, TimelineEvent):
+        # `when` reads the same everywhere: the content's label, the span or the year.
+        data["when"] = item.when_text(language)
+    return data
+
+
+def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> JSON:
+    """A statistic with its generated wording, its source's name, and any unit conversion."""
+    data = record(item, language)
+    target = unit or item.unit
+    # Always present (null when not converted) so every stat has the same keys.
+    data["converted_from"] = None
+    if target != item.unit:
+        data["value"] = _plain(round(figures.convert(item.value, item.unit, target), 3), language)
+        data["unit"] = target
+        data["converted_from"] = {"value": _plain(item.value, language), "unit": item.unit}
+    source = source_of(item, corpus)
+    data["attribution_name"] = source.name if source is not None else None
+    data["text"] = figures.figure_text(item, target)
+    data["sentence"] = figures.sentence(item, language, target)
+    return data
+
+
+def with_figures(item: Record, corpus: Corpus, language: str) -> JSON:
+    """A record plus the statistics linked to it."""
+    data = record(item, language)
+    linked = figures_for(corpus, item.id, getattr(item, "related", ()))
+    data["figures"] = [stat(s, corpus, language) for s in linked]
+    return data
+
+
+def records(items: Iterable[Record], corpus: Corpus, language: str) -> list[JSON]:
+    return [stat(r, corpus, language) if isinstance(r, Stat) else record(r, language)
+            for r in items]
+
+
+def problem(item: Problem) -> JSON:
+    return {"rule": item.rule, "file": item.file, "line": item.line, "column": item.column,
+            "record_id": item.record_id, "key": item.key, "message": item.message}
+
+
+# --- one document per result -----------------------------------------------------------------
+
+
+def document(result: results.Result) -> JSON:
+    """The document for any command's result."""
+    language = result.language
+    match result:
+        case results.Overview(corpus=corpus):
+            sections = [{"name": k.name, "title": k.title, "summary": k.summary,
+                         "count": len(corpus.of(k.name)), "command": f"binatsec {k.name}"}
+                        for k in kinds.sections()]
+            return envelope("overview", language, sections=sections)
+        case results.Listing():
+            return _listing(result)
+        case results.Figures():
+            return _figures(result)
+        case results.Found(query=query, hits=hits, total=total):
+            found = [{"section": h.section, "id": h.record.id, "score": h.score,
+                      "title": h.title, "field": h.field, "text": h.text,
+                      "matches": [list(span) for span in h.spans]} for h in hits]
+            return envelope("search", language, query=query, total=total, count=len(found),
+                            hits=found)
+        case results.Export(corpus=corpus):
+            payload: JSON = {}
+            for kind in kinds.all_kinds():
+                payload[kind.name] = records(corpus.of(kind.name), corpus, language)
+            return envelope("export", language, **payload)
+        case results.LintReport(checked=checked, problems=problems, truncated=truncated):
+            return envelope("lint", language, checked=checked, ok=not problems,
+                            count=len(problems), truncated=truncated,
+                            problems=[problem(p) for p in problems])
+        case results.QuizOutcome():
+            return _quiz(result)
+        case results.QuizHistory(history=history, file=file, due=due):
+            return envelope("quiz-history", language, file=file, played=history.played,
+                            quizzes=[q._asdict() | {"missed": list(q.missed)}
+                                     for q in history.quizzes],
+                            due_for_review=list(due))
+    raise TypeError(f"no JSON document for {type(result).__name__}")  # pragma: no cover
+
+
+def _listing(result: results.Listing) -> JSON:
+    corpus, language = result.corpus, result.language
+    items = [with_figures(r, corpus, language) for r in result.records]
+    extra: JSON = {}
+    if result.kind.name == "timeline":
+        extra = {"from_year": result.from_year, "to_year": result.to_year}
+    elif result.kind.name in ("faq", "pillars"):
+        extra = {"query": result.query}
+    return envelope(result.command, language, **extra, count=len(items), items=items)
+
+
+def _figures(result: results.Figures) -> JSON:
+    corpus, language, unit = result.corpus, result.language, result.shown_unit
+    items = [stat(s, corpus, language, unit if unit and figures.convertible(s, unit) else None)
+             for s in result.stats]
+    shown = {s.category for s in result.stats}
+    return envelope(
+        "stats", language, category=result.category, unit=result.unit,
+        chart_unit=result.shown_unit if result.chart and result.stats else None,
+        count=len(items),
+        categories=[record(c, language) for c in corpus.categories if c.id in shown],
+        items=items)
+
+
+def _quiz(result: results.QuizOutcome) -> JSON:
+    """The score, the seed, and every answered question in full."""
+    play = result.play
+    answered = [{
+        "number": number, "id": a.question.id, "record_id": a.question.record_id,
+        "topic": a.question.topic, "kind": a.question.kind, "prompt": a.question.prompt,
+        "options": [{"key": o.key, "text": o.text} for o in a.question.options],
+        "answer": a.given, "correct_answer": a.question.answer, "correct": a.correct,
+        "explanation": a.question.explanation, "credit": a.question.credit or None,
+        "read": a.question.read,
+    } for number, a in enumerate(play.answered, start=1)]
+    return envelope(
+        "quiz", result.language, topic=result.topic, seed=result.seed, review=result.review,
+        score=play.score, total=play.total, planned=play.planned, complete=play.complete,
+        saved=result.saved, questions=answered,
+        unanswered=[q.id for q in play.questions[play.total:]],
+        missed=[a.question.id for a in play.missed], read=play.reading())

@@ -1,0 +1,69 @@
+"""Writing to the standard streams so that it survives anything: any encoding, a closed pipe,
+a full disk. Free of Typer and Rich, so even the `--version` fast path goes through it."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from typing import IO
+
+from binatsec.views.textsafety import safe_text
+
+PROG = "binatsec"
+
+
+def write(text: str, stream: IO[str] | None = None) -> None:
+    """A document (JSON, CSV, Markdown) on stdout, as it is: each view made it safe."""
+    (stream or sys.stdout).write(text)
+
+
+def say(message: str, stream: IO[str] | None = None) -> None:
+    """One line on stderr, prefixed with the program name; never fails.
+
+    Control characters (from a user's query or file) are shown escaped, so a message can
+    neither drive the terminal nor break into several lines.
+    """
+    out = stream if stream is not None else sys.stderr
+    if out is None:  # started with stderr closed (2>&-): nobody to tell
+        return
+    try:
+        out.write(f"{PROG}: {safe_text(message, visible=True, one_line=True)}\n")
+        out.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def output_failed(error: OSError) -> int | None:
+    """The exit code for a failed write to stdout, after saying why; None if it wasn't one."""
+    if isinstance(error, BrokenPipeError):
+        # The reader went away (| head): nothing more to say, and nobody to say it to.
+        silence_stdout()
+        return 0
+    if error.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):
+        silence_stdout()
+        say(f"error: cannot write output: {error.strerror}")
+        return 1
+    return None
+
+
+def write_and_flush(text: str) -> int:
+    """Write `text` to stdout now; the exit code: 0, or 1 when it could not be written."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        code = output_failed(error)
+        if code is None:
+            raise
+        return code
+    return 0

@@ -1,0 +1,31 @@
+"""The one rule for showing text that came from content or from a user: it can't take over.
+
+Terminal controls (C0 but newline and tab, DEL, C1: ESC, BEL, CR, CSI ...) could move the
+cursor, retitle the window or hide text; bidirectional overrides and isolates can make text
+display in another order than it reads ("Trojan Source"). Every path that shows content or
+echoes input goes through `safe_text`: the terminal, stderr messages, quiz prompts, Markdown
+and CSV. JSON keeps text verbatim and escapes these instead (views.json).
+"""
+
+from __future__ import annotations
+
+import re
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\n\t]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
+
+def safe_text(text: str, visible: bool = False, one_line: bool = False) -> str:
+    """`text` with every unsafe character dropped, or with `visible` shown escaped ('\\x1b').
+
+    `one_line` also escapes newlines and tabs, so a message stays on its line.
+    """
+    if visible:
+        text = UNSAFE.sub(_escaped, text)
+        return _LINE_BREAKS.sub(_escaped, text) if one_line else text
+    text = UNSAFE.sub("", text)
+    return _LINE_BREAKS.sub(" ", text) if one_line else text
