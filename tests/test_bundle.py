@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,14 @@ def test_the_cache_keeps_only_the_most_recently_used_entries(
     ContentSource(bundled_content(), folders[2]).load()
     assert len(list(cache.glob("*.json"))) == 2
     assert not list(cache.glob(".*.tmp")), "no temporary file is left behind"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG shortcut is Linux's")
+@pytest.mark.parametrize("xdg", ["", "/somewhere/cache"])
+def test_the_cache_folder_is_where_platformdirs_puts_it(
+        xdg: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformdirs import user_cache_dir
+
+    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert bundle.cache_dir() == Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"

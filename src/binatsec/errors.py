@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from binatsec.corpus.problems import ContentError
-from binatsec.terminal import Environment
 from binatsec.views.stream import PROG, output_failed, say
+
+if TYPE_CHECKING:
+    from binatsec.corpus.problems import ContentError
+    from binatsec.terminal import Environment
 
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
 

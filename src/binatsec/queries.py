@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 from binatsec import figures
 from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record, Text
+from binatsec.frozen import Frozen
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -75,7 +75,7 @@ def resolve_id(value: str, records: Sequence[Record], prefix: str) -> Record | N
     return next((r for r in records if r.id == wanted), None)
 
 
-class Ranked(NamedTuple):
+class Ranked(Frozen):
     score: float
     record: Record
     field: str = "id"  # the field that matched best, to show for the hit
@@ -224,7 +224,7 @@ def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> 
 # --- search across sections -----------------------------------------------------------------
 
 
-class Hit(NamedTuple):
+class Hit(Frozen):
     section: str
     record: Record
     score: float

@@ -8,26 +8,28 @@ no I/O, no Rich, no JSON.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from binatsec.corpus.kinds import Kind
-from binatsec.corpus.problems import Problem
-from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record, Stat
+from binatsec.corpus.records import DEFAULT_LANGUAGE
+from binatsec.frozen import Frozen
 
 if TYPE_CHECKING:
+    from binatsec.corpus.kinds import Kind
+    from binatsec.corpus.problems import Problem
+    from binatsec.corpus.records import Corpus, Record, Stat
     from binatsec.queries import Hit
     from binatsec.quiz.engine import Result as QuizPlay
     from binatsec.quiz.history import History
 
 
-class Overview(NamedTuple):
+class Overview(Frozen):
     corpus: Corpus
     language: str = DEFAULT_LANGUAGE
     command: str = "overview"
     missing: str = ""
 
 
-class Listing(NamedTuple):
+class Listing(Frozen):
     """The records of one kind that a command shows (all, or those a query chose)."""
 
     kind: Kind
@@ -44,7 +46,7 @@ class Listing(NamedTuple):
         return self.kind.name
 
 
-class Figures(NamedTuple):
+class Figures(Frozen):
     """`binatsec stats`: figures, maybe converted to `unit`, maybe as a chart."""
 
     stats: Sequence[Stat]
@@ -58,7 +60,7 @@ class Figures(NamedTuple):
     missing: str = ""
 
 
-class Found(NamedTuple):
+class Found(Frozen):
     """`binatsec search`: the best hits, and how many there were in all."""
 
     query: str
@@ -69,7 +71,7 @@ class Found(NamedTuple):
     missing: str = ""
 
 
-class Export(NamedTuple):
+class Export(Frozen):
     """The whole corpus, as one document: json, csv (one kind's table) or markdown."""
 
     corpus: Corpus
@@ -80,7 +82,7 @@ class Export(NamedTuple):
     missing: str = ""
 
 
-class LintReport(NamedTuple):
+class LintReport(Frozen):
     checked: str
     problems: Sequence[Problem]
     truncated: bool = False  # checking stopped at the cap: there may be more
@@ -89,7 +91,7 @@ class LintReport(NamedTuple):
     missing: str = ""
 
 
-class QuizOutcome(NamedTuple):
+class QuizOutcome(Frozen):
     play: QuizPlay
     topic: str
     seed: int
@@ -100,7 +102,7 @@ class QuizOutcome(NamedTuple):
     missing: str = ""
 
 
-class QuizHistory(NamedTuple):
+class QuizHistory(Frozen):
     history: History
     file: str
     due: Sequence[str]

@@ -13,7 +13,9 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
+
+from binatsec.frozen import Frozen
 
 MIN_WIDTH = 20
 MAX_WIDTH = 1000
@@ -70,7 +72,7 @@ def _tolerant(stream: IO[str] | None, errors: str) -> None:
         stream.reconfigure(errors=errors)
 
 
-class Environment(NamedTuple):
+class Environment(Frozen):
     stdin: IO[str] | None
     stdout: IO[str] | None  # None when the program was started with stdout closed
     stderr: IO[str] | None

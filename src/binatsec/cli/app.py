@@ -1,6 +1,5 @@
 """The Typer app: global options, the overview, and a group that builds only the command run."""
 
-from __future__ import annotations
 
 import sys
 from collections.abc import Sequence

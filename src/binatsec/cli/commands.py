@@ -4,7 +4,6 @@ A kind of content that needs no options of its own gets a command made from the 
 of kinds (`_listing`), so a new kind is a command with no code here.
 """
 
-from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
@@ -18,11 +17,10 @@ from typer.models import CommandInfo
 
 from binatsec import figures, queries, results
 from binatsec.cli.session import JsonOption, respond, session, usage_error
-from binatsec.corpus import kinds
+from binatsec.corpus import kinds, resources
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.problems import ContentError
-from binatsec.corpus.resources import CONTENT_DIR_ENV, bundled_content
 from binatsec.corpus.spec import YEAR_RANGE
 
 # Commands with options of their own; every other section gets `_listing`.
@@ -58,9 +56,10 @@ def complete_ids(kind_name: str) -> Callable[[str], Iterator[str]]:
     """Shell completion from the content itself: a kind's short ids (or category ids)."""
 
     def complete(incomplete: str) -> Iterator[str]:
-        folder = os.environ.get(CONTENT_DIR_ENV, "").strip()
+        folder = os.environ.get(resources.CONTENT_DIR_ENV, "").strip()
         try:
-            corpus = ContentSource(bundled_content(), Path(folder) if folder else None).load()
+            overlay = Path(folder) if folder else None
+            corpus = ContentSource(resources.bundled_content(), overlay).load()
         except ContentError:
             return
         values = [record.id.split(".", 1)[-1] for record in corpus.of(kind_name)]
@@ -289,7 +288,7 @@ def lint_command(
     run = session(ctx)
     overlay = path if path is not None else run.content_dir
     source = ContentSource(path, None) if standalone and path else ContentSource(
-        bundled_content(), overlay)
+        resources.bundled_content(), overlay)
     checked = str(path) if path else (str(overlay) if overlay else "bundled content")
     problems, truncated = [], False
     try:

@@ -9,10 +9,10 @@ from typing import Annotated, NoReturn
 import typer
 
 from binatsec import results
+from binatsec.corpus import resources
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
-from binatsec.corpus.resources import bundled_content
 from binatsec.errors import ContentProblem, NothingFound
 from binatsec.terminal import Environment
 
@@ -32,7 +32,7 @@ class Session:
         """The whole corpus: bundled content with the user's folder layered over it."""
         if self._corpus is None:
             try:
-                self._corpus = ContentSource(bundled_content(), self.content_dir).load()
+                self._corpus = ContentSource(resources.bundled_content(), self.content_dir).load()
             except ContentError as error:
                 raise ContentProblem(error) from None
         return self._corpus

@@ -36,6 +36,12 @@ def cache_dir() -> Path | None:
     configured = os.environ.get(CACHE_DIR_ENV, "").strip()
     if configured:
         return Path(configured).expanduser()
+    if sys.platform == "linux":
+        # What platformdirs answers on Linux (the XDG base directory spec), without its
+        # imports, which every run would pay for; tests/test_bundle.py keeps the two equal.
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = Path(xdg) if xdg else Path.home() / ".cache"
+        return base / "binatsec" / "corpus"
     try:
         from platformdirs import user_cache_dir
     except ImportError:  # pragma: no cover - platformdirs is a dependency

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 from binatsec.corpus import records, spec
 from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import Field
+from binatsec.frozen import Frozen
 
 RecordCheck = Callable[[dict[str, Any], spec.Report], None]
 CorpusCheck = Callable[[Corpus], Iterator[tuple[str, str, str | None, str]]]
 
 
-class Kind(NamedTuple):
+class Kind(Frozen):
     name: str  # the command, the section, the key in JSON, and `corpus.of(name)`
     file: str  # the content file, without .toml; several kinds may share one
     table: str  # the TOML array of tables: [[table]]

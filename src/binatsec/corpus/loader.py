@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from binatsec.corpus import bundle, kinds, reading
-from binatsec.corpus.problems import ContentError, Problem
 from binatsec.corpus.records import Corpus, Record
-from binatsec.corpus.spec import Field
-from binatsec.corpus.validate import FileChecker, Problems, TooManyProblems
+from binatsec.frozen import Frozen
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+    from binatsec.corpus.problems import Problem
+    from binatsec.corpus.spec import Field
 
-class Layer(NamedTuple):
+# The checks themselves (validate, problems) are imported only when the content has to be
+# checked: a run whose content is unchanged reads the validated bundle instead.
+
+
+class Layer(Frozen):
     """One content file as read: which file it is, where it came from, and its bytes."""
 
     file: str  # the content file's name without .toml
@@ -61,6 +65,8 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str
     them are not dangling, and this still runs, so one lint run lists every problem. Links
     into `unread` files (which could not be read or parsed) cannot be judged and are skipped.
     """
+    from binatsec.corpus.problems import Problem
+
     broken = set(broken)
     ids = {record.id for record in corpus.records()} | broken
     for kind in kinds.all_kinds():
@@ -99,14 +105,21 @@ class ContentSource:
     def load(self) -> Corpus:
         """Every content file, layered and checked; raises ContentError listing the problems
         (the first MAX_PROBLEMS of them)."""
-        problems = Problems()
+        found: list[Problem] = []
+        layers = self._read(found)
+        digest = bundle.key([(layer.label, layer.raw) for layer in layers])
+        if not found:
+            cached = bundle.lookup(digest)
+            if cached is not None:
+                return cached
+        from binatsec.corpus.problems import ContentError
+        from binatsec.corpus.spec import MAX_PROBLEMS
+        from binatsec.corpus.validate import Problems, TooManyProblems
+
+        if len(found) > MAX_PROBLEMS:  # a folder of many stray files: stop at the cap here too
+            raise ContentError(found[:MAX_PROBLEMS], truncated=True)
+        problems = Problems(found)
         try:
-            layers = self._read(problems)
-            digest = bundle.key([(layer.label, layer.raw) for layer in layers])
-            if not problems:
-                cached = bundle.lookup(digest)
-                if cached is not None:
-                    return cached
             corpus = self._check(layers, problems)
         except TooManyProblems:
             raise ContentError(problems, truncated=True) from None
@@ -130,6 +143,8 @@ class ContentSource:
         return layers
 
     def _check(self, layers: list[Layer], problems: list[Problem]) -> Corpus:
+        from binatsec.corpus.validate import FileChecker
+
         built: dict[str, list[Record]] = {kind.name: [] for kind in kinds.all_kinds()}
         origin: dict[str, str] = {}
         checkers: dict[str, FileChecker] = {}
@@ -160,6 +175,8 @@ class ContentSource:
     def _overlay_files(self, problems: list[Problem]) -> dict[str, Path]:
         if self.overlay is None:
             return {}
+        from binatsec.corpus.problems import Problem
+
         folder = self.overlay
         if not folder.is_dir():
             problems.append(Problem("BC012", str(folder), "is not a folder of content files"))
@@ -188,6 +205,8 @@ class ContentSource:
 
 def lint(source: ContentSource) -> list[Problem]:
     """Every problem in a content source (up to MAX_PROBLEMS); empty when it is valid."""
+    from binatsec.corpus.problems import ContentError
+
     try:
         source.load()
     except ContentError as error:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+
+from binatsec.frozen import Frozen
 
 
-class Problem(NamedTuple):
+class Problem(Frozen):
     """One thing wrong with the content, located as precisely as the file allows."""
 
     rule: str

@@ -13,16 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from binatsec.corpus.problems import Problem
 from binatsec.corpus.spec import MAX_FILE_BYTES
 
 if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every run
     from importlib.resources.abc import Traversable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    from binatsec.corpus.problems import Problem
 
 _TABLE_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*[.=]")
@@ -74,6 +70,8 @@ class ContentFile:
 
 def read_bytes(entry: Traversable, label: str, problems: list[Problem]) -> bytes | None:
     """The file's bytes, or None after saying why it cannot be used (BC012)."""
+    from binatsec.corpus.problems import Problem  # only a problem needs it
+
     try:
         if isinstance(entry, Path):
             if entry.is_symlink():
@@ -98,6 +96,13 @@ def read_bytes(entry: Traversable, label: str, problems: list[Problem]) -> bytes
 
 def parse(raw: bytes, label: str, problems: list[Problem]) -> ContentFile | None:
     """The TOML in `raw`, or None after saying what is wrong with it (BC001)."""
+    from binatsec.corpus.problems import Problem
+
+    # Imported here: a run whose content is unchanged reads the validated bundle instead.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -112,6 +117,8 @@ def parse(raw: bytes, label: str, problems: list[Problem]) -> ContentFile | None
 
 
 def syntax_problem(label: str, text: str, error: Exception) -> Problem:
+    from binatsec.corpus.problems import Problem
+
     message = str(error)
     line = getattr(error, "lineno", None)
     column = getattr(error, "colno", None)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
+
+from binatsec.frozen import Frozen
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: tuple[str, ...] = ("en", "es")
@@ -21,7 +23,7 @@ Unit = Literal["usd", "kg", "lb", "percent", "count"]
 UNITS: tuple[Unit, ...] = ("usd", "kg", "lb", "percent", "count")
 
 
-class Text(NamedTuple):
+class Text(Frozen):
     """One piece of prose in one or more languages; English is always present."""
 
     en: str
@@ -37,37 +39,40 @@ class Text(NamedTuple):
         return {"en": self.en} | ({"es": self.es} if self.es is not None else {})
 
 
-class Record(Protocol):
-    """What every record type has: a stable id, and its fields by name."""
+if TYPE_CHECKING:
+    class Record(Protocol):
+        """What every record type has: a stable id, and its fields by name."""
 
-    @property
-    def id(self) -> str: ...
+        @property
+        def id(self) -> str: ...
 
-    def _asdict(self) -> dict[str, Any]: ...
+        def _asdict(self) -> dict[str, Any]: ...
+else:
+    Record = tuple  # every record is a tuple; a Protocol class costs start-up time to create
 
 
-class Source(NamedTuple):
+class Source(Frozen):
     id: str
     name: str
     short_name: str
     role: Text
 
 
-class FaqEntry(NamedTuple):
+class FaqEntry(Frozen):
     id: str
     question: Text
     answer: Text
     related: tuple[str, ...] = ()
 
 
-class Myth(NamedTuple):
+class Myth(Frozen):
     id: str
     myth: Text
     reality: Text
     related: tuple[str, ...] = ()
 
 
-class TimelineEvent(NamedTuple):
+class TimelineEvent(Frozen):
     id: str
     year: int
     title: Text
@@ -89,7 +94,7 @@ class TimelineEvent(NamedTuple):
         return self.end_year if self.end_year is not None else self.year
 
 
-class Pillar(NamedTuple):
+class Pillar(Frozen):
     id: str
     number: int
     name: Text
@@ -99,12 +104,12 @@ class Pillar(NamedTuple):
     related: tuple[str, ...] = ()
 
 
-class Category(NamedTuple):
+class Category(Frozen):
     id: str
     name: Text
 
 
-class Stat(NamedTuple):
+class Stat(Frozen):
     """A figure exactly as the article gives it: the number, its unit, qualifier and year."""
 
     id: str
@@ -126,7 +131,7 @@ class Stat(NamedTuple):
         return str(self.year) if self.year is not None else ""
 
 
-class Area(NamedTuple):
+class Area(Frozen):
     """One of the areas of cooperation."""
 
     id: str
@@ -136,7 +141,7 @@ class Area(NamedTuple):
     related: tuple[str, ...] = ()
 
 
-class Criticism(NamedTuple):
+class Criticism(Frozen):
     id: str
     title: Text
     claim: Text
@@ -144,14 +149,14 @@ class Criticism(NamedTuple):
     related: tuple[str, ...] = ()
 
 
-class Trend(NamedTuple):
+class Trend(Frozen):
     id: str
     title: Text
     summary: Text
     related: tuple[str, ...] = ()
 
 
-class Action(NamedTuple):
+class Action(Frozen):
     id: str
     title: Text
     summary: Text

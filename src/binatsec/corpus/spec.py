@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, Final, Protocol
 
 from binatsec.corpus.records import LANGUAGES, Text
+from binatsec.frozen import Frozen
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 50
@@ -53,7 +54,7 @@ class Report(Protocol):
 Check = Callable[[Any, str, Report], Any]
 
 
-class Field(NamedTuple):
+class Field(Frozen):
     """One key of a record: how its value is checked, and whether it must be there.
 
     `link` marks a key that names other records: "any" for any id (BC009), or the name of

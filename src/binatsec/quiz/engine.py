@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal, Protocol
 
 from binatsec import figures
 from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
+from binatsec.frozen import Frozen
 from binatsec.queries import attribution_text, figures_for, source_of
 
 Topic = str  # a kind's quiz topic, as the registry of kinds declares it
@@ -39,12 +40,12 @@ YEAR_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3)
 MAX_OPTIONS = 4
 
 
-class Option(NamedTuple):
+class Option(Frozen):
     key: str  # what the player types: a letter, or m/f
     text: str
 
 
-class Question(NamedTuple):
+class Question(Frozen):
     """One question, with everything needed to check it and to explain the answer."""
 
     id: str  # "<record id>#<variant>": stable across runs, used by the review schedule
@@ -87,7 +88,7 @@ class Question(NamedTuple):
         return text if text in keys else None
 
 
-class Answered(NamedTuple):
+class Answered(Frozen):
     question: Question
     given: str  # an option key
 
@@ -96,7 +97,7 @@ class Answered(NamedTuple):
         return self.given == self.question.answer
 
 
-class Result(NamedTuple):
+class Result(Frozen):
     """How a quiz went: the answers given, in order, and whether it was played to the end."""
 
     questions: tuple[Question, ...]

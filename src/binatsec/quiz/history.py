@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
+
+from binatsec.frozen import Frozen
 
 DATA_DIR_ENV = "BINATSEC_DATA_DIR"
 HISTORY_FILE = "history.json"
@@ -47,7 +49,7 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class QuizRecord(NamedTuple):
+class QuizRecord(Frozen):
     """One finished (or cut short) quiz."""
 
     finished_at: str
@@ -61,7 +63,7 @@ class QuizRecord(NamedTuple):
     missed: tuple[str, ...] = ()
 
 
-class Card(NamedTuple):
+class Card(Frozen):
     """Where one question stands in the schedule; `due` and `last_missed` count quizzes."""
 
     box: int
@@ -69,12 +71,12 @@ class Card(NamedTuple):
     last_missed: int | None = None
 
 
-class Outcome(NamedTuple):
+class Outcome(Frozen):
     question_id: str
     correct: bool
 
 
-class History(NamedTuple):
+class History(Frozen):
     played: int = 0
     quizzes: tuple[QuizRecord, ...] = ()
     cards: Mapping[str, Card] = MappingProxyType({})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from typing import IO, NamedTuple, cast
+from typing import IO, cast
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -25,6 +25,7 @@ from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
+from binatsec.frozen import Frozen
 from binatsec.queries import UNNAMED_SOURCE, Hit, attribution_text, figures_for, source_of
 from binatsec.terminal import Environment
 from binatsec.views.textsafety import safe_text
@@ -35,7 +36,7 @@ CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {u
 NARROW = 50  # below this many columns, tables become "key: value" lines
 
 
-class Line(NamedTuple):
+class Line(Frozen):
     """A line of text that ends with a record id."""
 
     text: RichText

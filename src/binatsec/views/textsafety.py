@@ -10,9 +10,14 @@ and CSV. JSON keeps text verbatim and escapes these instead (views.json).
 from __future__ import annotations
 
 import re
+from functools import cache
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile("[\n\t]")
+UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+@cache  # compiled on first use: the JSON path never needs it
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(UNSAFE), re.compile("[\n\t]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -24,8 +29,9 @@ def safe_text(text: str, visible: bool = False, one_line: bool = False) -> str:
 
     `one_line` also escapes newlines and tabs, so a message stays on its line.
     """
+    unsafe, line_breaks = _patterns()
     if visible:
-        text = UNSAFE.sub(_escaped, text)
-        return _LINE_BREAKS.sub(_escaped, text) if one_line else text
-    text = UNSAFE.sub("", text)
-    return _LINE_BREAKS.sub(" ", text) if one_line else text
+        text = unsafe.sub(_escaped, text)
+        return line_breaks.sub(_escaped, text) if one_line else text
+    text = unsafe.sub("", text)
+    return line_breaks.sub(" ", text) if one_line else text
