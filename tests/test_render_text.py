@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from binatsec.terminal import wants_colour
+import pytest
+
+from binatsec.corpus.records import Corpus
+from binatsec.terminal import Environment, wants_colour
 from binatsec.views.terminal import TrimmedLines
 from binatsec.views.textsafety import safe_text as clean
 from conftest import Run
@@ -54,3 +57,37 @@ def test_counts_read_in_the_singular_for_one(cli: Callable[..., Run]) -> None:
     one_event = cli("timeline", "--from", "1846", "--to", "1846").stdout
     assert "Timeline  1 event\n" in one_event
     assert "1 result for" in cli("search", "Pew", "--section", "sources").stdout
+
+
+# --- the terminal environment, decided once and passed down --------------------------------
+
+
+def _environment(width: int, colour: bool) -> tuple[io.StringIO, Environment]:
+    out = io.StringIO()
+    return out, Environment(stdin=None, stdout=out, stderr=io.StringIO(),
+                            stdin_is_terminal=False, stdout_is_terminal=colour,
+                            unicode=True, colour=colour, width=width)
+
+
+def test_views_draw_for_the_environment_they_are_given(corpus: Corpus) -> None:
+    from binatsec.results import Figures
+    from binatsec.views.terminal import render
+
+    seizures = [s for s in corpus.stats if s.category == "seizures"]
+    plain, env = _environment(30, colour=False)
+    render(Figures(seizures, corpus, "seizures"), env)
+    assert "\x1b[" not in plain.getvalue()
+    assert "id: stat.fentanyl-pills-2020" in plain.getvalue()  # narrow: key: value lines
+    styled, env = _environment(120, colour=True)
+    render(Figures(seizures, corpus, "seizures"), env)
+    assert "\x1b[" in styled.getvalue()
+    assert max(len(line) for line in plain.getvalue().splitlines()) <= 30
+
+
+@pytest.mark.parametrize(("columns", "width"), [
+    ("0", 20), ("5", 20), ("100", 100), ("100000", 1000), ("99999999999999999999", 1000),
+    ("-3", 80), ("", 80), ("wide", 80), ("²", 80),
+])
+def test_the_width_comes_from_columns_clamped(columns: str, width: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Environment.detect({"COLUMNS": columns}).width == width

@@ -46,8 +46,9 @@ def clamp_width(value: int) -> int:
 def _columns(environ: Mapping[str, str], stream: Any) -> int:
     """COLUMNS when it is a sane number, else the terminal's width, else 80; then clamped."""
     configured = environ.get("COLUMNS", "").strip()
-    if configured.isascii() and configured.isdigit() and len(configured) <= 6:
-        return clamp_width(int(configured))
+    if configured.isascii() and configured.isdigit():
+        # A number too long to be a width is simply very wide; never parse thousands of digits.
+        return MAX_WIDTH if len(configured) > 7 else clamp_width(int(configured))
     if is_terminal(stream):
         try:
             return clamp_width(os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH)

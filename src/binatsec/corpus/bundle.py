@@ -16,19 +16,20 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from binatsec import __version__
-from binatsec.corpus import kinds
-from binatsec.corpus.records import Corpus, Text
+from binatsec.corpus import kinds, spec
+from binatsec.corpus.records import Corpus, Record, Text
 
 CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
-FORMAT = "v2"
+FORMAT = "v3"
 
 
 def cache_dir() -> Path | None:
@@ -67,37 +68,53 @@ def key(layers: Sequence[tuple[str, bytes]]) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Text):
-        return {"en": value.en, "es": value.es}
+        return [value.en, value.es]
     if isinstance(value, tuple):
         return list(value)
     return value
 
 
-def _typed(value: Any) -> Any:
-    # Only Text is stored as an object and only links as arrays (records hold no others).
-    if isinstance(value, dict):
-        return Text(value["en"], value["es"])
-    if isinstance(value, list):
-        return tuple(value)
-    return value
-
-
 def encode(corpus: Corpus) -> bytes:
+    """Each record as an array of its field values; text as [en, es], links as arrays."""
     data = {name: [[_plain(v) for v in record._asdict().values()] for record in records]
             for name, records in corpus.kinds().items()}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _decoder(kind: kinds.Kind) -> Callable[[list[Any]], Record]:
+    """Rebuilds one kind's records: only its text and link fields need a type back."""
+    checks = {field.name: field.check for field in kind.fields}
+    names: tuple[str, ...] = getattr(kind.record, "_fields", ())
+    texts = [i for i, name in enumerate(names) if checks.get(name) is spec.text]
+    links = [i for i, name in enumerate(names) if checks.get(name) is spec.ids]
+    make: Callable[[list[Any]], Record] = getattr(kind.record, "_make")  # noqa: B009
+
+    def decode_row(row: list[Any]) -> Record:
+        for i in texts:
+            if row[i] is not None:
+                row[i] = Text(*row[i])
+        for i in links:
+            row[i] = tuple(row[i])
+        return make(row)
+
+    return decode_row
+
+
 def decode(raw: bytes) -> Corpus:
     """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged."""
     data = json.loads(raw)
-    built: dict[str, list[Any]] = {}
+    pending: dict[str, Callable[[], list[Record]]] = {}
     for name, rows in data.items():
         kind = kinds.get(name)
-        if kind is None:
+        if kind is None or not isinstance(rows, list):
             raise ValueError(f"unknown kind {name}")
-        built[name] = [kind.record(*[_typed(v) for v in row]) for row in rows]
-    return Corpus(built)
+        pending[name] = partial(_build, kind, rows)
+    prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
+    return Corpus({}, pending, prefixes)
+
+
+def _build(kind: kinds.Kind, rows: list[list[Any]]) -> list[Record]:
+    return list(map(_decoder(kind), rows))
 
 
 def lookup(digest: str) -> Corpus | None:

@@ -7,7 +7,7 @@ record type belongs to which content file is declared once, in `binatsec.corpus.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
@@ -171,28 +171,54 @@ class Corpus:
 
     Kinds are looked up by name (`corpus.of("faq")`), so a new kind needs nothing here; the
     properties below only give the code that knows a kind's record type a typed view of it.
+
+    A corpus read back from the validated bundle builds each kind's records when first
+    asked for (`pending`, with `prefixes` saying which kind an id prefix belongs to): a
+    command that shows figures need not build every FAQ entry of a large folder.
     """
 
-    __slots__ = ("_by_id", "_kinds")
+    __slots__ = ("_built", "_by_id", "_pending", "_prefixes")
 
-    def __init__(self, kinds: Mapping[str, Sequence[Record]]) -> None:
-        self._kinds = MappingProxyType({name: tuple(records) for name, records in kinds.items()})
-        self._by_id = {record.id: record for records in self._kinds.values()
+    def __init__(self, kinds: Mapping[str, Sequence[Record]],
+                 pending: Mapping[str, Callable[[], Sequence[Record]]] | None = None,
+                 prefixes: Mapping[str, str] | None = None) -> None:
+        self._built = {name: tuple(records) for name, records in kinds.items()}
+        self._pending = dict(pending or {})
+        self._prefixes = dict(prefixes or {})
+        self._by_id = {record.id: record for records in self._built.values()
                        for record in records}
+
+    def _build(self, kind: str) -> None:
+        make = self._pending.pop(kind, None)
+        if make is not None:
+            records = tuple(make())
+            self._built[kind] = records
+            self._by_id.update((record.id, record) for record in records)
 
     def of(self, kind: str) -> tuple[Record, ...]:
         """The records of one kind; none when the content has none."""
-        return self._kinds.get(kind, ())
+        self._build(kind)
+        return self._built.get(kind, ())
 
     def kinds(self) -> Mapping[str, tuple[Record, ...]]:
-        return self._kinds
+        for kind in list(self._pending):
+            self._build(kind)
+        return MappingProxyType(self._built)
 
     def records(self) -> Iterator[Record]:
-        for records in self._kinds.values():
+        for records in self.kinds().values():
             yield from records
 
     def get(self, record_id: str) -> Record | None:
-        return self._by_id.get(record_id)
+        found = self._by_id.get(record_id)
+        if found is None and self._pending:
+            kind = self._prefixes.get(record_id.split(".", 1)[0])
+            if kind is not None:
+                self._build(kind)
+            else:
+                self.kinds()
+            found = self._by_id.get(record_id)
+        return found
 
     def _typed(self, kind: str, _: type[R]) -> tuple[R, ...]:
         return cast("tuple[R, ...]", self.of(kind))
