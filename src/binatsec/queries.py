@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from binatsec import figures
@@ -39,6 +38,8 @@ class NotFound(LookupError):
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form, so 'merida' finds 'Mérida'."""
+    import unicodedata  # a C module, but only a query needs it
+
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

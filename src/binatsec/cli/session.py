@@ -11,7 +11,6 @@ import typer
 from binatsec import results
 from binatsec.corpus import resources
 from binatsec.corpus.loader import ContentSource
-from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.errors import ContentProblem, NothingFound
 from binatsec.terminal import Environment
@@ -31,6 +30,8 @@ class Session:
     def corpus(self) -> Corpus:
         """The whole corpus: bundled content with the user's folder layered over it."""
         if self._corpus is None:
+            from binatsec.corpus.problems import ContentError
+
             try:
                 self._corpus = ContentSource(resources.bundled_content(), self.content_dir).load()
             except ContentError as error:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from binatsec.corpus import records, spec
 from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import Field
 from binatsec.frozen import Frozen
 
-RecordCheck = Callable[[dict[str, Any], spec.Report], None]
-CorpusCheck = Callable[[Corpus], Iterator[tuple[str, str, str | None, str]]]
+if TYPE_CHECKING:
+    RecordCheck = Callable[[dict[str, Any], spec.Report], None]
+    CorpusCheck = Callable[[Corpus], Iterator[tuple[str, str, str | None, str]]]
 
 
 class Kind(Frozen):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from binatsec.corpus.records import LANGUAGES, Text
 from binatsec.frozen import Frozen
@@ -45,13 +45,14 @@ class _Invalid:
 INVALID: Final = _Invalid()
 
 
-class Report(Protocol):
-    """Where a check complains: a rule, a message, and the key (default: the field's own)."""
+if TYPE_CHECKING:  # a Protocol class costs start-up time, and only the type checker needs it
+    class Report(Protocol):
+        """Where a check complains: a rule, a message, and the key (default: the field's)."""
 
-    def __call__(self, rule: str, message: str, key: str | None = None) -> None: ...
+        def __call__(self, rule: str, message: str, key: str | None = None) -> None: ...
 
 
-Check = Callable[[Any, str, Report], Any]
+Check = Callable[[Any, str, "Report"], Any]
 
 
 class Field(Frozen):
