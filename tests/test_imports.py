@@ -21,8 +21,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "binatsec"
 # Runs binatsec's entry point as the console script does, then writes every module that
 # was imported to the file named by argv[1] (stdout belongs to the command).
 RUNNER = """
-import json, runpy, sys
+import json, os, runpy, sys
 report, sys.argv = sys.argv[1], ["binatsec", *sys.argv[2:]]
+
+def exit_without_teardown(code):  # binatsec's entry point ends with os._exit
+    raise SystemExit(code)
+
+os._exit = exit_without_teardown
 try:
     runpy.run_module("binatsec", run_name="__main__")
 except SystemExit:
