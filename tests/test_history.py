@@ -1,9 +1,14 @@
-"""Quiz history: where it lives, the review schedule, atomic writes and corrupt files."""
+"""Quiz history: where it lives, the review schedule, atomic writes under a lock, and files
+this version cannot read, does not understand in full, or must not write over."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +16,7 @@ import pytest
 
 from binatsec.quiz import history
 from binatsec.quiz.history import Card, History, HistoryStore, Outcome, QuizRecord
+from conftest import Run
 
 NOON = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -43,6 +49,11 @@ def test_the_environment_moves_the_data_folder(tmp_path: Path) -> None:
     default = history.data_dir({})
     assert default.name == "binatsec"
     assert default.is_absolute()
+
+
+def test_a_data_folder_for_an_unknown_user_is_a_clear_error() -> None:
+    with pytest.raises(history.DataDirError, match="BINATSEC_DATA_DIR '~nosuchuser-x/y'"):
+        history.data_dir({"BINATSEC_DATA_DIR": "~nosuchuser-x/y"})
 
 
 # --- the schedule ---------------------------------------------------------------------------
@@ -121,7 +132,9 @@ def test_a_failed_write_leaves_the_old_file_whole(
     monkeypatch.setattr(os, "fsync", full_disk)
     assert store.add(_quiz(score=2), []) is False
     assert store.path.read_bytes() == before
-    assert [p.name for p in store.folder.iterdir()] == ["history.json"]
+    # No temporary file is left; the lock file beside the history stays, as locks do.
+    assert sorted(p.name for p in store.folder.iterdir()) == ["history.json",
+                                                              "history.json.lock"]
     assert len(warnings) == 1
     assert "cannot save quiz history" in warnings[0] and "No space left" in warnings[0]
 
@@ -135,40 +148,301 @@ def test_an_unwritable_folder_is_a_warning_not_a_crash(tmp_path: Path,
     assert warnings and "your score was not recorded" in warnings[0]
 
 
-@pytest.mark.parametrize("content", [
-    b"{not json",
-    b"\xff\xfe garbage",
-    b"[]",
-    b'{"format": 99, "played": 0, "quizzes": [], "cards": {}}',
-    b'{"format": 1, "played": 0, "quizzes": "none", "cards": {}}',
-    b'{"format": 1, "played": -1, "quizzes": [], "cards": {}}',
-    b'{"format": 1, "played": 1, "quizzes": [{"topic": "all"}], "cards": {}}',
-    b'{"format": 1, "played": 1, "quizzes": [], "cards": {"x": {"box": 1, "due": 2}}}',
-    b'{"format": 1, "played": 1, "quizzes": [], "cards": {"faq.a#answer": {"box": "1"}}}',
-])
-def test_a_corrupt_file_is_moved_aside_never_deleted(
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "history.json.lock"}
+
+
+def _write(store: HistoryStore, content: bytes | dict[str, object]) -> bytes:
+    data = content if isinstance(content, bytes) else json.dumps(content).encode("utf-8")
+    store.folder.mkdir(parents=True, exist_ok=True)
+    store.path.write_bytes(data)
+    return data
+
+
+GOOD_QUIZ = {"finished_at": "2024-04-01T10:00:00Z", "topic": "myths", "seed": 3, "score": 1,
+             "total": 2, "planned": 2, "complete": True, "review": False,
+             "missed": ["myth.b#myth"]}
+
+
+# --- corrupt: not a JSON object at all --------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe garbage", b"[]", b'"text"',
+                                     b"[" * 100_000])
+def test_a_corrupt_file_is_reported_by_reading_and_moved_aside_only_by_a_save(
         store: HistoryStore, warnings: Warnings, content: bytes) -> None:
-    store.folder.mkdir(parents=True)
-    store.path.write_bytes(content)
+    _write(store, content)
     assert store.load() == History()
+    assert len(warnings) == 1
+    assert "is corrupt" in warnings[0] and "left it as it is" in warnings[0]
+    assert _files(store.folder) == {"history.json": content}  # reading moves nothing
+    warnings.clear()
+    assert store.add(_quiz(), [])
     aside = store.folder / "history.json.corrupt-20240501T120000Z"
     assert aside.read_bytes() == content
-    assert not store.path.exists()
     assert len(warnings) == 1
     assert "is corrupt" in warnings[0] and aside.name in warnings[0]
-    # ... and the tool carries on: the next save starts a new, valid file.
-    assert store.add(_quiz(), [])
-    assert store.load().played == 1
+    assert store.load().played == 1  # ... and the quiz went on: a new, valid file
 
 
 def test_a_second_corrupt_file_does_not_overwrite_the_first(store: HistoryStore) -> None:
-    store.folder.mkdir(parents=True)
-    store.path.write_text("first", encoding="utf-8")
-    store.load()
+    _write(store, b"first")
+    assert store.add(_quiz(), [])
     store.path.write_text("second", encoding="utf-8")
-    store.load()
+    assert store.add(_quiz(), [])
     asides = sorted(p.name for p in store.folder.glob("history.json.corrupt-*"))
     assert asides == ["history.json.corrupt-20240501T120000Z",
                       "history.json.corrupt-20240501T120000Z-2"]
     contents = {(store.folder / name).read_text(encoding="utf-8") for name in asides}
     assert contents == {"first", "second"}
+
+
+def test_a_corrupt_file_that_cannot_be_moved_aside_is_not_written_over(
+        store: HistoryStore, warnings: Warnings, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = _write(store, b"{not json")
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    assert store.add(_quiz(), []) is False
+    assert _files(store.folder) == {"history.json": content}
+    assert len(warnings) == 1 and "this quiz was not saved" in warnings[0]
+
+
+# --- unreadable: never written over ---------------------------------------------------------
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """Opening `target` fails as it would without permission (tests run as root)."""
+    real_open = Path.open
+
+    def open_(self: Path, *args: object, **kwargs: object) -> object:
+        if self == target:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", open_)
+
+
+def test_an_unreadable_file_is_kept_and_the_quiz_not_saved(
+        store: HistoryStore, warnings: Warnings, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert store.add(_quiz(score=1), [Outcome("faq.a#answer", True)])
+    before = _files(store.folder)
+    _unreadable(monkeypatch, store.path)
+    assert store.load() == History()
+    assert warnings == [f"cannot read quiz history {store.path}: Permission denied; "
+                        "left it as it is"]
+    warnings.clear()
+    assert store.add(_quiz(score=2), []) is False
+    assert len(warnings) == 1
+    assert "cannot read" in warnings[0] and "this quiz was not saved" in warnings[0]
+    monkeypatch.undo()
+    assert _files(store.folder) == before
+
+
+def test_a_quiz_on_an_unreadable_history_reports_saved_false(
+        cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cli-data"
+    monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
+    store = HistoryStore(folder, warn=lambda message: None)
+    assert store.add(_quiz(), [])
+    before = store.path.read_bytes()
+    _unreadable(monkeypatch, store.path)
+    result = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m",
+                 "--json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["saved"] is False and document["total"] == 2  # the result still printed
+    assert len(result.stderr.splitlines()) == 1
+    assert "cannot read quiz history" in result.stderr and "not saved" in result.stderr
+    assert "carrying on" not in result.stderr
+    monkeypatch.undo()
+    assert store.path.read_bytes() == before
+
+
+# --- reading is not repairing ---------------------------------------------------------------
+
+
+def test_entries_this_version_does_not_understand_are_skipped_and_kept_verbatim(
+        store: HistoryStore, warnings: Warnings) -> None:
+    unknown_topic = GOOD_QUIZ | {"topic": "ghosts", "seed": 4}
+    odd_quizzes = [unknown_topic, {"topic": "all"}, "a note",
+                   GOOD_QUIZ | {"finished_at": "2024-04-01T10:00:00Z\n"}]
+    odd_cards = {"x": {"box": 1, "due": 2}, "faq.a#answer": {"box": "1"},
+                 "faq.b#answer\n": {"box": 1, "due": 2}, "stat.c#figure": [1]}
+    content: dict[str, object] = {
+        "format": 1, "played": 4, "quizzes": [GOOD_QUIZ, *odd_quizzes],
+        "cards": {"myth.b#myth": {"box": 1, "due": 2, "last_missed": 1}, **odd_cards},
+        "note": "kept by hand"}
+    before = _write(store, content)
+    loaded = store.load()
+    assert [q.seed for q in loaded.quizzes] == [3]
+    assert list(loaded.cards) == ["myth.b#myth"] and loaded.played == 4
+    assert warnings == [f"quiz history {store.path}: skipped 8 entries this version does "
+                        "not understand"]
+    assert store.path.read_bytes() == before  # reading rewrites nothing, moves nothing
+    assert not list(store.folder.glob("*.corrupt-*"))
+    warnings.clear()
+    assert store.add(_quiz(score=2), [Outcome("myth.b#myth", True),
+                                      Outcome("faq.a#answer", False)])
+    assert warnings == []
+    after = json.loads(store.path.read_text(encoding="utf-8"))
+    assert after["played"] == 5
+    assert after["quizzes"] == [GOOD_QUIZ, *odd_quizzes, history.quiz_document(_quiz(score=2))]
+    # Every card is kept as found, except the ones this quiz answered (they are scheduled anew).
+    assert after["cards"] == {
+        **{qid: card for qid, card in odd_cards.items() if qid != "faq.a#answer"},
+        "faq.a#answer": {"box": 1, "due": 6, "last_missed": 5},
+        "myth.b#myth": {"box": 2, "due": 7, "last_missed": 1}}
+    assert after["note"] == "kept by hand"
+    assert not list(store.folder.glob("*.corrupt-*"))
+
+
+def test_a_history_from_a_newer_binatsec_is_read_but_never_written_over(
+        store: HistoryStore, warnings: Warnings) -> None:
+    content = {"format": 2, "played": 2, "quizzes": [GOOD_QUIZ, {"new": "shape"}],
+               "cards": {"myth.b#myth": {"box": 1, "due": 2}}, "streak": 9}
+    before = _write(store, content)
+    loaded = store.load()
+    assert [q.seed for q in loaded.quizzes] == [3] and loaded.played == 2
+    assert len(warnings) == 2
+    assert "newer binatsec (format 2" in warnings[0]
+    assert "skipped 1 entry this version does not understand" in warnings[1]
+    warnings.clear()
+    assert store.add(_quiz(), []) is False
+    assert len(warnings) == 1
+    assert "newer binatsec" in warnings[0] and "this quiz was not saved" in warnings[0]
+    assert _files(store.folder) == {"history.json": before}
+
+
+@pytest.mark.parametrize("content", [
+    {"format": 1, "played": 0, "quizzes": "none", "cards": {}},
+    {"format": 1, "played": -1, "quizzes": [], "cards": {}},
+    {"format": 1, "played": 0, "quizzes": [], "cards": []},
+    {"played": 1, "quizzes": [GOOD_QUIZ], "cards": {}},
+    {"format": "1", "played": 1, "quizzes": [GOOD_QUIZ], "cards": {}},
+])
+def test_a_layout_this_version_does_not_know_is_read_but_never_written_over(
+        store: HistoryStore, warnings: Warnings, content: dict[str, object]) -> None:
+    before = _write(store, content)
+    loaded = store.load()
+    assert [q.seed for q in loaded.quizzes] == ([3] if content["quizzes"] == [GOOD_QUIZ]
+                                                else [])
+    assert warnings and "is not laid out as this binatsec writes it" in warnings[0]
+    warnings.clear()
+    assert store.add(_quiz(), []) is False
+    assert len(warnings) == 1 and "this quiz was not saved" in warnings[0]
+    assert _files(store.folder) == {"history.json": before}
+
+
+def test_quiz_history_only_reads(cli: Callable[..., Run], tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cli-data"
+    monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
+    store = HistoryStore(folder, warn=lambda message: None)
+    newer = _write(store, {"format": 2, "played": 1, "quizzes": [GOOD_QUIZ | {"topic": "x"}],
+                           "cards": {}})
+    shown = cli("quiz", "history", "--json")
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["quizzes"] == []
+    assert "newer binatsec" in shown.stderr and "skipped 1 entry" in shown.stderr
+    played = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m",
+                 "--json")
+    assert played.exit_code == 0 and json.loads(played.stdout)["saved"] is False
+    assert _files(folder) == {"history.json": newer}
+    corrupt = _write(store, b"{not json")
+    shown = cli("quiz", "history")
+    assert shown.exit_code == 0 and "is corrupt" in shown.stderr
+    assert _files(folder) == {"history.json": corrupt}  # left where it is
+
+
+# --- bounded reading ------------------------------------------------------------------------
+
+
+def test_a_file_over_the_size_cap_is_refused_and_kept(
+        store: HistoryStore, warnings: Warnings, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert store.add(_quiz(), [])
+    size = store.path.stat().st_size
+    monkeypatch.setattr(history, "MAX_BYTES", size)
+    assert store.load().played == 1  # at the cap: still read
+    monkeypatch.setattr(history, "MAX_BYTES", size - 1)
+    before = _files(store.folder)
+    assert store.load() == History()
+    assert len(warnings) == 1 and f"is larger than {size - 1} bytes" in warnings[0]
+    warnings.clear()
+    assert store.add(_quiz(), []) is False
+    assert len(warnings) == 1 and "this quiz was not saved" in warnings[0]
+    assert _files(store.folder) == before
+
+
+def test_the_largest_file_read_is_parsed_quickly_and_shown_in_part(
+        store: HistoryStore, warnings: Warnings) -> None:
+    quizzes = [GOOD_QUIZ | {"seed": n} for n in range(20_000)]
+    data = _write(store, {"format": 1, "played": 20_000, "quizzes": quizzes, "cards": {}})
+    assert len(data) < history.MAX_BYTES
+    started = time.perf_counter()
+    loaded = store.load()
+    assert time.perf_counter() - started < 3  # about 0.1 s: one pass, no quadratic work
+    assert loaded.played == 20_000 and warnings == []
+    assert [q.seed for q in loaded.quizzes] == list(range(20_000 - history.KEEP_QUIZZES, 20_000))
+
+
+# --- ids match whole ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tail", ["\n", "\r\n", "!", " "])
+def test_ids_and_stamps_must_match_whole(store: HistoryStore, warnings: Warnings,
+                                         tail: str) -> None:
+    _write(store, {"format": 1, "played": 3, "quizzes": [
+        GOOD_QUIZ | {"finished_at": "2024-04-01T10:00:00Z" + tail},
+        GOOD_QUIZ | {"missed": ["myth.b#myth" + tail]},
+        GOOD_QUIZ | {"seed": 8}],
+        "cards": {"myth.b#myth" + tail: {"box": 1, "due": 2}, "myth.c#myth": {"box": 1, "due": 2}}})
+    loaded = store.load()
+    assert [q.seed for q in loaded.quizzes] == [8]
+    assert list(loaded.cards) == ["myth.c#myth"]
+    assert warnings == [f"quiz history {store.path}: skipped 3 entries this version does "
+                        "not understand"]
+
+
+# --- saving under a lock --------------------------------------------------------------------
+
+
+def test_a_lock_held_too_long_is_a_warning_and_nothing_is_saved(
+        store: HistoryStore, warnings: Warnings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from filelock import FileLock
+
+    assert store.add(_quiz(score=1), [])
+    before = _files(store.folder)
+    monkeypatch.setattr(history, "LOCK_TIMEOUT", 0.2)
+    with FileLock(store.lock_path):
+        assert store.add(_quiz(score=2), []) is False
+    assert len(warnings) == 1
+    assert "still locked" in warnings[0] and "this quiz was not saved" in warnings[0]
+    assert _files(store.folder) == before
+    assert store.add(_quiz(score=3), [])  # free again
+    assert [q.score for q in store.load().quizzes] == [1, 3]
+
+
+PARALLEL = 16
+
+
+def test_quizzes_saved_at_the_same_time_are_all_recorded(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("binatsec")
+    if not script.is_file():
+        pytest.skip(f"no installed console script at {script}")
+    folder = tmp_path / "parallel"
+    env = {k: v for k, v in os.environ.items() if k != "BINATSEC_CONTENT_DIR"}
+    env["BINATSEC_DATA_DIR"] = str(folder)
+    runs = [subprocess.Popen([str(script), "quiz", "--topic", "myths", "--count", "2",
+                              "--seed", str(seed), "--answers", "m,m", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            for seed in range(1, PARALLEL + 1)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * PARALLEL, [err for _, err in outputs]
+    assert all(json.loads(out)["saved"] is True for out, _ in outputs)
+    assert all(err == b"" for _, err in outputs)
+    saved = json.loads((folder / "history.json").read_text(encoding="utf-8"))
+    assert saved["played"] == PARALLEL
+    assert sorted(q["seed"] for q in saved["quizzes"]) == list(range(1, PARALLEL + 1))
+    assert sorted(p.name for p in folder.iterdir()) == ["history.json", "history.json.lock"]

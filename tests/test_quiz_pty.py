@@ -114,7 +114,8 @@ def test_ctrl_c_exits_130_and_leaves_the_history_alone(tmp_path: Path) -> None:
     assert child.exitstatus == 130
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
     assert history.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.json"]
+    # The lock file of the earlier save stays: removing a lock others may wait on is unsafe.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.json", "history.json.lock"]
 
 
 @pytest.mark.parametrize("flag", ["--json", "--no-input"])

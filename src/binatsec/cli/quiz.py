@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import IO, TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -84,8 +84,11 @@ def quiz_command(
 @quiz_app.command(name="history")
 def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Past quiz scores, oldest first, and how many questions are due for review."""
-    store = HistoryStore(data_dir())
-    saved = store.load()
+    try:
+        store = HistoryStore(data_dir())
+    except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
+        usage_error(str(error))
+    saved = store.load()  # only reads: a file it cannot use is reported, never moved
     respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(),
                                      session(ctx).language), json_output)
 
@@ -101,6 +104,9 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     json_output = json_output or run.json
     listed = _split(answers) if answers is not None else None
     interactive = listed is None and run.env.stdin_is_terminal
+    if listed is None and run.env.stdin is None:
+        usage_error("standard input is closed, so there are no answers to read; give "
+                    "--answers a,m,2,... or pipe one answer per line", "--answers")
     if interactive and (json_output or no_input):
         why = "--json" if json_output else "--no-input"
         usage_error(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
@@ -108,7 +114,10 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     corpus = run.corpus()
     if seed is None:
         seed = random.SystemRandom().randrange(SEED_LIMIT)
-    store = HistoryStore(data_dir()) if save or review else None
+    try:
+        store = HistoryStore(data_dir()) if save or review else None
+    except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
+        usage_error(str(error))
     due = store.load().due() if review and store is not None else []
     questions = quiz.build(corpus, topic, count, random.Random(seed), first=due)
     if not questions:
@@ -117,7 +126,8 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         problem = quiz.check_answers(questions, listed)
         if problem:
             usage_error(problem, "--answers")
-    lines: Iterable[str] = listed if listed is not None else _stdin_lines(run.env)
+    lines: Iterable[str] = (listed if listed is not None
+                            else _stdin_lines(run.env, len(questions) * MAX_TRIES))
     try:
         if json_output:
             result = quiz.play(questions, _QuietAnswers(lines))
@@ -193,12 +203,39 @@ def _split(answers: str) -> list[str]:
     return items
 
 
-def _stdin_lines(env: Environment) -> Iterator[str]:
-    # Line by line, not all at once, so a program can feed answers as it reads questions.
+MAX_ANSWER_CHARS = 200  # no answer is longer; a longer line is read as one wrong answer
+MAX_SKIPPED_CHARS = 1024 * 1024  # past this much of one line, stop reading answers
+MAX_TRIES = 20  # lines read per question, at most: a script of wrong answers ends
+
+
+def _stdin_lines(env: Environment, limit: int) -> Iterator[str]:
+    """Answers from stdin, one per line, read as they come (a program can answer as it
+    reads the questions). Bounded: each line is cut at MAX_ANSWER_CHARS, at most `limit`
+    lines are read, and a line with no end (reading /dev/zero) stops the reading."""
     if env.stdin is None:
         return
-    for line in iter(env.stdin.readline, ""):
+    for _ in range(limit):
+        line = env.stdin.readline(MAX_ANSWER_CHARS + 1)
+        if not line:
+            return
+        overlong = len(line) > MAX_ANSWER_CHARS and not line.endswith("\n")
+        if overlong and not _skip_rest_of_line(env.stdin):
+            say(f"an answer line is longer than {MAX_SKIPPED_CHARS:,} characters; "
+                "stopped reading answers")
+            return
         yield line.rstrip("\r\n")
+    say(f"read {limit} answer lines without finishing the quiz; stopped reading answers")
+
+
+def _skip_rest_of_line(stream: IO[str]) -> bool:
+    """Read past the end of an overlong line; False if it has none within MAX_SKIPPED_CHARS."""
+    skipped = 0
+    while skipped <= MAX_SKIPPED_CHARS:
+        chunk = stream.readline(64 * 1024)
+        if not chunk or chunk.endswith("\n"):
+            return True
+        skipped += len(chunk)
+    return False
 
 
 def _screen(env: Environment) -> QuizScreen:
