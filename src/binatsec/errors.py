@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from binatsec.terminal import Environment
 
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
+INTERNAL = 70  # EX_SOFTWARE: a bug in binatsec, never the user's input
+DEBUG_ENV = "BINATSEC_DEBUG"
 
 
 class NothingFound(Exception):
@@ -89,7 +91,22 @@ def run(invoke: Callable[[], Any], env: Environment) -> int:
         return code
     except OSError as error:
         failed = output_failed(error)
-        if failed is None:
-            raise
-        return failed
+        if failed is not None:
+            return failed
+        return _internal(error, env)
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        return _internal(error, env)
     return result if isinstance(result, int) else OK
+
+
+def _internal(error: Exception, env: Environment) -> int:
+    """A failure binatsec did not foresee: one line naming it, the traceback only on request."""
+    import os
+
+    if os.environ.get(DEBUG_ENV):
+        import traceback
+
+        traceback.print_exception(error, file=env.stderr)
+    say(f"internal error: {type(error).__name__}: {error} (a bug in binatsec: please report "
+        f"it; {DEBUG_ENV}=1 shows the details)", env.stderr)
+    return INTERNAL

@@ -174,11 +174,24 @@ def timeline_between(events: Sequence[model.TimelineEvent], start: int | None,
     return sorted(chosen, key=lambda e: (e.year, e.last_year))
 
 
+MAX_TYPED_DIGITS = 6
+
+
+def typed_number(text: str) -> int | None:
+    """A whole number as a person types it: ASCII digits only (not '²' or '٣', which
+    str.isdigit accepts) and at most MAX_TYPED_DIGITS of them; None for anything else."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= MAX_TYPED_DIGITS:
+        return int(text)
+    return None
+
+
 def find_pillar(pillars: Sequence[model.Pillar], wanted: str) -> model.Pillar:
     """A pillar by number (1-4), id, short id, or words of its name."""
     text = wanted.strip()
-    if text.isdigit():
-        match = next((p for p in pillars if p.number == int(text)), None)
+    if text.isascii() and text.isdigit():
+        number = typed_number(text)
+        match = next((p for p in pillars if p.number == number), None)
         if match:
             return match
         raise NotFound("pillar number", text, [str(p.number) for p in pillars])

@@ -178,21 +178,26 @@ class ContentSource:
         from binatsec.corpus.problems import Problem
 
         folder = self.overlay
-        if not folder.is_dir():
+        try:
+            usable = folder.is_dir()
+            entries = sorted(folder.iterdir()) if usable else []
+        except OSError as error:  # a name too long, a folder that can't be searched, ...
+            problems.append(Problem("BC012", str(folder),
+                                    f"cannot be read: {error.strerror or error}"))
+            return {}
+        if not usable:
             problems.append(Problem("BC012", str(folder), "is not a folder of content files"))
             return {}
         names = kinds.files()
         found: dict[str, Path] = {}
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError as error:
-            problems.append(Problem("BC012", str(folder), f"cannot be listed: {error.strerror}"))
-            return {}
         for path in entries:
             # Sub-folders are the user's business, unless one takes a content file's name:
             # that is a mistake to report (as "not a regular file"), not to pass over.
-            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()
-                                             and path.name not in names):
+            try:
+                a_folder = path.is_dir() and not path.is_symlink()
+            except OSError:
+                a_folder = False  # read_bytes will say what is wrong with it
+            if path.name.startswith(".") or (a_folder and path.name not in names):
                 continue
             if path.name not in names:
                 problems.append(Problem(

@@ -113,6 +113,14 @@ def parse(raw: bytes, label: str, problems: list[Problem]) -> ContentFile | None
     except tomllib.TOMLDecodeError as error:
         problems.append(syntax_problem(label, text, error))
         return None
+    except RecursionError:
+        problems.append(Problem("BC001", label, "TOML nested too deeply to read (arrays or "
+                                "tables inside each other hundreds of levels deep)"))
+        return None
+    except ValueError as error:  # an integer past Python's 4,300-digit limit, and the like
+        problems.append(Problem("BC001", label, f"TOML value that cannot be read: "
+                                f"{str(error).split(';')[0][:120]}"))
+        return None
     return ContentFile(label, text, data)
 
 

@@ -17,6 +17,10 @@ from binatsec.frozen import Frozen
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 50
 YEAR_RANGE = (1800, 2100)
+# The largest figure binatsec shows, converts (kg <-> lb) and charts exactly: a thousand
+# trillion. The article's largest is $3 billion; 1.7e308 would overflow a conversion.
+MAX_FIGURE = 10**15
+MAX_NUMBER = 999  # the largest pillar number (the quiz and the pillar look-up agree)
 # \Z, not $: "$" also matches before a final newline, and an id is matched whole.
 ID_PATTERN = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -73,8 +77,17 @@ def type_name(value: object) -> str:
             dict: "table"}.get(type(value), type(value).__name__)
 
 
+def shown_value(value: Any) -> str:
+    """A value as a problem quotes it: short, however large or deeply nested it is."""
+    import reprlib
+
+    quoted = reprlib.Repr()
+    quoted.maxlevel, quoted.maxstring, quoted.maxother, quoted.maxlong = 3, 60, 60, 40
+    return quoted.repr(value)
+
+
 def _wrong(value: Any, key: str, report: Report, expected: str) -> _Invalid:
-    report("BC005", f"expected {expected}, got {type_name(value)} {value!r}"[:160], key)
+    report("BC005", f"expected {expected}, got {type_name(value)} {shown_value(value)}", key)
     return INVALID
 
 
@@ -132,10 +145,11 @@ def _integer(value: Any, key: str, report: Report) -> Any:
 
 
 def positive(value: Any, key: str, report: Report) -> Any:
-    """A whole number of 1 or more (a pillar's number)."""
+    """A whole number from 1 to MAX_NUMBER (a pillar's number)."""
     checked = _integer(value, key, report)
-    if checked is not INVALID and checked < 1:
-        report("BC010", f"must be 1 or more, got {checked}", key)
+    if checked is not INVALID and not 1 <= checked <= MAX_NUMBER:
+        report("BC010", f"must be a whole number from 1 to {MAX_NUMBER}, got "
+               f"{shown_value(checked)}", key)
         return INVALID
     return checked
 
@@ -143,17 +157,20 @@ def positive(value: Any, key: str, report: Report) -> Any:
 def year(value: Any, key: str, report: Report) -> Any:
     checked = _integer(value, key, report)
     if checked is not INVALID and not YEAR_RANGE[0] <= checked <= YEAR_RANGE[1]:
-        report("BC010", f"year {checked} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}", key)
+        report("BC010", f"year {shown_value(checked)} is outside "
+               f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}", key)
         return INVALID
     return checked
 
 
 def number(value: Any, key: str, report: Report) -> Any:
-    """A plain, finite number of 0 or more: 3.9 million is 3900000."""
+    """A plain number from 0 to MAX_FIGURE: 3.9 million is 3900000."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _wrong(value, key, report, "a plain number (3.9 million is 3900000)")
-    if value != value or value in (float("inf"), float("-inf")) or value < 0:
-        report("BC010", f"must be a finite number of 0 or more, got {value}", key)
+    # NaN fails every comparison, so it fails this one too; so do infinities and huge ints.
+    if not 0 <= value <= MAX_FIGURE:
+        report("BC010", f"must be a number from 0 to {MAX_FIGURE:,} (a thousand trillion), "
+               f"got {shown_value(value)}", key)
         return INVALID
     return float(value)
 

@@ -16,7 +16,7 @@ from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.frozen import Frozen
-from binatsec.queries import attribution_text, figures_for, source_of
+from binatsec.queries import attribution_text, figures_for, source_of, typed_number
 
 Topic = str  # a kind's quiz topic, as the registry of kinds declares it
 TOPICS: tuple[Topic, ...] = kinds.quiz_topics()
@@ -83,8 +83,9 @@ class Question(Frozen):
         if not self.multiple_choice:
             return _WORDS.get(text)
         keys = [o.key for o in self.options]
-        if text.isdigit() and 1 <= int(text) <= len(keys):
-            return keys[int(text) - 1]
+        number = typed_number(text)
+        if number is not None and 1 <= number <= len(keys):
+            return keys[number - 1]
         return text if text in keys else None
 
 
@@ -373,7 +374,13 @@ class _Maker:
             read=f"binatsec stats {stat.category}")
 
     def pillar(self, pillar: model.Pillar, variant: str) -> Question:
-        pillars = sorted(self.corpus.pillars, key=lambda p: p.number)
+        pillars = list(self.corpus.pillars)
+        if len(pillars) > MAX_OPTIONS:
+            # A user's folder may hold more pillars than answers fit on a screen (or letters
+            # in LETTERS): the right one and a sample of the others.
+            others = [p for p in pillars if p.id != pillar.id]
+            pillars = [pillar, *self.rng.sample(others, MAX_OPTIONS - 1)]
+        pillars.sort(key=lambda p: p.number)
         options = tuple(Option(LETTERS[i], self.text(p.name)) for i, p in enumerate(pillars))
         answer = options[pillars.index(pillar)].key
         if variant == "example":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from binatsec import figures
@@ -19,15 +20,23 @@ from binatsec.queries import attribution_text, figures_for, source_of, timeline_
 from binatsec.views import json as json_view
 from binatsec.views.textsafety import safe_text
 
+# A cell a spreadsheet would read as a formula (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+
 
 def _cell(value: Any) -> str | int | float:
+    """A CSV cell: numbers stay numbers; text is cleaned, and text that a spreadsheet would
+    run as a formula starts with an apostrophe (OWASP), unless it is a plain number."""
     if value is None:
         return ""
-    if isinstance(value, list):
-        return " ".join(str(v) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    return safe_text(str(value))
+    text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    text = safe_text(text)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def csv_table(corpus: Corpus, kind: Kind, language: str) -> str:
@@ -42,12 +51,27 @@ def csv_table(corpus: Corpus, kind: Kind, language: str) -> str:
     return buffer.getvalue()
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~&]")
+# What starts a list item, a rule, a setext underline or a quote at the start of a line.
+_BLOCK_START = re.compile(r"\A(\s*)([-+=]|\d+(?=[.)]))")
+_AUTOLINK = re.compile(r"(?i)(://|www\.)")
+
+
 def escape_markdown(text: str) -> str:
-    """Text from content is data: keep it from turning into Markdown or HTML."""
-    text = safe_text(text)
-    for char in "\\`*_[]<>#|":
-        text = text.replace(char, "\\" + char)
-    return text
+    """Text from content is data: keep it from turning into Markdown or HTML.
+
+    One line (a field is never a block of its own), every character Markdown reads as markup
+    escaped, a leading list, rule or heading marker escaped, and bare URLs broken up so that
+    no renderer turns them into links.
+    """
+    text = _MARKUP.sub(lambda m: "\\" + m.group(), safe_text(text, one_line=True))
+    text = _AUTOLINK.sub(lambda m: m.group().replace("/", "\\/").replace(".", "\\."), text)
+    match = _BLOCK_START.match(text)
+    if match is None:
+        return text
+    # "- x" becomes "\- x"; "1. x" becomes "1\. x" (the escape goes before the punctuation).
+    at = match.end() if match.group(2)[0].isdigit() else match.start(2)
+    return text[:at] + "\\" + text[at:]
 
 
 class _Markdown:

@@ -30,8 +30,18 @@ _RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
 
 def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
-    """A JSON document with every control character escaped, so it can't drive a terminal."""
-    text = json.dumps(document, ensure_ascii=ascii_only, indent=2, allow_nan=False)
+    """A JSON document with every control character escaped, so it can't drive a terminal,
+    and valid UTF-8: a lone surrogate (bytes that were not UTF-8 in an argument or a file
+    name) becomes U+FFFD. Raises ValueError on NaN or Infinity, which lint keeps out."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        from binatsec.views.textsafety import without_surrogates
+
+        text = without_surrogates(text)
+    if ascii_only:
+        text = json.dumps(json.loads(text), ensure_ascii=True, indent=2)
     return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 

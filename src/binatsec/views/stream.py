@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from typing import IO
 
-from binatsec.views.textsafety import safe_text
+from binatsec.views.textsafety import SHOWN_LIMIT, safe_text
 
 PROG = "binatsec"
 
 
-def write(text: str, stream: IO[str] | None = None) -> None:
-    """A document (JSON, CSV, Markdown) on stdout, as it is: each view made it safe."""
-    (stream or sys.stdout).write(text)
+def _shorten_quoted(message: str) -> str:
+    """Cut every long quoted value in a message (a user's input, echoed by binatsec or by
+    Typer) to SHOWN_LIMIT characters. Quotes are taken in pairs from the left."""
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group(1)
+        return match.group() if len(quoted) <= SHOWN_LIMIT else f"'{quoted[:SHOWN_LIMIT - 1]}…'"
+
+    return re.sub("'([^']*)'", cut, message)
 
 
 def say(message: str, stream: IO[str] | None = None) -> None:
@@ -28,7 +34,8 @@ def say(message: str, stream: IO[str] | None = None) -> None:
     if out is None:  # started with stderr closed (2>&-): nobody to tell
         return
     try:
-        out.write(f"{PROG}: {safe_text(message, visible=True, one_line=True)}\n")
+        line = _shorten_quoted(safe_text(message, visible=True, one_line=True))
+        out.write(f"{PROG}: {line}\n")
         out.flush()
     except (OSError, ValueError):
         pass

@@ -13,11 +13,15 @@ import re
 from functools import cache
 
 UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# Lone surrogates: bytes that were not UTF-8 (in an argument or a file name) reach Python as
+# U+DC80-U+DCFF, and no UTF-8 stream can carry them.
+SURROGATES = "[\ud800-\udfff]"
+SHOWN_LIMIT = 80  # how much of a quoted value (a user's input) a message shows
 
 
 @cache  # compiled on first use: the JSON path never needs it
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return re.compile(UNSAFE), re.compile("[\n\t]")
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return re.compile(UNSAFE), re.compile("[\n\t]"), re.compile(SURROGATES)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -29,9 +33,14 @@ def safe_text(text: str, visible: bool = False, one_line: bool = False) -> str:
 
     `one_line` also escapes newlines and tabs, so a message stays on its line.
     """
-    unsafe, line_breaks = _patterns()
+    unsafe, line_breaks, surrogates = _patterns()
     if visible:
-        text = unsafe.sub(_escaped, text)
+        text = surrogates.sub(_escaped, unsafe.sub(_escaped, text))
         return line_breaks.sub(_escaped, text) if one_line else text
-    text = unsafe.sub("", text)
+    text = surrogates.sub("\ufffd", unsafe.sub("", text))
     return line_breaks.sub(" ", text) if one_line else text
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD, so it encodes as valid UTF-8."""
+    return _patterns()[2].sub("\ufffd", text)
