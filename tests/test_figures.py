@@ -33,7 +33,7 @@ def test_every_output_words_a_figures_credit_the_same(
     unnamed = "not named in the article"
     wide = {"COLUMNS": "300"}
     assert named in cli("faq", "merida-initiative", env=wide).stdout
-    assert unnamed in cli("myths", env=wide).stdout
+    assert unnamed in cli("faq", "drugs-targeted", env=wide).stdout
     question = quiz.question_for(corpus, f"{UNNAMED}#figure", random.Random(1))
     assert question is not None and question.credit == unnamed
     question = quiz.question_for(corpus, f"{NAMED}#figure", random.Random(1))

@@ -494,7 +494,9 @@ def _record(draw: st.DrawFn, kind: Kind, strict: bool, plan: Plan) -> list[str]:
         if not fields:
             break
         for field in fields:
-            if field.required:
+            # A complaint about a missing key (an event with neither year nor `when`) is
+            # answered by drawing one; one about a present optional key, by leaving it out.
+            if field.required or field.name not in record:
                 record[field.name] = _good(draw, kind, field, record, plan)
             else:
                 del record[field.name]

@@ -486,11 +486,13 @@ def test_the_schemas_reject_a_broken_document(
     assert validate("stats", document) != []
 
 
-def test_export_lists_records_without_figures(
+def test_export_records_read_as_their_section_commands_print_them(
     cli: Callable[..., Run], validate: Callable[[str, Document], list[str]],
 ) -> None:
     document = cli("export").json()
-    document["faq"][0]["figures"] = []
+    assert document["faq"] == cli("faq", "--json").json()["items"]
+    assert document["timeline"] == cli("timeline", "--json").json()["items"]
+    del document["faq"][0]["figures"]
     assert validate("export", document) != []
 
 

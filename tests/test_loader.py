@@ -53,6 +53,7 @@ EXPECTED: dict[str, Expected] = {
     "BC009-dangling-link": Expected("faq.toml", 5, "faq.dangling", "related"),
     "BC010-unknown-qualifier": Expected("stats.toml", 8, "stat.roughly", "qualifier"),
     "BC011-blank-text": Expected("faq.toml", 4, "faq.blank-answer", "answer.en"),
+    "BC013-invented-date": Expected("timeline.toml", 7, "event.rise-of-cartels-again", "when"),
 }
 
 

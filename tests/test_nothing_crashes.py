@@ -254,7 +254,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_valid_json(tmp_path: Path) 
 HOSTILE_FAQ = ('[[faq]]\nid = "faq.hostile"\nquestion.en = "=HYPERLINK(\\"http://evil\\")"\n'
                'answer.en = "- item\\n# heading\\n---\\n<img src=x onerror=alert(1)> '
                '[link](http://evil) **bold** &amp; 1. one"\n')
-HOSTILE_EVENT = ('[[event]]\nid = "event.hostile"\nyear = 2000\nwhen.en = "<img src=x '
+HOSTILE_EVENT = ('[[event]]\nid = "event.hostile"\nwhen.en = "<img src=x '
                  'onerror=alert(1)>"\ntitle.en = "@SUM(A1)"\nsummary.en = "+cmd|calc"\n')
 
 
@@ -276,7 +276,9 @@ def test_markdown_cannot_carry_html_links_or_structure(cli: Callable[..., Run],
                                                        tmp_path: Path) -> None:
     folder = _folder(tmp_path, "faq.toml", HOSTILE_FAQ)
     (folder / "timeline.toml").write_text(HOSTILE_EVENT, encoding="utf-8")
-    markdown = cli("--content-dir", str(folder), "export", "-f", "markdown").stdout
+    result = cli("--content-dir", str(folder), "export", "-f", "markdown")
+    assert result.exit_code == 0, result.stderr
+    markdown = result.stdout
     unescaped = re.compile(r"(?<!\\)(<img|\]\(http|\*\*bold|&amp;)|http://evil")
     assert unescaped.findall(markdown) == []
     lines = markdown.splitlines()

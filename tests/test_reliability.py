@@ -489,7 +489,7 @@ def test_unreadable_content_file_names_the_file(tmp_path: Path) -> None:  # prag
 def test_unknown_file_name_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
     stderr, _ = _content_error(tmp_path)
-    assert "notes.txt: unknown content file name (expected: faq.toml" in stderr
+    assert "notes.txt: unknown content file name (expected: summary.toml, faq.toml" in stderr
 
 
 @pytest.mark.parametrize("text,where,message", [

@@ -166,12 +166,23 @@ def answer_faq(entries: Sequence[model.FaqEntry], query: str,
 
 def timeline_between(events: Sequence[model.TimelineEvent], start: int | None,
                      end: int | None) -> list[model.TimelineEvent]:
-    """Events overlapping [start, end], oldest first."""
-    chosen = [
-        e for e in events
-        if (start is None or e.last_year >= start) and (end is None or e.year <= end)
-    ]
-    return sorted(chosen, key=lambda e: (e.year, e.last_year))
+    """Events overlapping [start, end], oldest first.
+
+    An undated period (only a `when` label) keeps its place in the content: it sorts with
+    the dated event before it. It has no year to match, so a range leaves it out.
+    """
+    placed: list[tuple[tuple[int, int, int], model.TimelineEvent]] = []
+    previous = (0, 0)
+    for index, event in enumerate(events):
+        if event.year is not None:
+            previous = (event.year, event.last_year or event.year)
+        placed.append(((*previous, index), event))
+    chosen = [(key, event) for key, event in placed
+              if (start is None and end is None) or (
+                  event.year is not None
+                  and (start is None or (event.last_year or event.year) >= start)
+                  and (end is None or event.year <= end))]
+    return [event for _, event in sorted(chosen, key=lambda item: item[0])]
 
 
 MAX_TYPED_DIGITS = 6

@@ -84,6 +84,20 @@ def _end_after_start(values: dict[str, Any], report: spec.Report) -> None:
         report("BC010", f"end_year {end} is before year {start}", "end_year")
 
 
+def _dated_or_labelled(values: dict[str, Any], report: spec.Report) -> None:
+    """An event has the date the article gives (year, maybe end_year) or, where it gives
+    none, only a `when` label: never both, so no date is invented to sort or filter by."""
+    has_year = "year" in values or "end_year" in values
+    if has_year and "when" in values:
+        report("BC013", "an event has a year (and end_year) or a `when` label, not both: "
+               "keep the dates the article gives, and leave an undated period undated", "when")
+    elif not has_year and "when" not in values:
+        report("BC013", "an event needs a year, or a `when` label where the article gives "
+               "no date", "year")
+    elif "end_year" in values and "year" not in values:
+        report("BC013", "end_year needs a year", "end_year")
+
+
 def _percent_at_most_100(values: dict[str, Any], report: spec.Report) -> None:
     value = values.get("value")
     if values.get("unit") == "percent" and isinstance(value, float) and value > 100:
@@ -103,6 +117,11 @@ _RELATED = Field("related", spec.ids, required=False, link="any")
 _ID = Field("id", spec.record_id)
 
 KINDS: tuple[Kind, ...] = (
+    Kind("summary", "summary", "point", "summary", records.SummaryPoint,
+         (_ID, Field("title", spec.text), Field("text", spec.text), _RELATED),
+         title="In brief", summary="the article's own framing: introduction to conclusion",
+         heading="In brief: how the article frames the cooperation",
+         body=(("", "text"),), export_rank=5),
     Kind("faq", "faq", "faq", "faq", records.FaqEntry,
          (_ID, Field("question", spec.text), Field("answer", spec.text), _RELATED),
          title="Frequently asked questions", summary="the article's questions, answered",
@@ -115,13 +134,13 @@ KINDS: tuple[Kind, ...] = (
          search=(("myth", 2.0),),
          export_rank=90, quiz_topic="myths", quiz_label="myths", quiz_rank=1),
     Kind("timeline", "timeline", "event", "event", records.TimelineEvent,
-         (_ID, Field("year", spec.year), Field("title", spec.text), Field("summary", spec.text),
-          Field("end_year", spec.year, required=False), Field("when", spec.text, required=False),
-          _RELATED),
-         title="Timeline", summary="dated events, oldest first",
+         (_ID, Field("title", spec.text), Field("summary", spec.text),
+          Field("year", spec.year, required=False), Field("end_year", spec.year, required=False),
+          Field("when", spec.text, required=False), _RELATED),
+         title="Timeline", summary="events in the order they happened",
          body=(("", "summary"),),
          export_rank=10, quiz_topic="timeline", quiz_label="timeline", quiz_rank=4,
-         record_checks=(_end_after_start,)),
+         record_checks=(_end_after_start, _dated_or_labelled)),
     Kind("pillars", "pillars", "pillar", "pillar", records.Pillar,
          (_ID, Field("number", spec.positive), Field("name", spec.text),
           Field("summary", spec.text), Field("example", spec.text),

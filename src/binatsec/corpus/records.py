@@ -73,16 +73,19 @@ class Myth(Frozen):
 
 
 class TimelineEvent(Frozen):
+    """An event as the article places it: a year or a span, or, where the article gives no
+    date ("moving into the 20th century"), only a `when` label and its place in the file."""
+
     id: str
-    year: int
     title: Text
     summary: Text
+    year: int | None = None
     end_year: int | None = None
     when: Text | None = None
     related: tuple[str, ...] = ()
 
     def when_text(self, language: str = DEFAULT_LANGUAGE) -> str:
-        """How the date reads: an explicit label, a span, or the year."""
+        """How the date reads: the label, a span, or the year."""
         if self.when is not None:
             return self.when.get(language)
         if self.end_year is not None:
@@ -90,8 +93,22 @@ class TimelineEvent(Frozen):
         return str(self.year)
 
     @property
-    def last_year(self) -> int:
+    def dated(self) -> bool:
+        return self.year is not None
+
+    @property
+    def last_year(self) -> int | None:
         return self.end_year if self.end_year is not None else self.year
+
+
+class SummaryPoint(Frozen):
+    """A passage of the article's own framing: its introduction, its overview of the model,
+    how it reads its figures, its outlook, its conclusion."""
+
+    id: str
+    title: Text
+    text: Text
+    related: tuple[str, ...] = ()
 
 
 class Pillar(Frozen):

@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     "BC010": "values lie in their allowed set or range",
     "BC011": "text has English, only known languages, and is not blank",
     "BC012": "a content file is a regular, readable file of at most 5 MB",
+    "BC013": "an event has the year the article gives, or only a `when` label, never both",
 }
 
 

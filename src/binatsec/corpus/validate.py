@@ -100,8 +100,9 @@ class FileChecker:
         ):
             report("BC006", f"id must look like '{kind.prefix}.some-name' (lowercase, "
                    "digits and hyphens)", "id")
-        for check in kind.record_checks:
-            check(values, report)
+        if len(self.problems) == before:  # rules across fields see only well-typed fields
+            for check in kind.record_checks:
+                check(values, report)
         if len(self.problems) > before:
             return None
         return kind.record(**values)

@@ -250,6 +250,12 @@ def variants(corpus: Corpus, record_id: str) -> tuple[str, ...]:
     return _Maker(corpus, random.Random(0), DEFAULT_LANGUAGE).variants(record_id)
 
 
+def _span(event: model.TimelineEvent) -> tuple[int, int]:
+    """A dated event's first and last year (the quiz asks only about dated events)."""
+    first = event.year if event.year is not None else 0
+    return first, event.end_year if event.end_year is not None else first
+
+
 def _full_stop(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -309,8 +315,10 @@ class _Maker:
         if isinstance(record, model.FaqEntry):
             return ("answer",) if len(self.corpus.faq) > 1 else ()
         if isinstance(record, model.TimelineEvent):
-            found = []
-            single_year = record.end_year is None and record.when is None
+            found: list[str] = []
+            if not record.dated:
+                return ()  # the article gives no date to ask about, or to order by
+            single_year = record.end_year is None
             if single_year or self._other_dates(record):
                 found.append("year")
             if self._later(record):
@@ -338,10 +346,13 @@ class _Maker:
         return None
 
     def credit(self, record: model.Stat | model.Pillar) -> str:
-        """Who the article credits; a figure always says so, even when it names no one."""
+        """Who the article credits, and for what; a figure always says, even when the article
+        names no one. For a pillar the credit is the four-part model, not its example (the
+        example's figure has a credit of its own)."""
         source = source_of(record, self.corpus)
-        if source is None and isinstance(record, model.Pillar):
-            return ""
+        if isinstance(record, model.Pillar):
+            return (f"the four pillars are the {source.name}'s, as cited in the article"
+                    if source is not None else "")
         return attribution_text(source)
 
     # --- one method per kind ----------------------------------------------------------------
@@ -412,30 +423,36 @@ class _Maker:
             options=options, answer=LETTERS[chosen.index(entry)], explanation=explanation,
             read=f"binatsec faq {entry.id.removeprefix('faq.')}")
 
+    def _dated(self) -> list[model.TimelineEvent]:
+        return [e for e in self.corpus.timeline if e.dated]
+
     def _other_dates(self, event: model.TimelineEvent) -> list[str]:
         """Dates of other events that don't overlap this one, as the content writes them."""
         own = event.when_text(self.language)
-        dates = [e.when_text(self.language) for e in self.corpus.timeline
-                 if e.last_year < event.year or e.year > event.last_year]
+        first, last = _span(event)
+        dates = [e.when_text(self.language) for e in self._dated()
+                 if _span(e)[1] < first or _span(e)[0] > last]
         return [d for d in dict.fromkeys(dates) if d != own]
 
     def _later(self, event: model.TimelineEvent) -> list[model.TimelineEvent]:
-        later = [e for e in self.corpus.timeline if e.year > event.last_year]
+        last = _span(event)[1]
+        later = [e for e in self._dated() if _span(e)[0] > last]
         title = self.text(event.title)
         unique = {self.text(e.title): e for e in later if self.text(e.title) != title}
         return list(unique.values())
 
     def which_year(self, event: model.TimelineEvent) -> Question:
         right = event.when_text(self.language)
-        if event.end_year is None and event.when is None:
+        first = _span(event)[0]
+        if event.end_year is None:
             # A single year: the wrong options are nearby years, never the event's own.
-            years = [event.year + d for d in YEAR_OFFSETS]
+            years = [first + d for d in YEAR_OFFSETS]
             wrong = [str(y) for y in self.rng.sample(years, MAX_OPTIONS - 1)]
             dates = sorted([right, *wrong])
         else:
             pool = self._other_dates(event)
             wrong = self.rng.sample(pool, min(MAX_OPTIONS - 1, len(pool)))
-            by_date = {e.when_text(self.language): e.year for e in self.corpus.timeline}
+            by_date = {e.when_text(self.language): _span(e)[0] for e in self._dated()}
             dates = sorted([right, *wrong], key=lambda d: (by_date.get(d, 0), d))
         options = tuple(Option(LETTERS[i], d) for i, d in enumerate(dates))
         return Question(
@@ -451,7 +468,7 @@ class _Maker:
         self.rng.shuffle(chosen)
         options = tuple(Option(LETTERS[i], self.text(e.title)) for i, e in enumerate(chosen))
         after = ", ".join(f"{self.text(e.title)} ({e.when_text(self.language)})"
-                          for e in sorted(wrong, key=lambda e: e.year))
+                          for e in sorted(wrong, key=lambda e: _span(e)[0]))
         return Question(
             id=f"{event.id}#first", record_id=event.id, topic="timeline", kind="which-first",
             prompt="Which came first?", options=options, answer=LETTERS[chosen.index(event)],
@@ -459,4 +476,5 @@ class _Maker:
             f"before {after}.", read=self._read(event))
 
     def _read(self, event: model.TimelineEvent) -> str:
-        return f"binatsec timeline --from {event.year} --to {event.last_year}"
+        first, last = _span(event)
+        return f"binatsec timeline --from {first} --to {last}"

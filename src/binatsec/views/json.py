@@ -98,8 +98,12 @@ def with_figures(item: Record, corpus: Corpus, language: str) -> JSON:
     return data
 
 
-def records(items: Iterable[Record], corpus: Corpus, language: str) -> list[JSON]:
-    return [stat(r, corpus, language) if isinstance(r, Stat) else record(r, language)
+def records(items: Iterable[Record], corpus: Corpus, language: str,
+            figures_too: bool = False) -> list[JSON]:
+    """Records as JSON: statistics with their wording; others bare, or with the figures
+    linked to them (`figures_too`), as every section command prints them."""
+    return [stat(r, corpus, language) if isinstance(r, Stat)
+            else with_figures(r, corpus, language) if figures_too else record(r, language)
             for r in items]
 
 
@@ -133,7 +137,10 @@ def document(result: results.Result) -> JSON:
         case results.Export(corpus=corpus):
             payload: JSON = {}
             for kind in kinds.all_kinds():
-                payload[kind.name] = records(corpus.of(kind.name), corpus, language)
+                # Records read as their section commands print them, figures included
+                # (categories, plain labels of the statistics, have none).
+                payload[kind.name] = records(corpus.of(kind.name), corpus, language,
+                                             figures_too=kind.prefix is not None)
             return envelope("export", language, **payload)
         case results.LintReport(checked=checked, problems=problems, truncated=truncated):
             return envelope("lint", language, checked=checked, ok=not problems,
