@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 
 from binatsec import queries
@@ -30,7 +31,7 @@ def test_every_output_words_a_figures_credit_the_same(
     cli: Callable[..., Run], corpus: Corpus,
 ) -> None:
     named = "per the U.S. Department of State, as cited in the article"
-    unnamed = "not named in the article"
+    unnamed = "the article names no source for this figure"
     wide = {"COLUMNS": "300"}
     assert named in cli("faq", "merida-initiative", env=wide).stdout
     assert unnamed in cli("faq", "drugs-targeted", env=wide).stdout
@@ -47,7 +48,7 @@ def test_markdown_figure_bullets_carry_their_attribution(corpus: Corpus) -> None
     bullets = [line for line in export.markdown(corpus, "en").splitlines()
                if line.startswith("- ") and "`stat." in line]
     assert bullets
-    assert all("as cited in the article" in b or "not named in the article" in b
+    assert all("as cited in the article" in b or "names no source" in b
                for b in bullets)
 
 
@@ -83,9 +84,21 @@ def test_stats_json_keeps_the_exact_value_but_words_the_rounded_one(corpus: Corp
 def test_human_stats_and_chart_say_when_figures_were_converted(cli: Callable[..., Run]) -> None:
     wide = {"COLUMNS": "200"}
     table = cli("stats", "seizures", "--unit", "kg", env=wide).stdout
-    assert "680 kg (1,500 lb in the article)" in table and "680.4" not in table
+    # The value alone in its column, the article's own figure under the label.
+    assert re.search(r"\b680 kg\b", table) and "1,500 lb in the article" in table
+    assert "680.4" not in table
     assert "converted to kg" in table
     assert "converted" not in cli("stats", "seizures", env=wide).stdout
     chart = cli("stats", "seizures", "--chart", "--unit", "lb", env=wide).stdout
     assert "over 22,000 lb (10,000 kg in the article)" in chart
     assert "converted to lb" in chart
+
+
+def test_no_output_says_a_figure_is_not_named_in_the_article(
+    cli: Callable[..., Run],
+) -> None:
+    """"— not named in the article" read as if the figure were not in the article."""
+    for args in (("faq", "drugs-targeted"), ("timeline",), ("pillars",), ("cooperation",),
+                 ("stats",), ("export", "-f", "markdown"), ("summary",)):
+        output = cli(*args, env={"COLUMNS": "300"}).stdout
+        assert "not named" not in output, args

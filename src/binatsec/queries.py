@@ -224,7 +224,10 @@ def stats_in(corpus: Corpus, category: str | None) -> list[model.Stat]:
     return [s for s in corpus.stats if s.category == category]
 
 
-UNNAMED_SOURCE = "not named in the article"  # the one wording for a figure no one is credited for
+# The one wording for a figure the article credits to no one: said so that it cannot be read
+# as "this figure is not in the article".
+UNNAMED_SOURCE = "the article names no source for this figure"
+UNNAMED_SHORT = "none named"  # the same, where a table cell has room for two words
 
 
 def source_of(stat: model.Stat | model.Pillar, corpus: Corpus) -> model.Source | None:

@@ -57,6 +57,7 @@ class Figures(Frozen):
     chart: bool = False
     language: str = DEFAULT_LANGUAGE
     command: str = "stats"
+    left_out: Sequence[Stat] = ()  # --chart: the figures of another unit, not drawn
     missing: str = ""
 
 

@@ -203,16 +203,19 @@ def stats(
     except queries.NotFound as error:
         usage_error(str(error), "CATEGORY")
     target = unit.value if unit else None
-    shown_unit, missing = target, ""
+    shown_unit, missing, left_out = target, "", []
     if chart:
-        # --chart shows exactly the figures on the chart, in its unit, as text or as JSON.
+        # --chart shows exactly the figures on the chart, in its unit, as text or as JSON,
+        # and says which it left out.
         charted = figures.chartable(chosen, target)
+        left_out = [s for s in chosen if not charted or s not in charted[0]]
         chosen, shown_unit = charted if charted else ([], None)
         if not charted:
             missing = ("no figures here share a unit to chart; try "
                        "'binatsec stats seizures --chart'")
     respond(ctx, results.Figures(chosen, corpus, category, target, shown_unit, chart,
-                                 run.language, missing=missing), json_output)
+                                 run.language, missing=missing, left_out=left_out),
+            json_output)
 
 
 # --- across sections -------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from binatsec import figures
 from binatsec.corpus import kinds
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.records import Corpus, Pillar, Record, Text, TimelineEvent
-from binatsec.queries import attribution_text, figures_for, source_of, timeline_between
+from binatsec.queries import (
+    UNNAMED_SOURCE,
+    attribution_text,
+    figures_for,
+    source_of,
+    timeline_between,
+)
 from binatsec.views import json as json_view
 from binatsec.views.textsafety import safe_text
 
@@ -126,7 +132,7 @@ class _Markdown:
                      "|---|---|---|---|---|---|"]
         for stat in self.corpus.stats:
             source = source_of(stat, self.corpus)
-            name = source.name if source is not None else "not named"
+            name = source.name if source is not None else UNNAMED_SOURCE
             self.out.append(
                 f"| {self.t(stat.label)} | {self.t(figures.format_amount(stat.value, stat.unit))} "
                 f"| {stat.qualifier} | {self.t(stat.when_text(self.language)) or '—'} | "

@@ -175,6 +175,7 @@ def _figures(result: results.Figures) -> JSON:
     return envelope(
         "stats", language, category=result.category, unit=result.unit,
         chart_unit=result.shown_unit if result.chart and result.stats else None,
+        not_charted=[{"id": s.id, "unit": s.unit} for s in result.left_out],
         count=len(items),
         categories=[record(c, language) for c in corpus.categories if c.id in shown],
         items=items)

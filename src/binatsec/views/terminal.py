@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, cast
 
 from rich import box
@@ -26,7 +26,7 @@ from binatsec.corpus.kinds import Kind
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.frozen import Frozen
-from binatsec.queries import UNNAMED_SOURCE, Hit, attribution_text, figures_for, source_of
+from binatsec.queries import UNNAMED_SHORT, Hit, attribution_text, figures_for, source_of
 from binatsec.terminal import Environment
 from binatsec.views.textsafety import safe_text
 
@@ -85,6 +85,13 @@ class TrimmedLines(io.TextIOBase):
 def _t(text: str, style: str = "") -> RichText:
     """Content as a Rich Text, cleaned, never parsed as markup."""
     return RichText(safe_text(text), style=style)
+
+
+def _widest(cells: Iterable[str | RichText]) -> int:
+    """The widest line among the cells (a cell may hold several lines)."""
+    lines = [line for cell in cells
+             for line in (cell.plain if isinstance(cell, RichText) else cell).splitlines()]
+    return max((len(line) for line in lines), default=0)
 
 
 def plural(count: int, word: str, many: str = "") -> str:
@@ -158,19 +165,27 @@ class Renderer:
         self.print(_t("Run 'binatsec COMMAND --help' for options.", "dim"))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
-              title: str = "") -> None:
-        """A table, or one "key: value" block per row when the terminal is narrow."""
-        if self.narrow:
+              title: str = "", whole: Sequence[int] = (),
+              min_widths: dict[int, int] | None = None) -> None:
+        """A table, or one "key: value" block per row when it would not fit.
+
+        Columns in `whole` (ids, values) are never cut or folded: the table is drawn only if
+        they fit at full width (and the columns in `min_widths` at theirs); otherwise every
+        row becomes "key: value" lines, the whole ones on lines of their own.
+        """
+        if self.narrow or not self._fits(headers, rows, whole, min_widths or {}):
             if title:
                 # Titles end in an id, "(seizures)": let the terminal wrap, never cut.
                 self.whole_line(_t(title, "bold"))
             for row in rows:
-                for header, cell in zip(headers, row, strict=False):
+                for index, (header, cell) in enumerate(zip(headers, row, strict=False)):
+                    plain = cell.plain if isinstance(cell, RichText) else cell
+                    if not plain.strip():
+                        continue  # nothing to say (a figure without a note)
                     line = _t(f"{header}: ", "dim")
                     line.append(cell if isinstance(cell, RichText) else _t(cell))
-                    plain = cell.plain if isinstance(cell, RichText) else cell
                     # A one-word value (an id, a command name) is never folded mid-word.
-                    if header == "id" or not re.search(r"\s", plain.strip()):
+                    if index in whole or not re.search(r"\s", plain.strip()):
                         self.whole_line(line)
                     else:
                         self.print(line)
@@ -178,11 +193,30 @@ class Renderer:
             return
         table = Table(*headers, box=box.SIMPLE_HEAD, title=title or None, title_justify="left",
                       title_style="bold", show_edge=False, pad_edge=False)
-        for column in table.columns[1:]:
-            column.overflow = "fold"
+        for index, column in enumerate(table.columns):
+            if index in whole:
+                column.no_wrap = True
+                column.min_width = _widest(row[index] for row in rows)
+            elif index in (min_widths or {}):
+                column.min_width = (min_widths or {})[index]
+            elif index:
+                column.overflow = "fold"
         for row in rows:
             table.add_row(*(c if isinstance(c, RichText) else _t(c) for c in row))
         self.print(table)
+
+    def _fits(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
+              whole: Sequence[int], min_widths: dict[int, int]) -> bool:
+        """Whether the table can be drawn with its whole columns whole and the others at
+        a readable width (the shorter of their longest word-run and 10 columns)."""
+        needed = 0
+        for index, header in enumerate(headers):
+            cells = [row[index] for row in rows]
+            if index in whole:
+                needed += max(_widest(cells), len(header))
+            else:
+                needed += max(min_widths.get(index, 0), min(10, _widest(cells)), len(header))
+        return needed + 2 * (len(headers) - 1) <= self.console.width
 
     def card(self, title: str, record_id: str, body: Sequence[tuple[str, str]],
              extra: Sequence[Line] = ()) -> None:
@@ -259,42 +293,60 @@ class Renderer:
         names = {c.id: self._lang(c.name) for c in corpus.categories}
         order = [c.id for c in corpus.categories]
         for category in sorted({s.category for s in stats}, key=order.index):
-            rows = []
-            for stat in (s for s in stats if s.category == category):
+            chosen = [s for s in stats if s.category == category]
+            wide, narrow = [], []
+            for stat in chosen:
                 target = unit if unit and figures.convertible(stat, unit) else stat.unit
+                # The value column holds the value alone, never split; the article's own
+                # figure after a conversion, and its note, go under the label.
+                notes = [text for text in (figures.article_note(stat, target).strip("()"),
+                                           self._lang(stat.note)) if text]
+                amount = figures.format_amount(figures.shown_value(stat, target), target)
+                facts = [_t(amount, "bold"), stat.qualifier,
+                         stat.when_text(self.language) or "—", self.short_source(stat, corpus)]
                 figure = _t(self._lang(stat.label))
-                if not self.narrow:
+                figure.append("\n")
+                figure.append(self.ident(stat.id))
+                for note in notes:
                     figure.append("\n")
-                    figure.append(self.ident(stat.id))
-                row = [figure, _t(figures.amount_text(stat, target), "bold"), stat.qualifier,
-                       stat.when_text(self.language) or "—", self.short_source(stat, corpus)]
-                rows.append([*row, self.ident(stat.id)] if self.narrow else row)
+                    figure.append(safe_text(note), style="dim")
+                wide.append([figure, *facts])
+                narrow.append([_t(self._lang(stat.label)), self.ident(stat.id), *facts,
+                               _t("; ".join(notes), "dim")])
             headers = ["figure", "value", "qualifier", "year", "source"]
-            self.table([*headers, "id"] if self.narrow else headers, rows,
-                       title=f"{names[category]} ({category})")
+            title = f"{names[category]} ({category})"
+            widths = {0: max(len(s.id) for s in chosen)}
+            if not self.narrow and self._fits(headers, wide, (1, 2, 3), widths):
+                self.table(headers, wide, title, whole=(1, 2, 3), min_widths=widths)
+            else:
+                self.table(["figure", "id", "value", "qualifier", "year", "source", "note"],
+                           narrow, title, whole=(1, 2, 3, 4))
             self.print("")
         self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
-                      "(over, nearly, about) or 'exact'. Source 'not named': the figure's source "
-                      f"is {UNNAMED_SOURCE}.", "dim"))
+                      f"(over, nearly, about) or 'exact'. Source '{UNNAMED_SHORT}': the article "
+                      "names no source for the figure.", "dim"))
         if unit and any(figures.converted(s, unit) for s in stats
                         if figures.convertible(s, unit)):
             self.print(_t(CONVERTED_NOTE.format(unit=unit), "dim"))
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
         source = source_of(stat, corpus)
-        return source.short_name if source is not None else "not named"
+        return source.short_name if source is not None else UNNAMED_SHORT
 
-    def chart(self, stats: Sequence[model.Stat], unit: str) -> None:
-        """Horizontal bars for figures that share a unit."""
+    def chart(self, stats: Sequence[model.Stat], unit: str,
+              left_out: Sequence[model.Stat] = ()) -> None:
+        """Horizontal bars for figures that share a unit, each with its id; then which
+        figures were left out, and why."""
         values = [(s, figures.convert(s.value, s.unit, unit)) for s in stats]
         largest = max(v for _, v in values)
         labels = [self._lang(s.label) for s, _ in values]
         amounts = [figures.figure_text(s, unit) for s, _ in values]
         label_width = max(len(x) for x in labels)
         amount_width = max(len(a) for a in amounts)
-        bar_room = self.console.width - label_width - amount_width - 4
-        # A label is never cut: when labels and a usable bar don't fit on one line, each
-        # figure gets its own lines (label, bar, amount and id) instead.
+        id_width = max(len(s.id) for s in stats)
+        bar_room = self.console.width - label_width - amount_width - id_width - 6
+        # Nothing is cut: when labels, amounts, ids and a usable bar don't fit on one line,
+        # each figure gets its own lines (label, bar, amount, id) instead.
         stacked = self.narrow or bar_room < 10
         if stacked:
             bar_room = max(1, self.console.width - 1)
@@ -303,16 +355,26 @@ class Renderer:
             size = max(1, round(bar_room * value / largest)) if largest else 1
             if stacked:
                 self.print(_t(label), _t("█" * size, "magenta"))
-                self.whole_line(_t(f"{amount}  {stat.id}"))
+                self.whole_line(_t(amount, "bold"))
+                self.whole_line(self.ident(stat.id))
                 self.print("")
                 continue
             line = _t(label.ljust(label_width) + " ")
             line.append("█" * size, style="magenta")
             line.append(" " * (bar_room - size + 1) + amount.rjust(amount_width), style="bold")
-            self.print(line)
+            line.append("  ")
+            line.append(self.ident(stat.id))
+            self.whole_line(line)
+        notes = []
         if any(figures.converted(s, unit) for s in stats):
+            notes.append(CONVERTED_NOTE.format(unit=unit))
+        if left_out:
+            units = sorted({s.unit for s in left_out})
+            notes.append(f"Not charted ({', '.join(units)}, which a bar in {unit} cannot "
+                         f"show): {', '.join(s.id for s in left_out)}.")
+        if notes:
             # Stacked figures already end in a blank line.
-            self.print(*([] if stacked else [""]), _t(CONVERTED_NOTE.format(unit=unit), "dim"))
+            self.print(*([] if stacked else [""]), *(_t(note, "dim") for note in notes))
 
     def cards(self, kind: Kind, records: Sequence[model.Record], corpus: Corpus) -> None:
         """Any kind's records as cards: its headline, then its body fields."""
@@ -371,7 +433,7 @@ class Renderer:
                 self.listing(result)
             case results.Figures(stats=stats, corpus=corpus, unit=unit, shown_unit=shown):
                 if result.chart and stats and shown:
-                    self.chart(stats, shown)
+                    self.chart(stats, shown, result.left_out)
                 elif not result.chart:
                     self.stats(stats, corpus, unit)
             case results.Found(query=query, hits=hits, total=total):
