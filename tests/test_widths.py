@@ -18,9 +18,10 @@ from conftest import Run
 
 WIDTHS = range(20, 201, 4)
 COMMANDS = [[], *([kind.name] for kind in kinds.sections()), ["faq", "merida"],
-            ["faq", "faq.merida-funding"], ["stats", "funding"], ["stats", "seizures", "--unit", "kg"],
-            ["stats", "seizures", "--unit", "lb"], ["pillars", "2"], ["timeline", "--from", "2017"],
-            ["search", "drug"], ["search", "fentanyl"], ["stats", "seizures", "--chart"]]
+            ["faq", "faq.merida-funding"], ["stats", "funding"],
+            ["stats", "seizures", "--unit", "kg"], ["stats", "seizures", "--unit", "lb"],
+            ["pillars", "2"], ["timeline", "--from", "2017"], ["search", "drug"],
+            ["search", "fentanyl"], ["stats", "seizures", "--chart"]]
 
 
 def _ids(document: Any) -> Iterator[str]:
