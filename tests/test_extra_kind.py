@@ -116,7 +116,7 @@ def test_lint_checks_it_by_the_same_rules(glossary: Path, cli: Callable[..., Run
 
 
 def test_completion_offers_its_ids(glossary: Path) -> None:
-    assert list(complete_ids("glossary")("inter")) == ["interdiction"]
+    assert list(complete_ids("glossary")(incomplete="inter")) == ["interdiction"]
 
 
 # --- the schemas agree with the registry ---------------------------------------------------

@@ -9,16 +9,23 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from binatsec.quiz import history
-from binatsec.quiz.history import Card, History, HistoryStore, Outcome, QuizRecord
+from binatsec.quiz.history import History, HistoryStore, Outcome, QuizRecord
 from conftest import Run
 
 NOON = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _no_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever asks the history for the time here gets NOON, never the wall clock."""
+    monkeypatch.setattr(history, "utc_now", lambda: NOON)
 
 
 def _quiz(score: int = 1, total: int = 2, missed: tuple[str, ...] = ()) -> QuizRecord:
@@ -56,43 +63,106 @@ def test_a_data_folder_for_an_unknown_user_is_a_clear_error() -> None:
         history.data_dir({"BINATSEC_DATA_DIR": "~nosuchuser-x/y"})
 
 
-# --- the schedule ---------------------------------------------------------------------------
+# --- the schedule: FSRS, by time ---------------------------------------------------------
 
 
-def test_a_miss_goes_back_to_box_one_and_is_due_next_quiz() -> None:
-    card = history.schedule(Card(box=4, due=20, last_missed=None), correct=False, quiz_number=9)
-    assert card == Card(box=1, due=10, last_missed=9)
+def test_a_miss_is_due_at_once_and_a_right_answer_days_later() -> None:
+    missed = history.schedule(None, correct=False, at=NOON)
+    assert (missed.state, missed.due, missed.last_missed) == ("learning", "2024-05-01T12:00:00Z",
+                                                              "2024-05-01T12:00:00Z")
+    assert missed.missed_last
+    right = history.schedule(None, correct=True, at=NOON)
+    assert right.state == "review" and not right.missed_last
+    assert history.moment_of(right.due) - NOON >= DAY  # days, not "the next quiz"
+    assert right == history.schedule(None, correct=True, at=NOON)  # no fuzz, no wall clock
 
 
-def test_each_right_answer_moves_up_a_box_and_doubles_the_wait() -> None:
-    card = None
-    dues = []
-    for number in range(1, 7):
-        card = history.schedule(card, correct=True, quiz_number=number)
-        dues.append((card.box, card.due - number))
-    assert dues == [(2, 2), (3, 4), (4, 8), (5, 16), (5, 16), (5, 16)]
+def test_each_right_answer_on_time_puts_the_question_off_for_longer() -> None:
+    card = history.schedule(None, correct=True, at=NOON)
+    waits = []
+    for _ in range(5):
+        waits.append(history.moment_of(card.due) - history.moment_of(card.last_review or ""))
+        card = history.schedule(card, correct=True, at=history.moment_of(card.due))
+    assert waits == sorted(waits) and len(set(waits)) == len(waits)
+    assert waits[-1] > 30 * DAY
+    lapsed = history.schedule(card, correct=False, at=history.moment_of(card.due))
+    assert lapsed.state == "relearning" and lapsed.due == lapsed.last_review
+    assert lapsed.last_missed == lapsed.last_review
+    relearned = history.schedule(lapsed, correct=True,
+                                 at=history.moment_of(lapsed.due) + timedelta(hours=1))
+    assert relearned.state == "review" and relearned.last_missed == lapsed.last_missed
+    assert not relearned.missed_last
+
+
+def test_quick_quizzes_make_only_their_misses_due() -> None:
+    """The issue: three quick quizzes made 13 questions due, right answers included."""
+    played = History()
+    ids = [f"faq.q{n}#answer" for n in range(13)]
+    for number in range(3):
+        at = NOON + timedelta(minutes=5 * number)
+        outcomes = [Outcome(qid, correct=qid != ids[number]) for qid in ids]
+        played = played.record(_quiz(), outcomes, at)
+    later = NOON + timedelta(minutes=20)
+    # The first two misses were answered right since; only the last is due.
+    assert played.due(later) == [ids[2]]
+    days_later = played.due(later + 2 * DAY)  # ... and the rest days later, the miss first
+    assert days_later[0] == ids[2] and sorted(days_later) == sorted(ids)
+    assert played.played == 3
 
 
 def test_due_questions_missed_most_recently_come_first() -> None:
     played = History()
     played = played.record(_quiz(), [Outcome("faq.a#answer", False),
-                                      Outcome("myth.b#myth", True)])
-    played = played.record(_quiz(), [Outcome("stat.c#figure", False)])
+                                      Outcome("myth.b#myth", True)], NOON)
+    played = played.record(_quiz(), [Outcome("stat.c#figure", False),
+                                      Outcome("faq.d#answer", False)], NOON + DAY)
     assert played.played == 2
-    # Quiz 3 is next: both misses are due (the newest first); myth.b waits until quiz 3 too.
-    assert played.due() == ["stat.c#figure", "faq.a#answer", "myth.b#myth"]
-    played = played.record(_quiz(), [Outcome("stat.c#figure", True),
-                                      Outcome("faq.a#answer", True), Outcome("myth.b#myth", True)])
-    assert played.due() == []
+    # Misses first, the newest first (ties by id); myth.b is due only days after NOON.
+    assert played.due(NOON + DAY) == ["faq.d#answer", "stat.c#figure", "faq.a#answer"]
+    soon = played.upcoming(NOON + DAY)
+    assert [ids for _, ids in soon] == [["myth.b#myth"]]
+    day = history.moment_of(played.cards["myth.b#myth"].due)
+    assert soon[0][0] == day.strftime("%Y-%m-%d")
+    assert played.due(day)[-1] == "myth.b#myth"  # known ones come after the misses
+    played = played.record(_quiz(), [Outcome(qid, True) for qid in played.cards], day)
+    assert played.due(day) == []
+    assert all(day < history.moment_of(card.due) for card in played.cards.values())
+
+
+def test_upcoming_groups_questions_by_the_day_they_fall_due() -> None:
+    card = history.schedule(None, correct=True, at=NOON)
+    cards = {"faq.a#answer": card, "faq.b#answer": card._replace(due="2024-05-09T01:00:00Z"),
+             "faq.c#answer": card._replace(due="2024-05-09T00:30:00Z"),
+             "faq.d#answer": card._replace(due="2024-05-01T11:00:00Z")}
+    shown = History(cards=cards)
+    assert shown.due(NOON) == ["faq.d#answer"]
+    assert shown.upcoming(NOON) == [(card.due[:10], ["faq.a#answer"]),
+                                    ("2024-05-09", ["faq.c#answer", "faq.b#answer"])]
 
 
 def test_only_the_newest_scores_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(history, "KEEP_QUIZZES", 3)
     played = History()
     for score in range(5):
-        played = played.record(_quiz(score=score, total=5), [])
+        played = played.record(_quiz(score=score, total=5), [], NOON)
     assert [q.score for q in played.quizzes] == [2, 3, 4]
     assert played.played == 5
+
+
+def test_fsrs_is_imported_only_to_schedule(tmp_path: Path) -> None:
+    code = ("import sys\n"
+            "from binatsec.quiz import history\n"
+            "from binatsec.cli import quiz\n"
+            "from binatsec.cli.app import app\n"
+            "app(['quiz', 'history', '--json'], standalone_mode=False)\n"
+            "assert 'fsrs' not in sys.modules, 'history read'\n"
+            "app(['quiz', '--json', '--answers', 'a', '--count', '1', '--topic', 'pillars'], "
+            "standalone_mode=False)\n"
+            "print('fsrs' in sys.modules, file=sys.stderr)\n")
+    env = {**os.environ, "BINATSEC_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True)
+    assert done.stderr.strip() == "True"  # saving the quiz needed it
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -105,7 +175,9 @@ def test_no_file_is_an_empty_history(store: HistoryStore, warnings: Warnings) ->
 
 
 def test_saved_history_reads_back_the_same(store: HistoryStore, warnings: Warnings) -> None:
-    saved = History().record(_quiz(missed=("faq.a#answer",)), [Outcome("faq.a#answer", False)])
+    saved = History().record(_quiz(missed=("faq.a#answer",)), [Outcome("faq.a#answer", False),
+                                                                Outcome("faq.b#answer", True)],
+                             NOON)
     assert store.save(saved)
     assert store.load() == saved
     assert json.loads(store.path.read_text(encoding="utf-8"))["format"] == history.FORMAT
@@ -115,10 +187,12 @@ def test_saved_history_reads_back_the_same(store: HistoryStore, warnings: Warnin
 
 def test_add_reads_the_latest_file_before_writing(store: HistoryStore) -> None:
     assert store.add(_quiz(score=1), [Outcome("faq.a#answer", True)])
-    assert store.add(_quiz(score=2), [Outcome("faq.a#answer", False)])
+    assert store.add(_quiz(score=2), [Outcome("faq.a#answer", False)], at=NOON + DAY)
     loaded = store.load()
     assert [q.score for q in loaded.quizzes] == [1, 2]
-    assert loaded.cards["faq.a#answer"] == Card(box=1, due=3, last_missed=2)
+    card = loaded.cards["faq.a#answer"]
+    assert card.state == "relearning" and card.missed_last
+    assert card.due == card.last_missed == "2024-05-02T12:00:00Z"
 
 
 def test_a_failed_write_leaves_the_old_file_whole(
@@ -162,6 +236,11 @@ def _write(store: HistoryStore, content: bytes | dict[str, object]) -> bytes:
 GOOD_QUIZ = {"finished_at": "2024-04-01T10:00:00Z", "topic": "myths", "seed": 3, "score": 1,
              "total": 2, "planned": 2, "complete": True, "review": False,
              "missed": ["myth.b#myth"]}
+# A question missed in GOOD_QUIZ, as format 2 keeps it.
+GOOD_CARD: dict[str, object] = {
+    "state": "learning", "due": "2024-04-01T10:00:00Z", "step": 0, "stability": 0.212,
+    "difficulty": 6.4133, "last_review": "2024-04-01T10:00:00Z",
+    "last_missed": "2024-04-01T10:00:00Z"}
 
 
 # --- corrupt: not a JSON object at all --------------------------------------------------------
@@ -208,6 +287,80 @@ def test_a_corrupt_file_that_cannot_be_moved_aside_is_not_written_over(
     assert store.add(_quiz(), []) is False
     assert _files(store.folder) == {"history.json": content}
     assert len(warnings) == 1 and "this quiz was not saved" in warnings[0]
+
+
+# --- format 1: counted in quizzes, converted --------------------------------------------------
+
+
+def _v1_quiz(day: int, seed: int) -> dict[str, object]:
+    return GOOD_QUIZ | {"finished_at": f"2024-04-0{day}T10:00:00Z", "seed": seed}
+
+
+V1 = {"format": 1, "played": 3,
+      "quizzes": [_v1_quiz(1, 1), _v1_quiz(2, 2), _v1_quiz(3, 3)],
+      "cards": {
+          "myth.b#myth": {"box": 1, "due": 4, "last_missed": 3},  # missed in quiz 3
+          "faq.a#answer": {"box": 3, "due": 7, "last_missed": None},  # right in quizzes 2, 3
+          "stat.c#figure": {"box": 2, "due": 4, "last_missed": 1},  # missed in 1, right in 2
+          "x": {"box": 1, "due": 2}},  # not a question id: kept as it is
+      "note": "kept by hand"}
+
+
+def test_a_format_1_history_is_read_and_its_cards_converted(store: HistoryStore,
+                                                            warnings: Warnings) -> None:
+    before = _write(store, V1)
+    loaded = store.load()
+    assert [q.seed for q in loaded.quizzes] == [1, 2, 3] and loaded.played == 3
+    assert warnings == [f"quiz history {store.path}: skipped 1 entry this version does not "
+                        "understand"]
+    assert store.path.read_bytes() == before  # reading converts in memory only
+    third, second, first = (datetime(2024, 4, day, 10, tzinfo=timezone.utc) for day in (3, 2, 1))
+    myth = loaded.cards["myth.b#myth"]
+    assert myth.state == "learning" and myth.missed_last
+    assert myth.due == myth.last_review == "2024-04-03T10:00:00Z"
+    # Two right answers in a row, the last in quiz 3: FSRS's card for that run.
+    assert loaded.cards["faq.a#answer"] == history.replayed(2, False, third)
+    faq = loaded.cards["faq.a#answer"]
+    assert faq.state == "review" and faq.last_review == "2024-04-03T10:00:00Z"
+    assert history.moment_of(faq.due) > third + DAY
+    stat = loaded.cards["stat.c#figure"]
+    assert stat == history.replayed(1, True, second, first)
+    assert (stat.last_review, stat.last_missed) == ("2024-04-02T10:00:00Z",
+                                                    "2024-04-01T10:00:00Z")
+    # Review order holds: the question missed in the last quiz first.
+    assert loaded.due(NOON)[0] == "myth.b#myth"
+
+
+def test_a_format_1_history_is_written_back_as_format_2_losing_nothing(
+        store: HistoryStore, warnings: Warnings) -> None:
+    _write(store, V1)
+    converted = store.load().cards
+    warnings.clear()
+    assert store.add(_quiz(score=2), [Outcome("myth.b#myth", True)])
+    assert warnings == []
+    after = json.loads(store.path.read_text(encoding="utf-8"))
+    assert after["format"] == history.FORMAT == 2
+    assert after["played"] == 4
+    assert after["quizzes"] == [*V1["quizzes"], history.quiz_document(_quiz(score=2))]
+    assert after["note"] == "kept by hand"
+    assert after["cards"]["x"] == {"box": 1, "due": 2}
+    for qid in ("faq.a#answer", "stat.c#figure"):
+        assert after["cards"][qid] == history.card_document(converted[qid])
+    assert after["cards"]["myth.b#myth"] == history.card_document(
+        history.schedule(converted["myth.b#myth"], correct=True, at=NOON))
+    again = store.load()  # and format 2 reads back as it was written
+    assert again.cards["faq.a#answer"] == converted["faq.a#answer"]
+
+
+def test_format_1_cards_of_quizzes_no_longer_kept_are_due_now(store: HistoryStore) -> None:
+    _write(store, V1 | {"played": 600, "cards": {"faq.a#answer": {"box": 5, "due": 30},
+                                                  "myth.b#myth": {"box": 1, "due": 2,
+                                                                  "last_missed": 1}}})
+    loaded = store.load()
+    # Quiz 1 and quiz 14 are long gone: their time is taken as the newest quiz's.
+    assert loaded.cards["myth.b#myth"].last_review == "2024-04-03T10:00:00Z"
+    faq = loaded.cards["faq.a#answer"]
+    assert faq == history.replayed(4, False, datetime(2024, 4, 3, 10, tzinfo=timezone.utc))
 
 
 # --- unreadable: never written over ---------------------------------------------------------
@@ -269,17 +422,19 @@ def test_entries_this_version_does_not_understand_are_skipped_and_kept_verbatim(
     unknown_topic = GOOD_QUIZ | {"topic": "ghosts", "seed": 4}
     odd_quizzes = [unknown_topic, {"topic": "all"}, "a note",
                    GOOD_QUIZ | {"finished_at": "2024-04-01T10:00:00Z\n"}]
-    odd_cards = {"x": {"box": 1, "due": 2}, "faq.a#answer": {"box": "1"},
-                 "faq.b#answer\n": {"box": 1, "due": 2}, "stat.c#figure": [1]}
+    odd_cards = {"x": GOOD_CARD, "faq.a#answer": {"box": "1"},
+                 "faq.b#answer\n": GOOD_CARD, "stat.c#figure": [1],
+                 "stat.d#figure": GOOD_CARD | {"state": "review"},  # a review has no step
+                 "stat.e#figure": GOOD_CARD | {"stability": -1.0}}
     content: dict[str, object] = {
-        "format": 1, "played": 4, "quizzes": [GOOD_QUIZ, *odd_quizzes],
-        "cards": {"myth.b#myth": {"box": 1, "due": 2, "last_missed": 1}, **odd_cards},
+        "format": 2, "played": 4, "quizzes": [GOOD_QUIZ, *odd_quizzes],
+        "cards": {"myth.b#myth": GOOD_CARD, **odd_cards},
         "note": "kept by hand"}
     before = _write(store, content)
     loaded = store.load()
     assert [q.seed for q in loaded.quizzes] == [3]
     assert list(loaded.cards) == ["myth.b#myth"] and loaded.played == 4
-    assert warnings == [f"quiz history {store.path}: skipped 8 entries this version does "
+    assert warnings == [f"quiz history {store.path}: skipped 10 entries this version does "
                         "not understand"]
     assert store.path.read_bytes() == before  # reading rewrites nothing, moves nothing
     assert not list(store.folder.glob("*.corrupt-*"))
@@ -291,23 +446,27 @@ def test_entries_this_version_does_not_understand_are_skipped_and_kept_verbatim(
     assert after["played"] == 5
     assert after["quizzes"] == [GOOD_QUIZ, *odd_quizzes, history.quiz_document(_quiz(score=2))]
     # Every card is kept as found, except the ones this quiz answered (they are scheduled anew).
-    assert after["cards"] == {
-        **{qid: card for qid, card in odd_cards.items() if qid != "faq.a#answer"},
-        "faq.a#answer": {"box": 1, "due": 6, "last_missed": 5},
-        "myth.b#myth": {"box": 2, "due": 7, "last_missed": 1}}
+    assert {qid: card for qid, card in after["cards"].items()
+            if qid not in ("faq.a#answer", "myth.b#myth")} == {
+        qid: card for qid, card in odd_cards.items() if qid != "faq.a#answer"}
+    assert after["cards"]["faq.a#answer"] == history.card_document(
+        history.schedule(None, correct=False, at=NOON))
+    relearned = history.schedule(history.Card(**GOOD_CARD), correct=True, at=NOON)
+    assert after["cards"]["myth.b#myth"] == history.card_document(relearned)
+    assert relearned.last_missed == GOOD_CARD["last_missed"]
     assert after["note"] == "kept by hand"
     assert not list(store.folder.glob("*.corrupt-*"))
 
 
 def test_a_history_from_a_newer_binatsec_is_read_but_never_written_over(
         store: HistoryStore, warnings: Warnings) -> None:
-    content = {"format": 2, "played": 2, "quizzes": [GOOD_QUIZ, {"new": "shape"}],
-               "cards": {"myth.b#myth": {"box": 1, "due": 2}}, "streak": 9}
+    content = {"format": 3, "played": 2, "quizzes": [GOOD_QUIZ, {"new": "shape"}],
+               "cards": {"myth.b#myth": GOOD_CARD}, "streak": 9}
     before = _write(store, content)
     loaded = store.load()
     assert [q.seed for q in loaded.quizzes] == [3] and loaded.played == 2
     assert len(warnings) == 2
-    assert "newer binatsec (format 2" in warnings[0]
+    assert "newer binatsec (format 3; this one writes 2)" in warnings[0]
     assert "skipped 1 entry this version does not understand" in warnings[1]
     warnings.clear()
     assert store.add(_quiz(), []) is False
@@ -341,7 +500,7 @@ def test_quiz_history_only_reads(cli: Callable[..., Run], tmp_path: Path,
     folder = tmp_path / "cli-data"
     monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
     store = HistoryStore(folder, warn=lambda message: None)
-    newer = _write(store, {"format": 2, "played": 1, "quizzes": [GOOD_QUIZ | {"topic": "x"}],
+    newer = _write(store, {"format": 3, "played": 1, "quizzes": [GOOD_QUIZ | {"topic": "x"}],
                            "cards": {}})
     shown = cli("quiz", "history", "--json")
     assert shown.exit_code == 0 and json.loads(shown.stdout)["quizzes"] == []
@@ -393,11 +552,11 @@ def test_the_largest_file_read_is_parsed_quickly_and_shown_in_part(
 @pytest.mark.parametrize("tail", ["\n", "\r\n", "!", " "])
 def test_ids_and_stamps_must_match_whole(store: HistoryStore, warnings: Warnings,
                                          tail: str) -> None:
-    _write(store, {"format": 1, "played": 3, "quizzes": [
+    _write(store, {"format": 2, "played": 3, "quizzes": [
         GOOD_QUIZ | {"finished_at": "2024-04-01T10:00:00Z" + tail},
         GOOD_QUIZ | {"missed": ["myth.b#myth" + tail]},
         GOOD_QUIZ | {"seed": 8}],
-        "cards": {"myth.b#myth" + tail: {"box": 1, "due": 2}, "myth.c#myth": {"box": 1, "due": 2}}})
+        "cards": {"myth.b#myth" + tail: GOOD_CARD, "myth.c#myth": GOOD_CARD}})
     loaded = store.load()
     assert [q.seed for q in loaded.quizzes] == [8]
     assert list(loaded.cards) == ["myth.c#myth"]

@@ -230,6 +230,9 @@ CASES: list[tuple[str, tuple[str, ...], int]] = [
 
 # The commands this file runs in several ways; anything else found in the app gets one run.
 CASES_REQUIRED = ("overview", *SECTION_NAMES, "search", "export", "lint")
+# Commands that print a document about binatsec itself as it is (a JSON Schema, a roff man
+# page), never a --json envelope (unlike export, whose --format json is one).
+DOCUMENT_COMMANDS = (("schema",), ("man",))
 
 
 @pytest.mark.parametrize(("schema", "args", "exit_code"), CASES,
@@ -313,9 +316,12 @@ def test_unit_conversion_keeps_the_article_figure(
     assert converted, "no seizure figure was converted to lb"
     for item in converted:
         original = before[item["id"]]
-        assert item["converted_from"] == {"value": original["value"], "unit": original["unit"]}
+        assert {k: item["converted_from"][k] for k in ("value", "unit")} == {
+            "value": original["value"], "unit": original["unit"]}
         assert (original["unit"], item["unit"]) == ("kg", "lb")
-        assert item["value"] == pytest.approx(original["value"] / 0.45359237, abs=1e-3)
+        exact = original["value"] / 0.45359237
+        assert item["converted_from"]["exact_value"] == pytest.approx(exact, abs=1e-3)
+        assert item["value"] == float(f"{exact:.2g}")
         assert item["qualifier"] == original["qualifier"]
     assert all(item["unit"] != "kg" for item in in_lb["items"])
 
@@ -525,9 +531,10 @@ def test_every_read_command_writes_json_with_a_schema(
     path: tuple[str, ...], command: Command,
 ) -> None:
     """Every command (quiz included once it exists) takes --json, or export's --format json."""
+    if path in DOCUMENT_COMMANDS:
+        assert not _writes_json(command), f"{_label(path)} prints a document, not --json"
+        return
     assert _writes_json(command), f"{_label(path)} has no --json (or --format json)"
-    assert path != ("export",) or "--json" not in _option_names(command), \
-        "export chooses its format with --format"
     assert (SCHEMA_DIR / f"{_schema_name(path)}.schema.json").is_file(), \
         f"{_label(path)} ships without schemas/{_schema_name(path)}.schema.json"
 

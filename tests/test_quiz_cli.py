@@ -7,6 +7,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from referencing.jsonschema import DRAFT202012
 
 from binatsec.corpus.records import Corpus
 from binatsec.quiz import engine as quiz
+from binatsec.quiz import history
 from conftest import ROOT, Run
 
 SCHEMAS = ROOT / "schemas"
@@ -27,6 +29,27 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
     return folder
+
+
+class Clock:
+    """The time every quiz in a test sees: it moves only when the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 9, 30, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """No test here reads the wall clock: the history's clock is this one."""
+    fixed = Clock()
+    monkeypatch.setattr(history, "utc_now", fixed)
+    return fixed
 
 
 def _validator(name: str) -> Draft202012Validator:
@@ -100,27 +123,64 @@ def test_invalid_lines_are_asked_again_and_not_counted(cli: Callable[..., Run],
     result = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "3",
                  input=f"maybe\n\n{right[0]}\n{right[1]}\n")
     assert result.exit_code == 0
-    assert "'maybe' is not one of the answers: answer m (myth) or f (fact)." in result.stdout
+    assert ("'maybe' is not one of the answers: answer m (myth) or f (fact), or q to stop."
+            in result.stdout)
     assert "An empty answer is not one of the answers" in result.stdout
     assert "Score: 2 of 2 (100%)" in result.stdout
 
 
-def test_end_of_input_mid_quiz_prints_the_partial_score(cli: Callable[..., Run],
-                                                        data_dir: Path) -> None:
-    result = cli("quiz", "--count", "4", "--seed", "9", input="a\n")
-    assert result.exit_code == 0
-    assert "Input ended after 1 of 4 questions." in result.stdout
-    assert "Score: " in result.stdout and " of 1" in result.stdout
-    assert result.stderr == ""
+def test_end_of_input_mid_quiz_is_an_unfinished_quiz(cli: Callable[..., Run],
+                                                      data_dir: Path, corpus: Corpus) -> None:
+    right = _right_answers(corpus, "all", 4, 9)
+    result = cli("quiz", "--count", "4", "--seed", "9", input=f"{right[0]}\n")
+    assert result.exit_code == 1  # a script can tell it from a finished quiz (0)
+    out = result.stdout
+    assert "Input ended after 1 of 4 questions: the quiz is unfinished." in out
+    assert "Score: 1 of 4 asked; 3 not answered" in out
+    assert "%" not in out.split("Score:")[1] and "Every answer right" not in out  # no praise
+    assert result.stderr == ("binatsec: quiz ended after 1 of 4 questions (input ended); "
+                             "saved as unfinished\n")
     saved = json.loads((data_dir / "history.json").read_text(encoding="utf-8"))
-    assert saved["quizzes"][0]["complete"] is False
+    assert [(q["score"], q["total"], q["planned"], q["complete"])
+            for q in saved["quizzes"]] == [(1, 1, 4, False)]
 
 
 def test_no_input_at_all_records_nothing(cli: Callable[..., Run], data_dir: Path) -> None:
     result = cli("quiz", "--seed", "1", input="")
-    assert result.exit_code == 0
-    assert "Score: 0 of 0" in result.stdout
+    assert result.exit_code == 1
+    assert "Input ended after 0 of 10 questions" in result.stdout
+    assert "Score: 0 of 10 asked; 10 not answered" in result.stdout
+    assert result.stderr == ("binatsec: quiz ended after 0 of 10 questions (input ended); "
+                             "nothing answered, so nothing saved\n")
     assert not (data_dir / "history.json").exists()
+
+
+def test_a_line_q_stops_the_quiz(cli: Callable[..., Run], data_dir: Path,
+                                 corpus: Corpus) -> None:
+    right = _right_answers(corpus, "all", 3, 12)
+    result = cli("quiz", "--count", "3", "--seed", "12", input=f"{right[0]}\nq\n{right[2]}\n")
+    assert result.exit_code == 1
+    assert "or q to stop): q\n" in result.stdout  # echoed like any typed answer
+    assert "Stopped after 1 of 3 questions: the quiz is unfinished." in result.stdout
+    assert "Score: 1 of 3 asked; 2 not answered" in result.stdout
+    assert "Question 3 of 3" not in result.stdout
+    assert "(stopped with q); saved as unfinished" in result.stderr
+    doc = _valid("quiz", cli("quiz", "--count", "3", "--seed", "12", "--json", "--no-save",
+                             input=f"{right[0]}\nq\n").json())
+    assert (doc["total"], doc["planned"], doc["complete"], doc["ended"]) == (1, 3, False, "quit")
+    assert len(doc["unanswered"]) == 2 and doc["saved"] is False
+
+
+def test_an_answer_may_be_the_options_text(cli: Callable[..., Run], corpus: Corpus) -> None:
+    questions = quiz.build(corpus, "stats", 2, random.Random(3))
+    texts = [q.answer_text for q in questions]
+    assert texts == ["over 15,000", "over 2,000 kg"]
+    # Typed on stdin as shown, or in --answers without the thousands separators.
+    for how in ({"input": "Over 15,000\nOVER 2,000 KG\n"},
+                {"args": ("--answers", "over 15000,over 2000 kg")}):
+        doc = cli("quiz", "--topic", "stats", "--count", "2", "--seed", "3", "--json",
+                  "--no-save", *how.get("args", ()), input=how.get("input")).json()
+        assert (doc["score"], doc["complete"]) == (2, True)
 
 
 def test_without_a_seed_one_is_picked_and_shown_for_replay(cli: Callable[..., Run]) -> None:
@@ -161,23 +221,27 @@ def test_json_grades_every_answer(cli: Callable[..., Run], corpus: Corpus) -> No
 def test_json_reads_stdin_and_sends_hints_to_stderr(cli: Callable[..., Run]) -> None:
     result = cli("quiz", "--topic", "myths", "--count", "3", "--seed", "2", "--json",
                  input="x\nm\n")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # unfinished: the document, then exit 1
     doc = _valid("quiz", result.json())
     assert (doc["total"], doc["planned"], doc["complete"]) == (1, 3, False)
+    assert doc["ended"] == "end-of-input"
     assert len(doc["unanswered"]) == 2
-    assert result.stderr.count("\n") == 1
-    assert "'x' is not an answer" in result.stderr
+    first, note = result.stderr.splitlines()
+    assert "'x' is not an answer" in first
+    assert note == "binatsec: quiz ended after 1 of 3 questions (input ended); saved as unfinished"
 
 
 def test_root_json_flag_reaches_the_quiz(cli: Callable[..., Run]) -> None:
-    doc = cli("--json", "quiz", "--answers", "a", "--topic", "pillars", "--seed", "1").json()
+    doc = cli("--json", "quiz", "--answers", "a", "--topic", "pillars", "--seed", "1",
+              "--count", "1").json()
     assert doc["command"] == "quiz" and doc["total"] == 1
 
 
 def test_the_json_path_does_not_load_rich(data_dir: Path) -> None:
     code = ("import sys\n"
             "from binatsec.cli.app import app\n"
-            "code = app(['quiz', '--json', '--answers', 'a,b', '--seed', '4', '--no-save'], "
+            "code = app(['quiz', '--json', '--answers', 'a,b', '--count', '2', '--seed', '4', "
+            "'--no-save'], "
             "standalone_mode=False)\n"
             "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('rich'))))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -197,7 +261,10 @@ def test_the_json_path_does_not_load_rich(data_dir: Path) -> None:
     (("--seed", "-1"), "--seed"),
     (("--answers", ""), "give at least one answer"),
     (("--answers", "a,zebra", "--topic", "stats", "--seed", "1"), "answer 2 'zebra' is not valid"),
-    (("--answers", "a,b,c", "--count", "2"), "got 3 answers for 2 questions"),
+    (("--answers", "a,b,c", "--count", "2", "-t", "pillars"), "got 3 answers for 2 questions"),
+    # Too few is the same mistake as too many: never a quiz cut short without a word.
+    (("--answers", "b", "--count", "3", "-t", "pillars"), "got 1 answer for 3 questions"),
+    (("--answers", "a,q", "--count", "2", "--topic", "pillars"), "answer 2 'q' is not valid"),
 ])
 def test_usage_errors_exit_2_with_one_line(cli: Callable[..., Run], args: tuple[str, ...],
                                            message: str) -> None:
@@ -211,9 +278,57 @@ def test_usage_errors_exit_2_with_one_line(cli: Callable[..., Run], args: tuple[
 # --- myths --quiz ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("args", [("--count", "3"), ("--seed", "5"), ("--answers", "m"),
+                                  ("--no-save",), ("--review",), ("--no-input",)])
+def test_myths_without_quiz_refuses_the_quiz_options(cli: Callable[..., Run],
+                                                     args: tuple[str, ...]) -> None:
+    result = cli("myths", *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{args[0]} is a quiz option: add --quiz" in result.stderr
+
+
+def test_myths_quiz_takes_the_quiz_options(cli: Callable[..., Run], corpus: Corpus,
+                                           data_dir: Path) -> None:
+    right = _right_answers(corpus, "myths", 3, 5)
+    wrong = [right[0], _wrong(right[1]), right[2]]
+    args = ("--count", "3", "--seed", "5", "--answers", ",".join(wrong))
+    shortcut = cli("myths", "--quiz", *args, "--json", "--no-save")
+    assert shortcut.exit_code == 0, shortcut.stderr
+    doc = _valid("quiz", shortcut.json())
+    full = cli("quiz", "--topic", "myths", *args, "--json", "--no-save").json()
+    assert doc == full  # the same quiz, option for option
+    assert (doc["planned"], doc["score"], doc["saved"]) == (3, 2, False)
+    assert not (data_dir / "history.json").exists()
+    human = cli("myths", "--quiz", *args)
+    assert human.exit_code == 0
+    assert "Quiz: myths  3 questions, seed 5" in human.stdout
+    assert "Score: 2 of 3 (67%)" in human.stdout
+    # The replay hint is a command that works, and plays the same questions again.
+    hint = "Play these questions again: binatsec myths --quiz --count 3 --seed 5\n"
+    assert hint in human.stdout
+    again = cli(*hint.split(": ", 1)[1].split()[1:], "--answers", ",".join(wrong))
+    assert again.stdout == human.stdout
+    review = cli("myths", "--quiz", "--count", "3", "--seed", "6", "--review", "--json",
+                 "--answers", "m,m,m").json()
+    assert review["review"] is True and review["questions"][0]["id"] == doc["missed"][0]
+    too_few = cli("myths", "--quiz", "--count", "3", "--answers", "m")
+    assert too_few.exit_code == 2 and "got 1 answer for 3 questions" in too_few.stderr
+
+
+def test_the_replay_hint_keeps_what_chose_the_questions(cli: Callable[..., Run]) -> None:
+    plain = cli("quiz", "--topic", "faq", "--count", "2", "--seed", "8", "--no-save",
+                input="")
+    assert "again: binatsec quiz --topic faq --count 2 --seed 8\n" in plain.stdout
+    review = cli("quiz", "--topic", "stats", "--count", "30", "--seed", "8", "--review",
+                 "--no-save", input="")
+    # --count is what was played (the content has ten figures), and --review is kept.
+    assert "again: binatsec quiz --topic stats --count 10 --seed 8 --review\n" in review.stdout
+
+
 def test_myths_quiz_is_the_same_engine_on_myths(cli: Callable[..., Run],
                                                 corpus: Corpus) -> None:
     doc = _valid("quiz", cli("myths", "--quiz", "--json", input="m\nf\nm\n").json())
+    assert doc["ended"] == "end-of-input"
     assert doc["topic"] == "myths" and doc["planned"] == len(corpus.myths)
     assert {q["kind"] for q in doc["questions"]} == {"myth-or-fact"}
     seed = doc["seed"]
@@ -241,7 +356,8 @@ def test_history_lists_past_quizzes(cli: Callable[..., Run], data_dir: Path,
         answers = ",".join(_mixed(corpus, "all", 2, seed))
         assert cli("quiz", "--seed", str(seed), "--count", "2", "--answers", answers,
                    *save).exit_code == 0
-    cli("quiz", "--seed", "3", "--count", "3", "--topic", "pillars", "--answers", "a,b")
+    assert cli("quiz", "--seed", "3", "--count", "3", "--topic", "pillars",
+               input="a\nb\n").exit_code == 1
     doc = _valid("quiz-history", cli("quiz", "history", "--json").json())
     assert doc["command"] == "quiz-history"
     assert [(q["seed"], q["topic"], q["total"]) for q in doc["quizzes"]] == [
@@ -251,7 +367,7 @@ def test_history_lists_past_quizzes(cli: Callable[..., Run], data_dir: Path,
     human = cli("quiz", "history")
     assert human.exit_code == 0
     assert "Quiz history: 2 quizzes" in human.stdout
-    assert "1 unanswered" in human.stdout
+    assert "/3 asked, 1 unanswered" in human.stdout  # unfinished: no percentage
 
 
 def test_review_asks_the_latest_misses_first(cli: Callable[..., Run], corpus: Corpus) -> None:
@@ -270,6 +386,44 @@ def test_review_asks_the_latest_misses_first(cli: Callable[..., Run], corpus: Co
     human = cli("quiz", "--topic", "stats", "--count", "4", "--review", "--no-save",
                 input="")
     assert "Review: 2 questions you missed or are due again come first." in human.stdout
+
+
+def test_history_says_what_is_due_now_and_when_the_next_are(
+        cli: Callable[..., Run], corpus: Corpus, clock: Clock) -> None:
+    right = _right_answers(corpus, "stats", 4, 8)
+    given = [right[0], _wrong(right[1]), right[2], _wrong(right[3])]
+    played = cli("quiz", "--topic", "stats", "--count", "4", "--seed", "8", "--json",
+                 "--answers", ",".join(given)).json()
+    doc = _valid("quiz-history", cli("quiz", "history", "--json").json())
+    assert doc["due_for_review"] == sorted(played["missed"])
+    assert len(doc["upcoming"]) == 1
+    day = doc["upcoming"][0]
+    known = sorted(q["id"] for q in played["questions"] if q["correct"])
+    assert (day["count"], sorted(day["questions"])) == (2, known)
+    assert day["date"] == "2026-11-30"  # FSRS: a first right answer waits two days
+    human = cli("quiz", "history").stdout
+    assert "2 questions due now; next: 2 more on 2026-11-30\n" in human
+    assert "Review them first: binatsec quiz --review\n" in human
+    # Two more quick quizzes, every answer right: nothing more falls due today.
+    for seed in (9, 10):
+        answers = ",".join(_right_answers(corpus, "pillars", 3, seed))
+        assert cli("quiz", "-t", "pillars", "-n", "3", "--seed", str(seed), "--answers",
+                   answers).exit_code == 0
+        clock.advance(minutes=3)
+    assert len(cli("quiz", "history", "--json").json()["due_for_review"]) == 2
+    # Review the misses right, then nothing is due until the days have passed.
+    due = doc["due_for_review"]
+    answers = [q.answer for q in quiz.build(corpus, "stats", 2, random.Random(11), first=due)]
+    review = cli("quiz", "--topic", "stats", "--count", "2", "--seed", "11", "--review",
+                 "--json", "--answers", ",".join(answers)).json()
+    assert [q["id"] for q in review["questions"]] == due and review["score"] == 2
+    after = cli("quiz", "history").stdout
+    # Answered right minutes after a miss, a question comes back the next day.
+    assert "No questions due now; next: 2 questions on 2026-11-29\n" in after
+    assert "binatsec quiz --review" not in after
+    clock.advance(days=3)
+    later = cli("quiz", "history", "--json").json()
+    assert len(later["due_for_review"]) >= 4 and later["upcoming"] == []  # all due by now
 
 
 def test_a_corrupt_history_is_set_aside_and_the_quiz_goes_on(cli: Callable[..., Run],

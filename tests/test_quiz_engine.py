@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import subprocess
 import sys
@@ -138,7 +139,8 @@ def test_distractors_are_distinct_plausible_and_never_the_answer(
     assert len(set(texts)) == 3
     for amount, _ in wrong:
         assert amount > 0 and amount != value
-        assert value / 5 <= amount <= value * 5 or abs(amount - value) <= 3
+        assert value / 6 <= amount <= value * 6 or abs(amount - value) <= 6
+        assert quiz.implied_by(stat, amount) is False  # never true along with the answer
 
 
 @settings(max_examples=100, deadline=None)
@@ -149,6 +151,79 @@ def test_percent_distractors_stay_between_0_and_100(value: int, seed: int) -> No
     assert len(wrong) == 3
     assert all(0 < amount < 100 for amount, _ in wrong)
     assert f"{value}%" not in [text for _, text in wrong]
+
+
+SEEDS = range(400)
+
+
+def test_a_figure_answer_is_at_any_place_and_no_wrong_option_is_also_true(
+        corpus: Corpus) -> None:
+    """(a) The right figure's place among the options is spread evenly, and for figures that
+    are not "over X" so is its rank among the values, sorted; (b) no wrong option is a
+    statement the article's figure makes true ("over 400" when it says over 800) or, for
+    "about" and "nearly", one within 10% of it."""
+    for stat in corpus.stats:
+        places = [0] * quiz.MAX_OPTIONS
+        ranks = [0] * quiz.MAX_OPTIONS
+        for seed in SEEDS:
+            question = quiz.question_for(corpus, f"{stat.id}#figure", random.Random(seed))
+            assert question is not None and len(question.options) == quiz.MAX_OPTIONS
+            places[[o.key for o in question.options].index(question.answer)] += 1
+            wrong = quiz.figure_distractors(stat, random.Random(seed))
+            values = sorted([stat.value, *(value for value, _ in wrong)])
+            ranks[values.index(stat.value)] += 1
+            for value, _ in wrong:
+                assert quiz.implied_by(stat, value) is False, (stat.id, seed, value)
+                if stat.qualifier == "over":
+                    assert value > stat.value
+                elif stat.qualifier in ("about", "nearly"):
+                    assert abs(value - stat.value) > 0.1 * stat.value
+        expected = len(SEEDS) / quiz.MAX_OPTIONS
+        # Four places, 400 draws: each within 30% of 100 (a fair draw fails this about
+        # once in a million).
+        assert all(abs(n - expected) < 0.3 * expected for n in places), (stat.id, places)
+        if stat.qualifier == "over":
+            assert ranks == [len(SEEDS), 0, 0, 0]  # forced: only larger figures are false
+        else:
+            assert all(abs(n - expected) < 0.3 * expected for n in ranks), (stat.id, ranks)
+
+
+def _geometric_middle(values: list[float]) -> float:
+    """The guess the old options invited: the one nearest their geometric mean."""
+    mean = math.prod(values) ** (1 / len(values))
+    return min(values, key=lambda v: abs(math.log(v / mean)))
+
+
+def _steadiest(values: list[float]) -> float:
+    """Another guess from ratios: the option whose two neighbours are the most alike."""
+    inner = range(1, len(values) - 1)
+    return values[min(inner, key=lambda i: abs(math.log(values[i] ** 2
+                                                         / (values[i - 1] * values[i + 1]))))]
+
+
+def test_ratios_between_options_do_not_point_at_the_answer(corpus: Corpus) -> None:
+    """The old options were the answer times 0.5, 1.5, 2 and 4, so the one nearest the middle
+    was always right. Now a guess from the ratios is right about as often as chance."""
+    for stat in corpus.stats:
+        if stat.qualifier == "over":
+            continue  # the answer is the smallest, by design; see the test above
+        for guess in (_geometric_middle, _steadiest):
+            hits = 0
+            for seed in SEEDS:
+                wrong = quiz.figure_distractors(stat, random.Random(seed))
+                hits += guess(sorted([stat.value, *(v for v, _ in wrong)])) == stat.value
+            assert hits < 0.4 * len(SEEDS), (stat.id, guess.__name__, hits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.integers(1, 99), qualifier=st.sampled_from(QUALIFIERS),
+       seed=st.integers(0, 2**32))
+def test_percent_distractors_are_never_true_with_the_answer(value: int, qualifier: str,
+                                                            seed: int) -> None:
+    stat = _stat(float(value), "percent", qualifier)
+    wrong = quiz.figure_distractors(stat, random.Random(seed))
+    assert wrong  # at least one, even for "over 99%"
+    assert all(quiz.implied_by(stat, amount) is False for amount, _ in wrong)
 
 
 @settings(max_examples=50, deadline=None)
@@ -200,8 +275,20 @@ def test_answers_by_letter_number_or_word(two: list[Question]) -> None:
     assert [mc.parse(x) for x in ("e", "5", "0", "", "ab", "-1")] == [None] * 6
     assert [tf.parse(x) for x in ("m", "M", "myth", "Fact", "f")] == ["m", "m", "m", "f", "f"]
     assert [tf.parse(x) for x in ("a", "1", "mf", "")] == [None] * 4
-    assert mc.hint() == "answer with a letter a-d or a number 1-4"
+    assert mc.hint() == "answer with a letter a-d, a number 1-4 or an option's text"
     assert tf.hint() == "answer m (myth) or f (fact)"
+
+
+def test_an_answer_may_be_an_options_text(two: list[Question]) -> None:
+    mc, tf = two
+    for option in mc.options:
+        assert option.text.startswith("over $")
+        assert mc.parse(option.text) == option.key
+        assert mc.parse(f"  {option.text.upper()}  ") == option.key
+        assert mc.parse(option.text.replace(" ", "   ")) == option.key
+    assert mc.parse("over $1") is None  # the whole text, not a part of it
+    assert [tf.parse(x) for x in ("MYTH", " fact ")] == ["m", "f"]
+    assert quiz.quits("q") and quiz.quits(" Q ") and not quiz.quits("quit")
 
 
 def test_invalid_answers_are_asked_again_and_not_counted(two: list[Question]) -> None:
@@ -219,16 +306,34 @@ def test_invalid_answers_are_asked_again_and_not_counted(two: list[Question]) ->
 def test_end_of_input_gives_a_partial_result(two: list[Question]) -> None:
     result = quiz.play(two, ListedAnswers([two[0].answer]))
     assert (result.score, result.total, result.planned, result.complete) == (1, 1, 2, False)
+    assert (result.ended, result.unanswered) == ("end-of-input", 1)
     empty = quiz.play(two, ListedAnswers([]))
-    assert (empty.score, empty.total, empty.missed) == (0, 0, ())
+    assert (empty.score, empty.total, empty.missed, empty.ended) == (0, 0, (), "end-of-input")
+    done = quiz.play(two, ListedAnswers([two[0].answer, "m"]))
+    assert (done.complete, done.ended, done.unanswered) == (True, "finished", 0)
+
+
+def test_the_quit_key_ends_the_quiz_unfinished(two: list[Question]) -> None:
+    source = ListedAnswers(["nonsense", " Q ", "m"])
+    result = quiz.play(two, source)
+    assert source.rejections == [(two[0].id, "nonsense")]  # asked again, then quit
+    assert (result.total, result.planned, result.complete) == (0, 2, False)
+    assert result.stopped and result.ended == "quit"
+    after_one = quiz.play(two, ListedAnswers([two[0].answer, "q"]))
+    assert (after_one.score, after_one.total, after_one.ended) == (1, 1, "quit")
 
 
 def test_answers_given_up_front_are_checked(two: list[Question]) -> None:
     assert quiz.check_answers(two, ["2", "m"]) is None
-    assert quiz.check_answers(two, ["b"]) is None
+    assert quiz.check_answers(two, [two[0].options[1].text, "fact"]) is None
     assert quiz.check_answers(two, ["b", "x"]) == (
         "answer 2 'x' is not valid for question 2: answer m (myth) or f (fact)")
-    assert quiz.check_answers(two, ["a", "m", "f"]) == "got 3 answers for 2 questions"
+    # Too few and too many are the same mistake.
+    assert quiz.check_answers(two, ["b"]) == (
+        "got 1 answer for 2 questions; give exactly one per question")
+    assert quiz.check_answers(two, ["a", "m", "f"]) == (
+        "got 3 answers for 2 questions; give exactly one per question")
+    assert quiz.check_answers(two, ["a", "q"]) is not None  # q stops a quiz, it is no answer
 
 
 def test_the_engine_and_the_json_path_never_import_rich() -> None:

@@ -1,4 +1,5 @@
-"""A quiz played key by key in a real pseudo-terminal: prompts, re-asks, Ctrl-D and Ctrl-C."""
+"""A quiz played key by key in a real pseudo-terminal: prompts, re-asks, the quit key, Ctrl-D
+and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from binatsec.quiz import engine as quiz
 
 pexpect = pytest.importorskip("pexpect")
 
-MYTH_PROMPT = "Your answer (m = myth, f = fact): "
+MYTH_PROMPT = "Your answer (m = myth, f = fact, or q to stop): "
+CHOICE_PROMPT = "Your answer (a-d, 1-4, or q to stop): "
 TIMEOUT = 30
 
 
@@ -46,7 +48,8 @@ def test_a_myths_quiz_played_key_by_key(tmp_path: Path, corpus: Corpus) -> None:
     child.expect_exact("Question 1 of 2")
     child.expect_exact(MYTH_PROMPT)
     child.sendline("perhaps")
-    child.expect_exact("'perhaps' is not one of the answers: answer m (myth) or f (fact).")
+    child.expect_exact("'perhaps' is not one of the answers: answer m (myth) or f (fact), "
+                       "or q to stop.")
     child.expect_exact(MYTH_PROMPT)
     child.sendline("myth" if right[0] == "m" else "fact")  # the words work too
     child.expect_exact("✓ Right")
@@ -66,18 +69,56 @@ def test_multiple_choice_takes_a_number_or_a_letter(tmp_path: Path, corpus: Corp
     right = _answers(corpus, "pillars", 2, 1)
     child = _spawn(tmp_path, "quiz", "--topic", "pillars", "--count", "2", "--seed", "1",
                    "--no-save")
-    child.expect_exact("Your answer (a-d or 1-4): ")
+    child.expect_exact(CHOICE_PROMPT)
     child.sendline("9")
-    child.expect_exact("'9' is not one of the answers: answer with a letter a-d or a number 1-4.")
+    child.expect_exact("'9' is not one of the answers: answer with a letter a-d, a number 1-4 "
+                       "or an option's text, or q to")  # wrapped at 100 columns
+    child.expect_exact("stop.")
     child.sendline(str("abcd".index(right[0]) + 1))
     child.expect_exact("✓ Right")
-    child.expect_exact("Your answer (a-d or 1-4): ")
+    child.expect_exact(CHOICE_PROMPT)
     child.sendline(right[1].upper())
     child.expect_exact("✓ Right")
     child.expect_exact("Score: 2 of 2 (100%)")
     child.expect_exact("Every answer right.")
     _finish(child)
     assert child.exitstatus == 0
+    assert not (tmp_path / "history.json").exists()
+
+
+def test_q_stops_the_quiz_unfinished(tmp_path: Path, corpus: Corpus) -> None:
+    questions = quiz.build(corpus, "stats", 3, random.Random(7))
+    child = _spawn(tmp_path, "quiz", "--topic", "stats", "--count", "3", "--seed", "7")
+    child.expect_exact("Question 1 of 3")
+    child.expect_exact(CHOICE_PROMPT)  # the prompt names the quit key
+    child.sendline(questions[0].answer_text.upper())  # an option's text is an answer too
+    child.expect_exact("✓ Right")
+    child.expect_exact("Question 2 of 3")
+    child.expect_exact(CHOICE_PROMPT)
+    child.sendline("q")
+    child.expect_exact("Stopped after 1 of 3 questions: the quiz is unfinished.")
+    child.expect_exact("Score: 1 of 3 asked; 2 not answered")
+    child.expect_exact("binatsec: quiz ended after 1 of 3 questions (stopped with q); saved as "
+                       "unfinished")
+    rest = _finish(child)
+    assert child.exitstatus == 1, rest  # not the 0 of a finished quiz
+    assert "Question 3 of 3" not in rest and "Every answer right" not in rest
+    saved = json.loads((tmp_path / "history.json").read_text(encoding="utf-8"))
+    assert [(q["score"], q["total"], q["planned"], q["complete"])
+            for q in saved["quizzes"]] == [(1, 1, 3, False)]
+
+
+def test_myths_quiz_takes_the_quiz_options_and_the_quit_key(tmp_path: Path,
+                                                           corpus: Corpus) -> None:
+    child = _spawn(tmp_path, "myths", "--quiz", "--count", "2", "--seed", "5", "--no-save")
+    child.expect_exact("Quiz: myths  2 questions, seed 5")
+    child.expect_exact("Play these questions again: binatsec myths --quiz --count 2 --seed 5")
+    child.expect_exact(MYTH_PROMPT)
+    child.sendline("Q")
+    child.expect_exact("Stopped after 0 of 2 questions: the quiz is unfinished.")
+    child.expect_exact("Score: 0 of 2 asked; 2 not answered")
+    rest = _finish(child)
+    assert child.exitstatus == 1, rest
     assert not (tmp_path / "history.json").exists()
 
 
@@ -88,10 +129,11 @@ def test_ctrl_d_mid_quiz_prints_the_partial_score(tmp_path: Path) -> None:
     child.expect_exact("Question 2 of 3")
     child.expect_exact(MYTH_PROMPT)
     child.sendeof()
-    child.expect_exact("Input ended after 1 of 3 questions.")
-    child.expect("Score: [01] of 1")
+    child.expect_exact("Input ended after 1 of 3 questions: the quiz is unfinished.")
+    child.expect("Score: [01] of 3 asked; 2 not answered")
+    child.expect_exact("quiz ended after 1 of 3 questions (input ended)")
     rest = _finish(child)
-    assert child.exitstatus == 0
+    assert child.exitstatus == 1
     assert "Traceback" not in rest
 
 

@@ -203,7 +203,8 @@ def test_quiz_prompt_ctrl_c_and_end_of_input(key: str, tmp_path: Path) -> None:
     child.close()
     assert "Traceback" not in child.before
     assert "Aborted" not in child.before
-    assert child.exitstatus == (130 if key == "\x03" else 0), child.before
+    # Ctrl-D ends the quiz unfinished: exit 1, which a script can tell from a finished quiz.
+    assert child.exitstatus == (130 if key == "\x03" else 1), child.before
     if key == "\x03":
         # Interrupted: nothing saved, not even a partial history file.
         assert list(tmp_path.iterdir()) == []
@@ -593,7 +594,7 @@ RANGES = [
     (["pillars", "0"], "give a number from 1 to 4"),
     (["pillars", "9"], "give a number from 1 to 4"),
     (["stats", "--unit", "stone"], "'stone' is not one of 'kg', 'lb'"),
-    (["export", "--format", "pdf"], "is not one of 'json', 'csv', 'markdown'"),
+    (["export", "--format", "pdf"], "choose from: json, csv, markdown, md"),
     (["quiz", "--count", "0"], "0 is not in the range x>=1"),
     (["quiz", "--count", "-2"], "-2 is not in the range x>=1"),
     (["quiz", "--seed", "-1"], "-1 is not in the range x>=0"),

@@ -6,12 +6,16 @@ import os
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = False,
+                 make_folders: bool = True) -> None:
     """Replace `path` with `data` in one step: readers see the old file or the new, never a
-    part. `durable` also waits for the disk (quiz history; a cache need not). Raises OSError."""
+    part. `durable` also waits for the disk (quiz history; a cache need not); `make_folders`
+    creates missing parent folders (binatsec's own data folders, not a user's --output).
+    Raises OSError."""
     import tempfile  # only a write needs it
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import TypeVar, cast
 
 from binatsec import figures
 from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
-from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record, Text
+from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record
 from binatsec.frozen import Frozen
+
+R = TypeVar("R", bound=Record)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -81,53 +85,94 @@ class Ranked(Frozen):
     record: Record
     field: str = "id"  # the field that matched best, to show for the hit
     text: str = ""  # that field's text in the asked language
+    phrase: bool = False  # some field holds each quoted phrase of the query, words in order
 
 
-def _record_texts(record: Record) -> list[tuple[str, Text, float]]:
-    """The searchable text fields of a record with their weight (headlines count more)."""
+_Field = tuple[str, str, float, list[str]]  # name, text in the asked language, weight, words
+
+
+def _record_texts(record: Record, language: str = DEFAULT_LANGUAGE
+                  ) -> list[tuple[str, str, float]]:
+    """Every searchable text of a record in `language`, with its weight (headlines count
+    more): each text field its kind declares, a figure's sentence, an event's date."""
     kind = kind_of(record)
-    out = [item for item in (kind.text_fields(record) if kind else ())
-           if not (isinstance(record, model.TimelineEvent) and item[0] == "when")]
+    out = [(key, text.get(language), weight)
+           for key, text, weight in (kind.text_fields(record) if kind else ())
+           if not (isinstance(record, model.TimelineEvent) and key == "when")]
     if isinstance(record, model.Stat):
         # People search for a figure as they would say it ("over 10,000 kg").
-        out.append(("sentence", Text(en=figures.sentence(record)), 1.5))
+        out.append(("sentence", figures.sentence(record, language), 1.5))
     if isinstance(record, model.TimelineEvent):
         # An event's date is searchable as it reads ("2019", "2008–2021"), so a hit on a
         # year shows the date, not only the id it also appears in.
-        out.append(("when", Text(en=record.when_text("en"), es=record.when_text("es")), 1.0))
+        out.append(("when", record.when_text(language), 1.0))
     return out
 
 
-def _score(query_tokens: Sequence[str], record: Record, language: str) -> Ranked:
-    """The record's score, and the field that matched most words (a figure's sentence wins
-    ties, as a figure reads best that way); the id when no text field matched."""
+def _fields(record: Record, language: str) -> list[_Field]:
+    return [(key, value, weight, tokens(value))
+            for key, value, weight in _record_texts(record, language)]
+
+
+def _id_words(record: Record) -> frozenset[str]:
+    return frozenset(tokens(record.id.replace("-", " ")))
+
+
+Match = Callable[[str, str], bool]  # (query word, word of the content) -> found?
+
+
+def _begins(term: str, word: str) -> bool:
+    return word.startswith(term)
+
+
+def _equal(term: str, word: str) -> bool:
+    return term == word
+
+
+def _holds(words: Sequence[str], phrase: Sequence[str], match: Match) -> bool:
+    """Whether `words` has the phrase's words one after another, in its order."""
+    size = len(phrase)
+    return any(all(match(want, words[start + i]) for i, want in enumerate(phrase))
+               for start in range(len(words) - size + 1))
+
+
+def _score(query_tokens: Sequence[str], record: Record, fields: Sequence[_Field],
+           match: Match = _begins, match_id: Match = _equal,
+           phrases: Sequence[tuple[str, ...]] = ()) -> Ranked:
+    """The record's score, and the field to show: the one that holds a quoted phrase, then
+    the one that matched most words (a figure's sentence wins ties, as a figure reads best
+    that way); the id when no text field matched. A text word matches a query word it
+    begins with (`match`), an id word one it equals (`match_id`), unless told otherwise."""
     if not query_tokens:
         return Ranked(0.0, record)
-    id_tokens = set(tokens(record.id.replace("-", " ")))
     score = 0.0
     matched: set[str] = set()
+    held: set[tuple[str, ...]] = set()
     best = ("id", record.id)
-    best_rank = (0, False)
-    for key, text, weight in _record_texts(record):
-        value = text.get(language)
-        words = tokens(value)
+    best_rank = (False, 0, False)
+    for key, value, weight, words in fields:
         for term in query_tokens:
-            hits = sum(1 for w in words if w.startswith(term))
+            hits = sum(1 for w in words if match(term, w))
             if hits:
                 matched.add(term)
                 score += weight * (1.0 + 0.1 * (hits - 1))
-        field_rank = (sum(1 for w in words if any(w.startswith(t) for t in query_tokens)),
+        in_order = [p for p in phrases if _holds(words, p, match)]
+        held.update(in_order)
+        field_rank = (bool(in_order),
+                      sum(1 for w in words if any(match(t, w) for t in query_tokens)),
                       key == "sentence")
-        if field_rank[0] and field_rank > best_rank:
+        if field_rank[1] and field_rank > best_rank:
             best, best_rank = (key, value), field_rank
+    id_words = _id_words(record)
     for term in query_tokens:
-        if term in id_tokens:
+        if any(match_id(term, word) for word in id_words):
             matched.add(term)
             score += 2.0
     if len(matched) < len(query_tokens):
         # Every meaningful word of the query must appear somewhere in the record.
         return Ranked(0.0, record)
-    return Ranked(round(score, 3), record, *best)
+    return Ranked(round(score, 3), record, *best, phrase=bool(phrases) and
+                  len(held) == len(set(phrases)))
 
 
 def query_terms(query: str) -> list[str]:
@@ -139,29 +184,38 @@ def query_terms(query: str) -> list[str]:
 
 def rank(records: Sequence[Record], query: str,
          language: str = DEFAULT_LANGUAGE) -> list[Ranked]:
-    """Records matching every word of the query, best first; ties keep the content order."""
+    """Records matching every word of the query, best first; ties keep the content order.
+
+    Words match as typed (a word of the content that begins with them), without stems:
+    `faq` and `pillars` answer from this and need no stemmer; `search` finds more."""
     terms = query_terms(query)
-    scored = [_score(terms, r, language) for r in records]
+    scored = [_score(terms, r, _fields(r, language)) for r in records]
     hits = [r for r in scored if r.score > 0]
     return sorted(hits, key=lambda r: -r.score)
 
 
-def answer_faq(entries: Sequence[model.FaqEntry], query: str,
-               language: str = DEFAULT_LANGUAGE) -> list[model.FaqEntry]:
-    """An id answers exactly; otherwise the entries that match, best first.
+def look_up(records: Sequence[R], prefix: str, query: str,
+            language: str = DEFAULT_LANGUAGE) -> list[R]:
+    """The records a query names, the same way for every kind: an id (whole, or after its
+    dot; any case) names one; otherwise words find the records that match, best first.
 
     When the best match clearly leads, only it is returned; close runners-up are kept so an
     ambiguous query shows every plausible answer.
     """
-    exact = resolve_id(query, entries, "faq")
-    if isinstance(exact, model.FaqEntry):
-        return [exact]
-    ranked = rank(entries, query, language)
+    exact = resolve_id(query, records, prefix)
+    if exact is not None:
+        return [cast("R", exact)]
+    ranked = rank(records, query, language)
     if not ranked:
         return []
     best = ranked[0].score
-    return [r.record for r in ranked
-            if r.score >= best * 0.75 and isinstance(r.record, model.FaqEntry)]
+    return [cast("R", r.record) for r in ranked if r.score >= best * 0.75]
+
+
+def answer_faq(entries: Sequence[model.FaqEntry], query: str,
+               language: str = DEFAULT_LANGUAGE) -> list[model.FaqEntry]:
+    """The FAQ entries a query names (see look_up)."""
+    return look_up(entries, "faq", query, language)
 
 
 def timeline_between(events: Sequence[model.TimelineEvent], start: int | None,
@@ -215,12 +269,22 @@ def find_pillar(pillars: Sequence[model.Pillar], wanted: str) -> model.Pillar:
     raise NotFound("pillar", text, [p.id for p in pillars])
 
 
-def stats_in(corpus: Corpus, category: str | None) -> list[model.Stat]:
-    if category is None:
+def stats_in(corpus: Corpus, wanted: str | None) -> list[model.Stat]:
+    """The figures a query names, as every listing command reads one: a category (its id in
+    any case, or words of its name), a figure's id, or words of the figures themselves."""
+    if wanted is None or not wanted.strip():
         return list(corpus.stats)
+    text = wanted.strip()
     ids = [c.id for c in corpus.categories]
-    if category not in ids:
-        raise NotFound("category", category, ids)
+    category = text.casefold() if text.casefold() in ids else None
+    if category is None:
+        figures_named = look_up(corpus.stats, "stat", text)
+        if figures_named:
+            return figures_named
+        categories = look_up(corpus.categories, "", text)
+        if not categories:
+            raise NotFound("category", text, ids)
+        category = categories[0].id
     return [s for s in corpus.stats if s.category == category]
 
 
@@ -250,6 +314,22 @@ def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> 
 
 
 # --- search across sections -----------------------------------------------------------------
+#
+# A query word finds the words of the content that begin with it ("fent" finds fentanyl) and,
+# through Snowball's English stemmer, its other forms both ways (opioids finds "opioid",
+# "opioid" finds "opioids"). A word the content does not hold as typed is replaced by one it
+# holds: of the same stem (heroine -> heroin), else the closest spelling (fentanil ->
+# fentanyl); the caller says so. Quoted words ('"human smuggling"', or one argument with a
+# space) are a phrase: the records that hold its words in that order come first.
+
+# How alike (difflib's ratio) a word must be to be searched instead of the one typed, and to
+# be offered when nothing matched. A four-letter word with one letter wrong is 0.75 alike:
+# offered, not searched ('guns' is not 'runs').
+CORRECTION_CUTOFF = 0.8
+SUGGESTION_CUTOFF = 0.7
+MAX_GUESSED = 5  # more words than this not in the content: guess none (a pasted sentence)
+MAX_SUGGESTIONS = 5
+_PHRASE = r'["“”]([^"“”]*)(?:["“”]|$)'  # compiled by the first search, not at start-up
 
 
 class Hit(Frozen):
@@ -262,30 +342,210 @@ class Hit(Frozen):
     spans: tuple[tuple[int, int], ...]
 
 
-def match_spans(text: str, terms: Sequence[str]) -> tuple[tuple[int, int], ...]:
-    """Where query words (as word prefixes) occur in `text`, for highlighting."""
+class Findings(Frozen):
+    """What a search found, and how it read the query."""
+
+    hits: list[Hit]  # best first
+    corrections: tuple[tuple[str, str], ...] = ()  # (a word as typed, folded; the one searched)
+    suggestions: tuple[str, ...] = ()  # words of the content close to those it lacks
+
+    def searched_for(self, typed: str) -> str | None:
+        """`typed` with each replaced word swapped for the one searched; None when the
+        query was searched as typed."""
+        if not self.corrections:
+            return None
+        swaps = dict(self.corrections)
+        return _WORD.sub(lambda m: swaps.get(fold(m.group()), m.group()), typed)
+
+
+@cache
+def _stemmer() -> Callable[[str], str]:
+    # Only search loads it (some 13 ms): faq, pillars and every other command never do.
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    return cast("Callable[[str], str]", snowballstemmer.stemmer("english").stemWord)
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """A folded word's stem, by Snowball's English stemmer: 'opioids' -> 'opioid'."""
+    return _stemmer()(word)
+
+
+def quote_phrases(arguments: Sequence[str]) -> str:
+    """The query from the command line's arguments: one that holds several words (the shell
+    kept "human smuggling" together) is quoted, so it is searched as a phrase; an argument
+    with quotes of its own is left as typed."""
+    parts = []
+    for argument in arguments:
+        text = argument.strip()
+        quoted = len(text.split()) > 1 and not any(q in text for q in '"“”')
+        parts.append(f'"{text}"' if quoted else text)
+    return " ".join(parts).strip()
+
+
+def _phrases(query: str) -> list[tuple[str, ...]]:
+    """The query's quoted runs of two words or more, each as its folded words."""
+    runs = (tuple(tokens(match.group(1))) for match in re.finditer(_PHRASE, query))
+    return list(dict.fromkeys(run for run in runs if len(run) > 1))
+
+
+class _Entry(Frozen):
+    section: str
+    record: Record
+    fields: list[_Field]
+    id_words: frozenset[str]
+    words: frozenset[str]  # every word of its texts
+
+
+def _entry(section: str, record: Record, language: str) -> _Entry:
+    fields = _fields(record, language)
+    return _Entry(section, record, fields, _id_words(record),
+                  frozenset(word for field in fields for word in field[3]))
+
+
+class _Vocabulary:
+    """The words of the records searched, and which of them a query word finds."""
+
+    def __init__(self, entries: Sequence[_Entry]) -> None:
+        self.counts: dict[str, int] = {}  # each word of the texts: how many records hold it
+        for entry in entries:
+            for word in entry.words:
+                self.counts[word] = self.counts.get(word, 0) + 1
+        self.id_words = frozenset(w for entry in entries for w in entry.id_words)
+        # Stemming keeps a word's first letter, so only words with the same first letter
+        # can share a stem: each query word stems a few dozen words, not the whole content.
+        self.by_initial: dict[str, list[str]] = {}
+        for word in dict.fromkeys([*self.counts, *sorted(self.id_words)]):
+            self.by_initial.setdefault(word[:1], []).append(word)
+        self._found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def holds(self, term: str) -> bool:
+        """Whether the content has `term` as typed: a word that begins with it, or an id's word."""
+        return term in self.id_words or any(word.startswith(term) for word in self.counts)
+
+    def _same_stem(self, term: str) -> list[str]:
+        wanted = stem(term)
+        return [w for w in self.by_initial.get(term[:1], ()) if stem(w) == wanted]
+
+    def found(self, term: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The text words and the id words `term` finds: text words that begin with it, id
+        words equal to it, and words of either with its stem."""
+        if term not in self._found:
+            same = self._same_stem(term)
+            text = {w for w in self.counts if w.startswith(term)}
+            text.update(w for w in same if w in self.counts)
+            ids = {w for w in same if w in self.id_words}
+            if term in self.id_words:
+                ids.add(term)
+            self._found[term] = (frozenset(text), frozenset(ids))
+        return self._found[term]
+
+    def _closest_first(self, term: str, words: Iterable[str]) -> list[str]:
+        import difflib  # already loaded by Click, so free
+
+        def likeness(word: str) -> tuple[float, int, str]:
+            ratio = difflib.SequenceMatcher(None, term, word).ratio()
+            return (-round(ratio, 3), -self.counts.get(word, 0), word)
+
+        return sorted(words, key=likeness)
+
+    def close(self, term: str, cutoff: float, limit: int = 3) -> list[str]:
+        """Words of the content spelled like `term`, closest first (then the commonest).
+
+        Only words with its first letter, which people seldom get wrong, and no numbers: a
+        year or a figure that is not there is not a typo for another one."""
+        import difflib
+
+        if any(c.isdigit() for c in term):
+            return []
+        words = [w for w in self.by_initial.get(term[:1], ())
+                 if len(w) > 2 and w not in _STOPWORDS and not any(c.isdigit() for c in w)]
+        near = difflib.get_close_matches(term, words, n=limit * 2, cutoff=cutoff)
+        return self._closest_first(term, near)[:limit]
+
+    def correction(self, term: str) -> str | None:
+        """The content's word to search for instead of `term`, which it lacks: one with the
+        same stem (heroine -> heroin), else the closest spelling (fentanil -> fentanyl)."""
+        same = self._same_stem(term)
+        if same:
+            return self._closest_first(term, same)[0]
+        near = self.close(term, CORRECTION_CUTOFF, limit=1)
+        return near[0] if near else None
+
+
+def match_spans(text: str, terms: Sequence[str],
+                match: Match = _begins) -> tuple[tuple[int, int], ...]:
+    """Where query words occur in `text`, for highlighting: the typed part of a word they
+    begin, the whole of a word they find otherwise (another form of it)."""
     spans: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
-        word = fold(match.group())
+    for found in _WORD.finditer(text):
+        word = fold(found.group())
         for term in terms:
-            if word.startswith(term):
+            if match(term, word):
                 # Folding can change length (ß -> ss); highlight the whole word then.
-                end = match.start() + len(term) if len(word) == len(match.group()) else match.end()
-                spans.append((match.start(), end))
+                typed = word.startswith(term) and len(word) == len(found.group())
+                spans.append((found.start(), found.start() + len(term) if typed else found.end()))
                 break
     return tuple(spans)
 
 
+def find(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
+         language: str = DEFAULT_LANGUAGE) -> Findings:
+    """Every record in `sections` that has every word of the query (in some form), best
+    first: records that hold each quoted phrase first, then by score (headlines weigh
+    more). Each record's texts are read once."""
+    entries = [_entry(section, record, language)
+               for section, records in sections for record in records]
+    vocabulary = _Vocabulary(entries)
+    terms = query_terms(query)
+    phrases = _phrases(query)
+    lacking = [term for term in terms if not vocabulary.holds(term)]
+    guessing = len(lacking) <= MAX_GUESSED
+    swaps = {term: word for term in (lacking if guessing else ())
+             if (word := vocabulary.correction(term)) is not None}
+    if swaps:
+        terms = list(dict.fromkeys(swaps.get(term, term) for term in terms))
+        phrases = [tuple(swaps.get(word, word) for word in phrase) for phrase in phrases]
+
+    found = {term: vocabulary.found(term) for term in [*terms, *(w for p in phrases for w in p)]}
+
+    def match(term: str, word: str) -> bool:
+        return word in found[term][0]
+
+    def match_id(term: str, word: str) -> bool:
+        return word in found[term][1]
+
+    def shown(term: str, word: str) -> bool:  # to highlight, in a text or in an id
+        return word.startswith(term) or word in found[term][0] or word in found[term][1]
+
+    def may_match(entry: _Entry) -> bool:  # every word found somewhere in it: worth scoring
+        return all(not (found[t][0].isdisjoint(entry.words)
+                        and found[t][1].isdisjoint(entry.id_words)) for t in terms)
+
+    scored = [(entry.section, _score(terms, entry.record, entry.fields, match, match_id,
+                                     phrases)) for entry in entries if may_match(entry)]
+    ranked = [(section, r) for section, r in scored if r.score > 0]
+    # Records with the phrase come first: their scores are raised above every other hit's,
+    # so the order still reads from the scores.
+    lift = max((r.score for _, r in ranked if not r.phrase), default=0.0)
+    hits = [Hit(section, r.record, round(r.score + lift, 3) if r.phrase else r.score,
+                title_of(r.record, language), r.field, r.text, match_spans(r.text, terms, shown))
+            for section, r in ranked]
+    suggestions: list[str] = []
+    if not hits and guessing:
+        # For each word the content lacks: the word searched instead, or close ones.
+        suggestions = [word for term in lacking for word in (
+            [swaps[term]] if term in swaps else vocabulary.close(term, SUGGESTION_CUTOFF))]
+    return Findings(sorted(hits, key=lambda h: -h.score), tuple(swaps.items()),
+                    tuple(dict.fromkeys(suggestions))[:MAX_SUGGESTIONS])
+
+
 def search(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
            language: str = DEFAULT_LANGUAGE) -> list[Hit]:
-    """Every record in `sections` that matches all query words, best first."""
-    terms = query_terms(query)
-    hits: list[Hit] = []
-    for section, records in sections:
-        for ranked in rank(records, query, language):
-            hits.append(Hit(section, ranked.record, ranked.score, title_of(ranked.record, language),
-                            ranked.field, ranked.text, match_spans(ranked.text, terms)))
-    return sorted(hits, key=lambda h: -h.score)
+    """The hits of `find`: every record in `sections` that matches all query words, best
+    first (with any word the content lacks replaced by a close one it holds)."""
+    return find(sections, query, language).hits
 
 
 def kind_of(record: Record) -> Kind | None:

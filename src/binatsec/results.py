@@ -14,6 +14,8 @@ from binatsec.corpus.records import DEFAULT_LANGUAGE
 from binatsec.frozen import Frozen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from binatsec.corpus.kinds import Kind
     from binatsec.corpus.problems import Problem
     from binatsec.corpus.records import Corpus, Record, Stat
@@ -67,6 +69,7 @@ class Found(Frozen):
     query: str
     hits: Sequence[Hit]
     total: int
+    searched_for: str | None = None  # the query as searched, when a word of it was replaced
     language: str = DEFAULT_LANGUAGE
     command: str = "search"
     missing: str = ""
@@ -79,6 +82,7 @@ class Export(Frozen):
     format: str = "json"
     kind: Kind | None = None  # csv: the kind whose table to write
     language: str = DEFAULT_LANGUAGE
+    output: Path | None = None  # a file to write instead of stdout
     command: str = "export"
     missing: str = ""
 
@@ -106,7 +110,8 @@ class QuizOutcome(Frozen):
 class QuizHistory(Frozen):
     history: History
     file: str
-    due: Sequence[str]
+    due: Sequence[str]  # question ids due now, the first to ask first
+    upcoming: Sequence[tuple[str, Sequence[str]]] = ()  # (UTC day, ids) due later, soonest first
     language: str = DEFAULT_LANGUAGE
     command: str = "quiz-history"
     missing: str = ""

@@ -1,4 +1,10 @@
-"""The Typer app: global options, the overview, and a group that builds only the command run."""
+"""The Typer app: global options, the overview, and a group that builds only the command run.
+
+The group also finishes each command's help as it builds it (`polish`): the whole first
+paragraph as its line in `binatsec --help`, an "Examples:" epilog kept one command a line,
+and value names that read naturally (N, TEXT, PATH, [kg|lb]). And it decides, once per run,
+whether the output for people goes through a pager (`_pages`; views/pager.py does it).
+"""
 
 
 import sys
@@ -14,9 +20,92 @@ from binatsec.cli.session import JsonOption, Session, respond, session
 from binatsec.corpus.resources import CONTENT_DIR_ENV
 from binatsec.terminal import Environment
 
+# Commands that print a document about binatsec itself (cli/docs.py), listed last.
+DOCUMENT_COMMANDS = ("schema", "man")
+# The first line of an epilog that lists examples, one command a line after it.
+EXAMPLES = "Examples:"
+# Output that never goes through a pager: documents for other programs (export, man), the
+# quiz, which asks as it goes (its history is paged like any listing), and JSON.
+UNPAGED = ("export", "man", "quiz")
+PAGED_SUBCOMMANDS = (("quiz", "history"),)
+UNPAGED_OPTIONS = ("--json", "--quiz")
+
+
+def example_lines(epilog: str | None) -> list[str]:
+    """The commands an "Examples:" epilog lists, one a line ([] for any other epilog)."""
+    lines = [line.strip() for line in (epilog or "").replace("\b", "").splitlines()]
+    lines = [line for line in lines if line]
+    return lines[1:] if lines and lines[0] == EXAMPLES else []
+
+
+def _metavar(param: Any) -> str:
+    """A value's name as people read it: [a|b] for a fixed set, else N, NUMBER, PATH, TEXT;
+    an argument is its own name, in capitals."""
+    choices = getattr(param.type, "choices", None)
+    if choices:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in choices) + "]"
+    if param.param_type_name == "argument":
+        name = (param.name or "value").upper().replace("_", "-")
+        return f"{name}..." if param.nargs != 1 else name
+    type_name = str(getattr(param.type, "name", ""))
+    if type_name.startswith("int"):
+        return "N"
+    if type_name.startswith("float"):
+        return "NUMBER"
+    if type_name in ("path", "directory", "file", "filename"):
+        return "PATH"
+    return "TEXT"
+
+
+def _listing_examples(name: str) -> list[str]:
+    """Examples for a section made from the registry of kinds (it has no epilog of its own)."""
+    from binatsec.corpus import kinds
+
+    kind = kinds.get(name)
+    if kind is None or not kind.is_section:
+        return []
+    return [f"binatsec {name}", f"binatsec {name} --json",
+            f"binatsec export --format csv --section {name}"]
+
+
+def polish(command: Any, name: str = "") -> Any:
+    """Finish a command's help (and its subcommands'): Typer cuts a long help to its first
+    words in the command list, wraps epilogs into one paragraph and names values <int range>
+    or <str>. Explicit short_help, epilogs and metavars are kept."""
+    if command.short_help is None and command.help:
+        first = command.help.partition("\f")[0].strip().split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    examples = example_lines(command.epilog) or _listing_examples(name)
+    if examples:
+        # \b: click keeps this paragraph's lines as they are instead of rewrapping them.
+        command.epilog = "\n".join(["\b", EXAMPLES, *(f"  {line}" for line in examples)])
+    for param in command.params:
+        if param.metavar is None and not getattr(param, "is_flag", False) \
+                and not getattr(param, "count", False):
+            param.metavar = _metavar(param)
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        polish(sub, sub_name)
+    return command
+
+
+def _pages(ctx: Any, env: Environment) -> bool:
+    """Whether this run's output is text for people that goes through the pager: only with a
+    pager in a terminal (env.pager), never with --no-pager, --json or for UNPAGED commands."""
+    if not env.pager or ctx.params.get("no_pager") or ctx.params.get("json_output"):
+        return False
+    args = [*ctx._protected_args, *ctx.args]
+    words = args[:args.index("--")] if "--" in args else args
+    if any(option in words for option in UNPAGED_OPTIONS):
+        return False
+    return not words or tuple(words[:2]) in PAGED_SUBCOMMANDS or words[0] not in UNPAGED
+
 
 class BinatsecGroup(TyperGroup):
     """Typer's group, with binatsec's own error handling and exit codes around every run."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        polish(self)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -39,9 +128,29 @@ class BinatsecGroup(TyperGroup):
         # Typer turns Ctrl-C into a silent exit 130, mid-line after the terminal's "^C";
         # passing it on as our own exception lets errors.run end the line and say so.
         try:
+            run = session(ctx)
+            if _pages(ctx, run.env):
+                return self._paged(ctx, run)
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise errors.Interrupted() from None
+
+    def _paged(self, ctx: Any, run: Session) -> Any:
+        """Run the command drawing into a string, then show it through the pager (or
+        directly, when it fits on the screen or the run was interrupted)."""
+        from binatsec.views import pager
+
+        screen = run.env
+        run.env, captured = pager.capture(screen)
+        interrupted = False
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, errors.Interrupted):
+            interrupted = True
+            raise
+        finally:
+            run.env = screen
+            pager.show(captured.getvalue(), screen, page=not interrupted)
 
     # Subcommands are built when asked for, not all at start-up: Typer inspects every
     # parameter of every command to build it, which was a fifth of each run's time.
@@ -49,21 +158,28 @@ class BinatsecGroup(TyperGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         from binatsec.cli import commands
 
-        return [*commands.names(), "quiz"]
+        return [*commands.names(), "quiz", *DOCUMENT_COMMANDS]
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name == "quiz":
             from binatsec.cli.quiz import quiz_app
 
-            return typer.main.get_command(quiz_app)
-        from binatsec.cli import commands
+            # A group of its own, without the shell completion options: those belong to
+            # the top level only.
+            return polish(typer.main.get_group(quiz_app), name)
+        if name in DOCUMENT_COMMANDS:
+            from binatsec.cli import docs
 
-        info = commands.info(name)
+            info = docs.info(name)
+        else:
+            from binatsec.cli import commands
+
+            info = commands.info(name)
         if info is None:
             return None
-        return typer.main.get_command_from_info(
+        return polish(typer.main.get_command_from_info(
             info, pretty_exceptions_short=app.pretty_exceptions_short,
-            rich_markup_mode=app.rich_markup_mode)
+            rich_markup_mode=app.rich_markup_mode), name)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -78,8 +194,6 @@ app = typer.Typer(
     name="binatsec",
     cls=BinatsecGroup,
     rich_markup_mode=None,
-    help="An offline reference on US–Mexico security cooperation: FAQ, myths, timeline, "
-    "figures, and more, from one source article.",
     add_completion=True,
     no_args_is_help=False,
     pretty_exceptions_enable=False,
@@ -93,7 +207,10 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
+@app.callback(invoke_without_command=True, epilog="""Examples:
+    binatsec
+    binatsec faq merida
+    binatsec search fentanyl --json""")
 def main(
     ctx: typer.Context,
     version: Annotated[
@@ -102,15 +219,20 @@ def main(
     ] = False,
     content_dir: Annotated[
         Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
-        typer.Option("--content-dir", envvar=CONTENT_DIR_ENV, file_okay=False,
+        typer.Option("--content-dir", envvar=CONTENT_DIR_ENV, file_okay=False, metavar="PATH",
                      help="A folder of your own content files, layered over the bundled "
                      "content (records add or replace by id).", show_envvar=True),
     ] = None,
     json_output: JsonOption = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Print long output directly, not through a pager (less, or "
+        "$BINATSEC_PAGER or $PAGER), as an empty BINATSEC_PAGER does.")] = False,
 ) -> None:
-    """An offline reference on US–Mexico security cooperation.
+    """An offline reference on US–Mexico security cooperation: FAQ, myths, timeline, figures,
+    and more, from one source article.
 
-    Run without a command for an overview of what is inside.
+    Run without a command for an overview of what is inside, and add --help to any command
+    for its options and examples. Long output goes through a pager in a terminal.
     """
     run = session(ctx)
     run.content_dir, run.json = content_dir, json_output

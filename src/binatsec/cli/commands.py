@@ -10,18 +10,21 @@ from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from typer.models import CommandInfo
 
 from binatsec import figures, queries, results
+from binatsec.cli import quiz as quiz_cli  # the quiz's options, shared by myths --quiz
 from binatsec.cli.session import JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds, resources
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.problems import ContentError
+from binatsec.corpus.records import Corpus
 from binatsec.corpus.spec import YEAR_RANGE
+from binatsec.quiz import DEFAULT_COUNT
 
 # Commands with options of their own; every other section gets `_listing`.
 registry = typer.Typer()
@@ -46,48 +49,111 @@ def info(name: str) -> CommandInfo | None:
     if kind is None or not kind.is_section:
         return None
     return CommandInfo(name=name, callback=_listing(kind),
-                       help=f"{kind.long_title}: {kind.summary}.")
+                       help=f"{kind.title}: {kind.summary}.")
+
+
+EXPORT_FORMATS = {"json": "json", "csv": "csv", "markdown": "markdown", "md": "markdown"}
 
 
 # --- shell completion -------------------------------------------------------------------------
 
 
-def complete_ids(kind_name: str) -> Callable[[str], Iterator[str]]:
-    """Shell completion from the content itself: a kind's short ids (or category ids)."""
+def _completion_corpus(ctx: typer.Context | None) -> Corpus | None:
+    """The corpus a completion offers values from: with the user's folder, given by
+    --content-dir earlier on the command line or by BINATSEC_CONTENT_DIR."""
+    given = ctx.find_root().params.get("content_dir") if ctx is not None else None
+    folder = str(given or os.environ.get(resources.CONTENT_DIR_ENV, "")).strip()
+    try:
+        return ContentSource(resources.bundled_content(), Path(folder) if folder else None).load()
+    except ContentError:
+        return None
 
-    def complete(incomplete: str) -> Iterator[str]:
-        folder = os.environ.get(resources.CONTENT_DIR_ENV, "").strip()
-        try:
-            overlay = Path(folder) if folder else None
-            corpus = ContentSource(resources.bundled_content(), overlay).load()
-        except ContentError:
+
+def complete_ids(*kind_names: str) -> Callable[..., Iterator[str]]:
+    """Shell completion from the content itself: a kind's ids, whole ("faq.merida-…") once
+    the word has a dot, else their short forms (and a category's plain ids)."""
+
+    def complete(ctx: typer.Context | None = None, incomplete: str = "") -> Iterator[str]:
+        corpus = _completion_corpus(ctx)
+        if corpus is None:
             return
-        values = [record.id.split(".", 1)[-1] for record in corpus.of(kind_name)]
-        yield from (value for value in values if value.startswith(incomplete))
+        ids = [record.id for name in kind_names for record in corpus.of(name)]
+        values = ids if "." in incomplete else [i.split(".", 1)[-1] for i in ids]
+        yield from (value for value in values if value.casefold().startswith(
+            incomplete.casefold()))
 
     return complete
+
+
+def complete_years(ctx: typer.Context | None = None, incomplete: str = "") -> Iterator[str]:
+    """The years the timeline holds, for --from and --to."""
+    corpus = _completion_corpus(ctx)
+    years = sorted({y for e in corpus.timeline for y in (e.year, e.end_year) if y}) \
+        if corpus is not None else []
+    yield from (str(year) for year in years if str(year).startswith(incomplete))
+
+
+def complete_sections(incomplete: str) -> list[str]:
+    return [k.name for k in kinds.sections() if k.name.startswith(incomplete.casefold())]
+
+
+def complete_kinds(incomplete: str) -> list[str]:
+    return [k.name for k in kinds.all_kinds() if k.name.startswith(incomplete.casefold())]
+
+
+def complete_formats(incomplete: str) -> list[str]:
+    return [f for f in EXPORT_FORMATS if f.startswith(incomplete.casefold())]
 
 
 # --- the sections -----------------------------------------------------------------------------
 
 
+def _chosen(ctx: typer.Context, kind: Kind, query: list[str] | None) -> tuple[list[Any], str]:
+    """The records of `kind` a query names (all without one), and why none, if none."""
+    corpus = session(ctx).corpus()
+    text = " ".join(query or []).strip()
+    records = list(corpus.of(kind.name))
+    if not text:
+        return records, ""
+    chosen = queries.look_up(records, kind.prefix or "", text, session(ctx).language)
+    missing = "" if chosen else (f"nothing in {kind.name} matches '{text}'; try 'binatsec "
+                                 f"search {text}' or 'binatsec {kind.name}' for the list")
+    return chosen, missing
+
+
+def _query_of(kind_name: str) -> Any:
+    """The QUERY argument of a listing command, completing that kind's ids."""
+    return Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Argument(help="An id (whole or after its dot) or words to look for, in any "
+                       "case; none lists all.", metavar="[ID-OR-WORDS]...",
+                       autocompletion=complete_ids(kind_name), show_default=False)]
+
+
 def _listing(kind: Kind) -> Callable[..., None]:
-    def command(ctx: typer.Context, json_output: JsonOption = False) -> None:
-        corpus = session(ctx).corpus()
-        respond(ctx, results.Listing(kind, corpus.of(kind.name), corpus,
-                                     language=session(ctx).language), json_output)
+    def command(ctx: typer.Context, query: _query_of(kind.name) = None,  # type: ignore[valid-type]
+                json_output: JsonOption = False) -> None:
+        run = session(ctx)
+        chosen, missing = _chosen(ctx, kind, query)
+        respond(ctx, results.Listing(kind, chosen, run.corpus(), query=" ".join(query or [])
+                                     or None, language=run.language, missing=missing),
+                json_output)
 
     command.__name__ = kind.name
     return command
 
 
-@registry.command()
+@registry.command(epilog="""Examples:
+    binatsec faq
+    binatsec faq merida
+    binatsec faq merida-initiative --json""")
 def faq(
     ctx: typer.Context,
     query: Annotated[
         Optional[list[str]],  # noqa: UP045 - Typer reads this annotation at run time
         typer.Argument(help="An id (merida-initiative) or words to look for; none lists all.",
-                       autocompletion=complete_ids("faq"), show_default=False),
+                       metavar="ID-OR-WORDS...", autocompletion=complete_ids("faq"),
+                       show_default=False),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -103,24 +169,39 @@ def faq(
             json_output)
 
 
-@registry.command()
+@registry.command(epilog="""Examples:
+    binatsec myths
+    binatsec myths merida
+    binatsec myths --quiz --count 3""")
 def myths(
     ctx: typer.Context,
+    query: _query_of("myths") = None,  # type: ignore[valid-type]
     json_output: JsonOption = False,
     quiz: Annotated[bool, typer.Option(
-        "--quiz", help="Quiz yourself instead: myth or fact? (the same as 'binatsec quiz "
-        "--topic myths'; answers from stdin when it is not a terminal).")] = False,
+        "--quiz", help="Quiz yourself instead: myth or fact? The same as 'binatsec quiz "
+        "--topic myths', with the quiz's options below (answers from stdin when it is not "
+        "a terminal).")] = False,
+    count: quiz_cli.CountOption = DEFAULT_COUNT,
+    seed: quiz_cli.SeedOption = None,
+    answers: quiz_cli.AnswersOption = None,
+    no_save: quiz_cli.NoSaveOption = False,
+    review: quiz_cli.ReviewOption = False,
+    no_input: quiz_cli.NoInputOption = False,
 ) -> None:
-    """Common myths about the cooperation, each beside the reality."""
+    """Common myths about the cooperation, each beside the reality; with --quiz, a quiz."""
     if quiz:
-        from binatsec.cli.quiz import play_quiz
-
-        play_quiz(ctx, "myths", json_output=json_output)
+        quiz_cli.play_quiz(ctx, "myths", count=count, seed=seed, answers=answers,
+                           save=not no_save, review=review, json_output=json_output,
+                           no_input=no_input, replay="binatsec myths --quiz")
         return
+    given = quiz_cli.quiz_options_given(ctx)
+    if given:
+        usage_error(f"{given[0]} is a quiz option: add --quiz (binatsec myths --quiz "
+                    f"{given[0]} ...)")
     run = session(ctx)
-    corpus = run.corpus()
-    respond(ctx, results.Listing(kinds.named("myths"), corpus.myths, corpus,
-                                 language=run.language), json_output)
+    chosen, missing = _chosen(ctx, kinds.named("myths"), query)
+    respond(ctx, results.Listing(kinds.named("myths"), chosen, run.corpus(),
+                                 language=run.language, missing=missing), json_output)
 
 
 def _year(value: int | None, name: str) -> int | None:
@@ -130,13 +211,21 @@ def _year(value: int | None, name: str) -> int | None:
     return value
 
 
-@registry.command()
+@registry.command(epilog="""Examples:
+    binatsec timeline --from 2008
+    binatsec timeline nafta
+    binatsec timeline --from 2008 --to 2020 --json""")
 def timeline(
     ctx: typer.Context,
+    query: _query_of("timeline") = None,  # type: ignore[valid-type]
     start: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--from", help="Only events in or after this year.", show_default=False)] = None,
+        "--from", help="Only events in or after this year.", metavar="YEAR",
+        autocompletion=complete_years,
+        show_default=False)] = None,
     end: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--to", help="Only events in or before this year.", show_default=False)] = None,
+        "--to", help="Only events in or before this year.", metavar="YEAR",
+        autocompletion=complete_years,
+        show_default=False)] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Dated events, oldest first, with the figures that go with them."""
@@ -146,18 +235,23 @@ def timeline(
         usage_error(f"--from {start} is after --to {end}; give the earlier year to --from")
     run = session(ctx)
     corpus = run.corpus()
-    events = queries.timeline_between(corpus.timeline, start, end)
-    missing = "" if events else f"no events between {start or 'the start'} and {end or 'today'}"
+    named, missing = _chosen(ctx, kinds.named("timeline"), query)
+    events = [e for e in queries.timeline_between(corpus.timeline, start, end) if e in named]
+    if not events and not missing:
+        missing = f"no events between {start or 'the start'} and {end or 'today'}"
     respond(ctx, results.Listing(kinds.named("timeline"), events, corpus,
                                  from_year=start, to_year=end, language=run.language,
                                  missing=missing), json_output)
 
 
-@registry.command()
+@registry.command(epilog="""Examples:
+    binatsec pillars
+    binatsec pillars 2
+    binatsec pillars 'community engagement'""")
 def pillars(
     ctx: typer.Context,
     pillar: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="A pillar number (1-4), id or name; none shows all four.",
+        help="A pillar number (1-4), id or name; none shows all four.", metavar="PILLAR",
         autocompletion=complete_ids("pillars"), show_default=False)] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -182,12 +276,17 @@ class UnitChoice(str, Enum):
     lb = "lb"
 
 
-@registry.command()
+@registry.command(epilog="""Examples:
+    binatsec stats seizures
+    binatsec stats seizures --unit lb
+    binatsec stats --chart""")
 def stats(
     ctx: typer.Context,
     category: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="A category (seizures, violence, ...); none shows every figure.",
-        autocompletion=complete_ids("categories"), show_default=False)] = None,
+        help="A category (seizures, violence, ...), a figure's id, or words, in any case; "
+        "none shows every figure.",
+        metavar="CATEGORY",
+        autocompletion=complete_ids("categories", "stats"), show_default=False)] = None,
     unit: Annotated[Optional[UnitChoice], typer.Option(  # noqa: UP045
         "--unit", help="Show weights in this unit (kg or lb); the qualifier is kept.",
         show_default=False)] = None,
@@ -221,12 +320,18 @@ def stats(
 # --- across sections -------------------------------------------------------------------------
 
 
-@registry.command()
+@registry.command(epilog="""Examples:
+    binatsec search fentanyl
+    binatsec search merida --section faq --section timeline
+    binatsec search fentanyl --limit 3 --json""")
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(help="Words to look for in every section.")],
+    query: Annotated[list[str], typer.Argument(help="Words to look for in every section.",
+                                               metavar="WORDS...")],
     section: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--section", "-s", help="Only these sections (repeatable).", show_default=False)] = None,
+        "--section", "-s", autocompletion=complete_sections,
+        help="Only this section (faq, myths, stats, ...); repeat it for "
+        "several.", metavar="SECTION", show_default=False)] = None,
     limit: Annotated[int, typer.Option(
         "--limit", "-n", min=1, help="Show at most this many results.")] = 20,
     json_output: JsonOption = False,
@@ -242,45 +347,61 @@ def search(
     run = session(ctx)
     corpus = run.corpus()
     wanted = [k for k in kinds.sections() if not section or k.name in section]
-    hits = queries.search([(k.name, corpus.of(k.name)) for k in wanted], text, run.language)
-    respond(ctx, results.Found(text, hits[:limit], len(hits), run.language,
-                               missing="" if hits else f"nothing matches '{text}'"),
-            json_output)
+    # An argument with a space in it ("human smuggling") is a phrase: its words in order.
+    found = queries.find([(k.name, corpus.of(k.name)) for k in wanted],
+                         queries.quote_phrases(query), run.language)
+    hits, searched_for = found.hits, found.searched_for(text)
+    missing = ""
+    if not hits:
+        missing = f"nothing matches '{text}'" + (f" or '{searched_for}'" if searched_for else "")
+        if found.suggestions:
+            missing += f"; try: {', '.join(found.suggestions)}"
+    respond(ctx, results.Found(text, hits[:limit], len(hits), searched_for=searched_for,
+                               language=run.language, missing=missing), json_output)
 
 
-class ExportFormat(str, Enum):
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
-
-@registry.command(name="export")
+@registry.command(name="export", epilog="""Examples:
+    binatsec export > corpus.json
+    binatsec export --format csv --section timeline
+    binatsec export --format markdown > corpus.md""")
 def export_command(
     ctx: typer.Context,
-    format_: Annotated[ExportFormat, typer.Option(
+    format_: Annotated[str, typer.Option(
         "--format", "-f", help="json: every section; csv: one section's table (--section, "
-        "the statistics by default); markdown: every section as a document.")]
-    = ExportFormat.json,
+        "the statistics by default); markdown (or md): every section as a document. Any case.",
+        metavar="[json|csv|markdown|md]",
+        autocompletion=complete_formats)] = "json",
     section: Annotated[str, typer.Option(
-        "--section", "-s", help="With csv: the section whose table to write.",
-        autocompletion=lambda incomplete: [k.name for k in kinds.all_kinds()
-                                           if k.name.startswith(incomplete)])] = "stats",
+        "--section", "-s", help="With csv: the section whose table to write.", metavar="SECTION",
+        autocompletion=complete_kinds)] = "stats",
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write to this file instead of stdout, in one step (a reader "
+        "never sees half a file).", metavar="FILE", dir_okay=False, show_default=False)] = None,
+    json_output: Annotated[bool, typer.Option(
+        "--json", help="The same as --format json, as every other command takes it.")] = False,
 ) -> None:
-    """Write the whole corpus to stdout as JSON, CSV or Markdown."""
-    kind = kinds.get(section)
+    """Write the whole corpus to stdout (or a file) as JSON, CSV or Markdown."""
+    chosen = "json" if json_output else EXPORT_FORMATS.get(format_.strip().casefold())
+    if chosen is None:
+        usage_error(str(queries.NotFound("format", format_, list(EXPORT_FORMATS))), "--format")
+    kind = kinds.get(section.casefold())
     if kind is None:
         choices = [k.name for k in kinds.all_kinds()]
         usage_error(str(queries.NotFound("section", section, choices)), "--section")
     run = session(ctx)
-    respond(ctx, results.Export(run.corpus(), format_.value, kind, run.language))
+    respond(ctx, results.Export(run.corpus(), chosen, kind, run.language, output=output))
 
 
-@registry.command(name="lint")
+@registry.command(name="lint", epilog="""Examples:
+    binatsec lint
+    binatsec lint my-content
+    binatsec lint my-content --standalone --json""")
 def lint_command(
     ctx: typer.Context,
     path: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
         help="A content folder to check, as it would layer over the bundled content; none "
-        "checks the content in use.", show_default=False)] = None,
+        "checks the content in use.", metavar="PATH", show_default=False)] = None,
     standalone: Annotated[bool, typer.Option(
         "--standalone", help="Check PATH as a complete corpus on its own.")] = False,
     json_output: JsonOption = False,

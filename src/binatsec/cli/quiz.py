@@ -3,11 +3,12 @@
 Answers come from a person at a terminal, from stdin one per line, or from --answers. The
 history file is written once, at the end, so Ctrl-C or a crash mid-quiz leaves it untouched.
 This module must not import Rich: views.quiz_terminal is imported only on the human path.
+It is imported to build `binatsec myths` too (which shares the quiz's options), so the
+engine, the history and `random` are imported only when a quiz is played.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Annotated, Optional
 
@@ -16,20 +17,52 @@ import typer
 from binatsec import queries, results
 from binatsec.cli.session import JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds
-from binatsec.errors import INTERRUPTED, NothingFound
-from binatsec.quiz import engine as quiz
-from binatsec.quiz.engine import DEFAULT_COUNT, SEED_LIMIT, Question, Result
-from binatsec.quiz.history import HistoryStore, Outcome, QuizRecord, data_dir, timestamp, utc_now
+from binatsec.errors import INTERRUPTED, NOT_FOUND, NothingFound
+from binatsec.quiz import ALL, DEFAULT_COUNT, SEED_LIMIT
 from binatsec.terminal import Environment
 from binatsec.views.stream import say
 
 if TYPE_CHECKING:
+    from binatsec.quiz.engine import Question, Result
     from binatsec.views.quiz_terminal import QuizScreen
+
+# A quiz that ends before its last question (q, or the end of input) exits with this, after
+# its score: a script can tell it from a finished quiz (0) and from a usage error (2).
+UNFINISHED = NOT_FOUND
 
 
 def topics() -> list[str]:
     """The quiz topics the registry of kinds declares, then "all"."""
-    return [*kinds.quiz_topics(), quiz.ALL]
+    return [*kinds.quiz_topics(), ALL]
+
+
+# The quiz's options, declared once: `binatsec quiz` and `binatsec myths --quiz` take them all.
+TopicOption = Annotated[str, typer.Option(
+    "--topic", "-t", help="What to be asked about: myths, faq, stats, timeline, pillars or all.",
+    metavar="[" + "|".join(topics()) + "]",
+    autocompletion=lambda incomplete: [t for t in topics() if t.startswith(incomplete)])]
+CountOption = Annotated[int, typer.Option(
+    "--count", "-n", min=1, metavar="N", help="How many questions (at most one per record).")]
+SeedOption = Annotated[Optional[int], typer.Option(  # noqa: UP045 - Typer reads it at run time
+    "--seed", min=0, metavar="N", help="Choose the questions with this seed; the same seed "
+    "and answers give "
+    "the same output. Without it a seed is picked and shown.", show_default=False)]
+AnswersOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--answers", help="Answer without prompts: exactly one answer per question, "
+    "comma-separated (a,m,2,...): a letter, a number or an option's text (\"over 15000\") "
+    "for multiple choice, m/f for myth or fact. Too few or too many answers is a usage error "
+    "(exit 2), "
+    "like an answer that is not one of the options.", metavar="ANSWERS", show_default=False)]
+NoSaveOption = Annotated[bool, typer.Option(
+    "--no-save", help="Don't record this quiz in your history.")]
+ReviewOption = Annotated[bool, typer.Option(
+    "--review", help="Ask first the questions due again on your review schedule (those you "
+    "missed, and those you knew, after days or weeks); see 'binatsec quiz history'.")]
+NoInputOption = Annotated[bool, typer.Option(
+    "--no-input", help="Never prompt: read answers from --answers or stdin only, and fail "
+    "if stdin is a terminal.")]
+# Their parameter names, for a command that takes them only with another flag (myths --quiz).
+QUIZ_PARAMETERS = ("count", "seed", "answers", "no_save", "review", "no_input")
 
 
 quiz_app = typer.Typer(
@@ -39,58 +72,66 @@ quiz_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-@quiz_app.callback(invoke_without_command=True)
+@quiz_app.callback(invoke_without_command=True, epilog="""Examples:
+    binatsec quiz
+    binatsec quiz --topic myths --count 5
+    binatsec quiz --topic myths --count 3 --answers m,f,m --no-save""")
 def quiz_command(
     ctx: typer.Context,
-    topic: Annotated[str, typer.Option(
-        "--topic", "-t", help="What to be asked about: myths, faq, stats, timeline, pillars "
-        "or all.", autocompletion=lambda incomplete: [t for t in topics()
-                                                     if t.startswith(incomplete)])] = quiz.ALL,
-    count: Annotated[int, typer.Option(
-        "--count", "-n", min=1, help="How many questions (at most one per record).")]
-    = DEFAULT_COUNT,
-    seed: Annotated[Optional[int], typer.Option(  # noqa: UP045 - Typer reads it at run time
-        "--seed", min=0, help="Choose the questions with this seed; the same seed and answers "
-        "give the same output. Without it a seed is picked and shown.",
-        show_default=False)] = None,
-    answers: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--answers", help="Answer without prompts: one answer per question, comma-separated "
-        "(a,m,2,...). A letter or number for multiple choice, m/f for myth or fact.",
-        show_default=False)] = None,
-    no_save: Annotated[bool, typer.Option(
-        "--no-save", help="Don't record this quiz in your history.")] = False,
-    review: Annotated[bool, typer.Option(
-        "--review", help="Ask first the questions you missed most recently, and those due "
-        "again on your review schedule.")] = False,
-    no_input: Annotated[bool, typer.Option(
-        "--no-input", help="Never prompt: read answers from --answers or stdin only, and fail "
-        "if stdin is a terminal.")] = False,
+    topic: TopicOption = ALL,
+    count: CountOption = DEFAULT_COUNT,
+    seed: SeedOption = None,
+    answers: AnswersOption = None,
+    no_save: NoSaveOption = False,
+    review: ReviewOption = False,
+    no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Play a quiz on myths, the FAQ, figures, dates and pillars.
 
-    In a terminal it asks one question at a time. Otherwise it reads one answer per line from
-    stdin, or takes --answers. Each finished quiz is saved to your history
-    ($BINATSEC_DATA_DIR moves it); see 'binatsec quiz history'.
+    In a terminal it asks one question at a time; type q to stop. Otherwise it reads one
+    answer per line from stdin (a line 'q' stops), or takes --answers. Each quiz with an
+    answer is saved to your history ($BINATSEC_DATA_DIR moves it); see 'binatsec quiz
+    history'. Exit status: 0 when every question was answered; 1 when the quiz ended
+    unfinished (q, or the end of input), after showing the score so far, which is saved
+    marked unfinished; 2 for a usage error.
     """
     if ctx.invoked_subcommand is not None:
         return
     if topic not in topics():
         usage_error(str(queries.NotFound("topic", topic, topics())), "--topic")
     play_quiz(ctx, topic, count=count, seed=seed, answers=answers, save=not no_save,
-              review=review, json_output=json_output, no_input=no_input)
+              review=review, json_output=json_output, no_input=no_input,
+              replay=f"binatsec quiz --topic {topic}")
 
 
-@quiz_app.command(name="history")
+def quiz_options_given(ctx: typer.Context) -> list[str]:
+    """The quiz options given on the command line (as typed: --count), in declared order."""
+    def typed(name: str) -> bool:
+        source = ctx.get_parameter_source(name)  # Click's ParameterSource (Typer vendors it)
+        return source is not None and source.name != "DEFAULT"
+
+    return [p.opts[0] for p in ctx.command.params
+            if p.name in QUIZ_PARAMETERS and typed(p.name)]
+
+
+@quiz_app.command(name="history", epilog="""Examples:
+    binatsec quiz history
+    binatsec quiz history --json""")
 def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Past quiz scores, oldest first, and how many questions are due for review."""
+    """Past quiz scores, oldest first, and the review schedule: how many questions are due
+    now, and when the next ones are."""
+    from binatsec.quiz.history import HistoryStore, data_dir
+
     try:
         store = HistoryStore(data_dir())
     except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
         usage_error(str(error))
-    saved = store.load()  # only reads: a file it cannot use is reported, never moved
-    respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(),
-                                     session(ctx).language), json_output)
+    now = store.clock()
+    saved = store.load()._replace(as_of=now)  # only reads: a bad file is reported, not moved
+    respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(now),
+                                     upcoming=saved.upcoming(now),
+                                     language=session(ctx).language), json_output)
 
 
 # --- playing --------------------------------------------------------------------------------
@@ -98,8 +139,17 @@ def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None
 
 def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
               seed: int | None = None, answers: str | None = None, save: bool = True,
-              review: bool = False, json_output: bool = False, no_input: bool = False) -> None:
-    """Build the questions, ask them, show or print the result, and record it."""
+              review: bool = False, json_output: bool = False, no_input: bool = False,
+              replay: str = "") -> None:
+    """Build the questions, ask them, show or print the result, and record it.
+
+    `replay` is the command (with the options that chose the topic) that the replay hint
+    starts with; the count, seed and --review follow it. An unfinished quiz exits 1."""
+    import random
+
+    from binatsec.quiz import engine as quiz
+    from binatsec.quiz.history import HistoryStore, Outcome, QuizRecord, data_dir, timestamp
+
     run = session(ctx)
     json_output = json_output or run.json
     listed = _split(answers) if answers is not None else None
@@ -118,7 +168,7 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         store = HistoryStore(data_dir()) if save or review else None
     except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
         usage_error(str(error))
-    due = store.load().due() if review and store is not None else []
+    due = store.load().due(store.clock()) if review and store is not None else []
     questions = quiz.build(corpus, topic, count, random.Random(seed), first=due)
     if not questions:
         raise NothingFound(f"no questions can be made on {topic} from this content")
@@ -126,13 +176,15 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         problem = quiz.check_answers(questions, listed)
         if problem:
             usage_error(problem, "--answers")
-    lines: Iterable[str] = (listed if listed is not None
-                            else _stdin_lines(run.env, len(questions) * MAX_TRIES))
+    reader = _StdinLines(run.env, len(questions) * MAX_TRIES) if listed is None else None
+    lines: Iterable[str] = listed if listed is not None else reader or ()
+    again = (f"{replay or f'binatsec quiz --topic {topic}'} --count {len(questions)} "
+             f"--seed {seed}{' --review' if review else ''}")
     try:
         if json_output:
             result = quiz.play(questions, _QuietAnswers(lines))
         else:
-            result = _play_for_people(run.env, topic, questions, seed,
+            result = _play_for_people(run.env, topic, questions, seed, again,
                                       due if review else None, None if interactive else lines)
     except KeyboardInterrupt:
         # Typer turns Ctrl-C into a silent exit 130; say what became of the quiz.
@@ -140,19 +192,39 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         raise typer.Exit(INTERRUPTED) from None
     saved = False
     if save and store is not None and result.total:
-        record = QuizRecord(finished_at=timestamp(utc_now()), topic=topic, seed=seed,
+        now = store.clock()
+        record = QuizRecord(finished_at=timestamp(now), topic=topic, seed=seed,
                             score=result.score, total=result.total, planned=result.planned,
                             complete=result.complete, review=review,
                             missed=tuple(a.question.id for a in result.missed))
-        saved = store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered))
+        saved = store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered),
+                          at=now)
     if json_output:
         respond(ctx, results.QuizOutcome(result, topic, seed, review, saved, run.language), True)
+    if not result.complete:
+        say(_unfinished(result, saved=saved, save=save, why=reader.stopped if reader else ""))
+        raise typer.Exit(UNFINISHED)
+
+
+def _unfinished(result: Result, *, saved: bool, save: bool, why: str = "") -> str:
+    """The one line on stderr after a quiz cut short: how far it got, why, and what was kept
+    (`why` is why reading stdin stopped, when it was not simply the end of input)."""
+    how = "stopped with q" if result.stopped else why or "input ended"
+    note = (f"quiz ended after {result.total} of {result.planned} question"
+            f"{'s' if result.planned != 1 else ''} ({how})")
+    if saved:
+        return f"{note}; saved as unfinished"
+    if save and not result.total:
+        return f"{note}; nothing answered, so nothing saved"
+    return note
 
 
 def _play_for_people(env: Environment, topic: str, questions: Sequence[Question], seed: int,
-                     due: Sequence[str] | None, lines: Iterable[str] | None) -> Result:
+                     replay: str, due: Sequence[str] | None,
+                     lines: Iterable[str] | None) -> Result:
+    from binatsec.quiz import engine as quiz
+
     screen = _screen(env)
-    replay = f"binatsec quiz --topic {topic} --count {len(questions)} --seed {seed}"
     reviewed = [q.id for q in questions if due and q.id in due]
     screen.start(topic, len(questions), seed, replay, reviewed, review_asked=due is not None)
     source = _ScreenAnswers(screen, None if lines is None else iter(lines))
@@ -184,11 +256,16 @@ class _ScreenAnswers:
         self.screen.rejected(question, raw)
 
 
-class _QuietAnswers(quiz.ListedAnswers):
+class _QuietAnswers:
     """Scripted answers for --json: stdout is the document, so hints go to stderr."""
 
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = iter(lines)
+
+    def answer(self, question: Question, number: int, total: int) -> str | None:
+        return next(self.lines, None)
+
     def rejected(self, question: Question, raw: str) -> None:
-        super().rejected(question, raw)
         say(f"'{raw.strip()}' is not an answer to question {question.id}: {question.hint()}; "
             "reading the next line")
 
@@ -208,23 +285,33 @@ MAX_SKIPPED_CHARS = 1024 * 1024  # past this much of one line, stop reading answ
 MAX_TRIES = 20  # lines read per question, at most: a script of wrong answers ends
 
 
-def _stdin_lines(env: Environment, limit: int) -> Iterator[str]:
+class _StdinLines:
     """Answers from stdin, one per line, read as they come (a program can answer as it
     reads the questions). Bounded: each line is cut at MAX_ANSWER_CHARS, at most `limit`
-    lines are read, and a line with no end (reading /dev/zero) stops the reading."""
-    if env.stdin is None:
-        return
-    for _ in range(limit):
-        line = env.stdin.readline(MAX_ANSWER_CHARS + 1)
-        if not line:
+    lines are read, and a line with no end (reading /dev/zero) stops the reading; `stopped`
+    then says why, for the line that ends the unfinished quiz."""
+
+    def __init__(self, env: Environment, limit: int) -> None:
+        self.env = env
+        self.limit = limit
+        self.stopped = ""
+
+    def __iter__(self) -> Iterator[str]:
+        stdin = self.env.stdin
+        if stdin is None:
             return
-        overlong = len(line) > MAX_ANSWER_CHARS and not line.endswith("\n")
-        if overlong and not _skip_rest_of_line(env.stdin):
-            say(f"an answer line is longer than {MAX_SKIPPED_CHARS:,} characters; "
-                "stopped reading answers")
-            return
-        yield line.rstrip("\r\n")
-    say(f"read {limit} answer lines without finishing the quiz; stopped reading answers")
+        for _ in range(self.limit):
+            line = stdin.readline(MAX_ANSWER_CHARS + 1)
+            if not line:
+                return
+            overlong = len(line) > MAX_ANSWER_CHARS and not line.endswith("\n")
+            if overlong and not _skip_rest_of_line(stdin):
+                self.stopped = (f"an answer line is longer than {MAX_SKIPPED_CHARS:,} "
+                                "characters; stopped reading answers")
+                return
+            yield line.rstrip("\r\n")
+        self.stopped = (f"read {self.limit} answer lines without finishing the quiz; stopped "
+                        "reading answers")
 
 
 def _skip_rest_of_line(stream: IO[str]) -> bool:

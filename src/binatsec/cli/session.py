@@ -47,7 +47,8 @@ def session(ctx: typer.Context) -> Session:
 
 
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document instead of text (see schemas/).")
+    bool, typer.Option("--json", help="Print one JSON document instead of text (its JSON "
+                       "Schema: see 'binatsec schema').")
 ]
 
 
@@ -61,14 +62,9 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
     run = session(ctx)
     out = run.env.stdout
     assert out is not None  # errors.run ends a run with stdout closed before any command
-    if isinstance(result, results.Export) and result.format != "json":
-        from binatsec.views import documents  # csv and the Markdown writer: export only
-
-        if result.format == "csv" and result.kind is not None:
-            out.write(documents.csv_table(result.corpus, result.kind, result.language))
-        else:
-            out.write(documents.markdown(result.corpus, result.language))
-    elif json_flag or run.json or isinstance(result, results.Export):
+    if isinstance(result, results.Export):
+        _export(result, run)
+    elif json_flag or run.json:
         from binatsec.views.json import document, dumps
 
         out.write(dumps(document(result), ascii_only=not run.env.unicode))
@@ -79,3 +75,31 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
         render(result, run.env)
     if result.missing:
         raise NothingFound(result.missing)
+
+
+def _export(result: results.Export, run: Session) -> None:
+    """The corpus as one document, on stdout or written whole to --output."""
+    if result.format == "json":
+        from binatsec.views.json import document, dumps
+
+        text = dumps(document(result), ascii_only=result.output is None and not run.env.unicode)
+    else:
+        from binatsec.views import documents  # csv and the Markdown writer: export only
+
+        text = (documents.csv_table(result.corpus, result.kind, result.language)
+                if result.format == "csv" and result.kind is not None
+                else documents.markdown(result.corpus, result.language))
+    if result.output is None:
+        assert run.env.stdout is not None
+        run.env.stdout.write(text)
+        return
+    from binatsec.fileio import atomic_write
+    from binatsec.views.stream import say
+
+    try:
+        atomic_write(result.output, text.encode("utf-8"), make_folders=False)
+    except OSError as error:
+        say(f"error: cannot write {result.output}: {error.strerror or error}", run.env.stderr)
+        raise typer.Exit(1) from None
+    say(f"wrote {result.format} to {result.output} ({len(text.encode('utf-8')):,} bytes)",
+        run.env.stderr)

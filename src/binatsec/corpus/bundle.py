@@ -29,7 +29,7 @@ CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
-FORMAT = "v3"
+FORMAT = "v4"
 
 
 def cache_dir() -> Path | None:
@@ -78,7 +78,8 @@ def encode(corpus: Corpus) -> bytes:
     """Each record as an array of its field values; text as [en, es], links as arrays."""
     data = {name: [[_plain(v) for v in record._asdict().values()] for record in records]
             for name, records in corpus.kinds().items()}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    document = {"kinds": data, "origins": dict(corpus.origins())}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _decoder(kind: kinds.Kind) -> Callable[[list[Any]], Record]:
@@ -102,7 +103,10 @@ def _decoder(kind: kinds.Kind) -> Callable[[list[Any]], Record]:
 
 def decode(raw: bytes) -> Corpus:
     """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged."""
-    data = json.loads(raw)
+    document = json.loads(raw)
+    data, origins = document["kinds"], document["origins"]
+    if not isinstance(data, dict) or not isinstance(origins, dict):
+        raise ValueError("not a validated bundle")
     pending: dict[str, Callable[[], list[Record]]] = {}
     for name, rows in data.items():
         kind = kinds.get(name)
@@ -110,7 +114,7 @@ def decode(raw: bytes) -> Corpus:
             raise ValueError(f"unknown kind {name}")
         pending[name] = partial(_build, kind, rows)
     prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
-    return Corpus({}, pending, prefixes)
+    return Corpus({}, pending, prefixes, origins)
 
 
 def _build(kind: kinds.Kind, rows: list[list[Any]]) -> list[Record]:

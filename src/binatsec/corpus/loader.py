@@ -32,6 +32,7 @@ class Layer(Frozen):
     file: str  # the content file's name without .toml
     label: str  # how problems name it: "faq.toml" (bundled) or the user's path
     raw: bytes
+    bundled: bool = True
 
 
 def _layer(base: list[Record], extra: Iterable[Record]) -> list[Record]:
@@ -133,13 +134,14 @@ class ContentSource:
         layers: list[Layer] = []
         for name in kinds.files():
             file = name.removesuffix(".toml")
-            places: list[tuple[Traversable, str]] = [(self.bundled.joinpath(name), name)]
+            places: list[tuple[Traversable, str, bool]] = [
+                (self.bundled.joinpath(name), name, True)]
             if name in overlay_files:
-                places.append((overlay_files[name], str(overlay_files[name])))
-            for entry, label in places:
+                places.append((overlay_files[name], str(overlay_files[name]), False))
+            for entry, label, bundled in places:
                 raw = reading.read_bytes(entry, label, problems)
                 if raw is not None:
-                    layers.append(Layer(file, label, raw))
+                    layers.append(Layer(file, label, raw, bundled))
         return layers
 
     def _check(self, layers: list[Layer], problems: list[Problem]) -> Corpus:
@@ -147,6 +149,7 @@ class ContentSource:
 
         built: dict[str, list[Record]] = {kind.name: [] for kind in kinds.all_kinds()}
         origin: dict[str, str] = {}
+        user_labels: dict[str, str] = {}
         checkers: dict[str, FileChecker] = {}
         declared: set[str] = set()
         unread = {file.removesuffix(".toml") for file in kinds.files()} - {
@@ -159,10 +162,14 @@ class ContentSource:
             checker = FileChecker(parsed, problems)
             for name, records in checker.records(kinds.in_file(layer.file)).items():
                 origin.update((record.id, layer.label) for record in records)
+                if not layer.bundled:
+                    user_labels.update((record.id, layer.label) for record in records)
                 checkers.update((record.id, checker) for record in records)
                 built[name] = _layer(built[name], records)
             declared |= checker.declared
-        corpus = Corpus(built)
+        # Records from the user's folder, with their file: people and scripts must be able
+        # to tell the user's content from the article's.
+        corpus = Corpus(built, origins=user_labels)
         built_ids = {record.id for record in corpus.records()}
         for problem in check_corpus(corpus, origin, declared - built_ids, unread):
             checker_of = checkers.get(problem.record_id or "")

@@ -194,12 +194,14 @@ class Corpus:
     command that shows figures need not build every FAQ entry of a large folder.
     """
 
-    __slots__ = ("_built", "_by_id", "_pending", "_prefixes")
+    __slots__ = ("_built", "_by_id", "_origins", "_pending", "_prefixes")
 
     def __init__(self, kinds: Mapping[str, Sequence[Record]],
                  pending: Mapping[str, Callable[[], Sequence[Record]]] | None = None,
-                 prefixes: Mapping[str, str] | None = None) -> None:
+                 prefixes: Mapping[str, str] | None = None,
+                 origins: Mapping[str, str] | None = None) -> None:
         self._built = {name: tuple(records) for name, records in kinds.items()}
+        self._origins = dict(origins or {})
         self._pending = dict(pending or {})
         self._prefixes = dict(prefixes or {})
         self._by_id = {record.id: record for records in self._built.values()
@@ -225,6 +227,14 @@ class Corpus:
     def records(self) -> Iterator[Record]:
         for records in self.kinds().values():
             yield from records
+
+    def origin(self, record_id: str) -> str | None:
+        """The file in the user's folder a record comes from; None for the article's own."""
+        return self._origins.get(record_id)
+
+    def origins(self) -> Mapping[str, str]:
+        """Every record from the user's folder, with its file."""
+        return MappingProxyType(self._origins)
 
     def get(self, record_id: str) -> Record | None:
         found = self._by_id.get(record_id)

@@ -7,7 +7,10 @@ The same corpus, seed and answers always give the same questions and the same re
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Literal, Protocol
 
@@ -17,12 +20,12 @@ from binatsec.corpus import records as model
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.frozen import Frozen
 from binatsec.queries import attribution_text, figures_for, source_of, typed_number
+from binatsec.quiz import ALL as ALL
+from binatsec.quiz import DEFAULT_COUNT as DEFAULT_COUNT
+from binatsec.quiz import SEED_LIMIT as SEED_LIMIT
 
 Topic = str  # a kind's quiz topic, as the registry of kinds declares it
 TOPICS: tuple[Topic, ...] = kinds.quiz_topics()
-ALL = "all"
-DEFAULT_COUNT = 10
-SEED_LIMIT = 2**31  # random seeds are drawn below this, so they fit any JSON reader
 
 Kind = Literal["myth-or-fact", "figure", "which-year", "which-first", "pillar", "faq-answer"]
 KINDS: tuple[Kind, ...] = ("myth-or-fact", "figure", "which-year", "which-first", "pillar",
@@ -31,11 +34,19 @@ KINDS: tuple[Kind, ...] = ("myth-or-fact", "figure", "which-year", "which-first"
 LETTERS = "abcdefghij"
 MYTH, FACT = "m", "f"
 _WORDS = {"m": MYTH, "myth": MYTH, "f": FACT, "fact": FACT}
+QUIT = "q"  # typed instead of an answer, it ends the quiz (unfinished)
 
-# Wrong figures are the right one scaled by these factors, then rounded to two significant
-# digits: the same unit and order of magnitude, so none is absurd next to the real one.
-SCALE_FACTORS = (0.25, 0.5, 0.75, 1.5, 2.0, 3.0, 4.0)
-PERCENT_OFFSETS = (-25, -15, -10, 10, 15, 25)
+# Wrong figures come from a ladder around the right one: each rung the last times a ratio
+# drawn from RATIO_RANGE, rounded as the article rounds (see _round_like). The right answer
+# takes a random rung of the window, so neither its place nor the ratios give it away.
+# A percentage steps by a drawn amount instead (PERCENT_STEP), staying between 0 and 100.
+RATIO_RANGE = (1.4, 1.7)
+PERCENT_STEP = (7.0, 15.0)
+NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+# "about X" and "nearly X" are loose: a wrong option closer than this share of X could be
+# read as the same figure.
+APART = 0.1
+LADDER_TRIES = 30
 YEAR_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3)
 MAX_OPTIONS = 4
 
@@ -75,18 +86,37 @@ class Question(Frozen):
         if not self.multiple_choice:
             return "answer m (myth) or f (fact)"
         last = len(self.options)
-        return f"answer with a letter a-{LETTERS[last - 1]} or a number 1-{last}"
+        return (f"answer with a letter a-{LETTERS[last - 1]}, a number 1-{last} or an "
+                "option's text")
 
     def parse(self, raw: str) -> str | None:
-        """The option key `raw` stands for (a letter, a number, m/f or the word), or None."""
-        text = raw.strip().casefold()
+        """The option key `raw` stands for, or None: a letter, a number, m/f or myth/fact,
+        or an option's own text ("over $3 billion"), in any case and spacing, its thousands
+        separators optional."""
+        text = _plain(raw)
         if not self.multiple_choice:
             return _WORDS.get(text)
         keys = [o.key for o in self.options]
         number = typed_number(text)
         if number is not None and 1 <= number <= len(keys):
             return keys[number - 1]
-        return text if text in keys else None
+        if text in keys:
+            return text
+        return next((o.key for o in self.options if text and _plain(o.text) == text), None)
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def _plain(text: str) -> str:
+    """Text as it is compared with what a person typed: spaces collapsed, case folded, and
+    no thousands separators ("over 15000" is "over 15,000", and fits in --answers)."""
+    return _THOUSANDS.sub("", " ".join(text.split()).casefold())
+
+
+def quits(raw: str) -> bool:
+    """Whether `raw` is the quit key rather than an answer."""
+    return _plain(raw) == QUIT
 
 
 class Answered(Frozen):
@@ -98,11 +128,18 @@ class Answered(Frozen):
         return self.given == self.question.answer
 
 
+Ending = Literal["finished", "quit", "end-of-input"]
+
+
 class Result(Frozen):
-    """How a quiz went: the answers given, in order, and whether it was played to the end."""
+    """How a quiz went: the answers given, in order, and whether it was played to the end.
+
+    A quiz ends unfinished when the player quits (`stopped`) or input runs out; then `total`
+    (answered) is less than `planned` (asked)."""
 
     questions: tuple[Question, ...]
     answered: tuple[Answered, ...] = ()
+    stopped: bool = False  # the player typed the quit key
 
     @property
     def score(self) -> int:
@@ -119,6 +156,16 @@ class Result(Frozen):
     @property
     def complete(self) -> bool:
         return self.total == self.planned
+
+    @property
+    def unanswered(self) -> int:
+        return self.planned - self.total
+
+    @property
+    def ended(self) -> Ending:
+        if self.complete:
+            return "finished"
+        return "quit" if self.stopped else "end-of-input"
 
     @property
     def missed(self) -> tuple[Answered, ...]:
@@ -160,7 +207,8 @@ def play(questions: Sequence[Question], source: AnswerSource,
          after_each: Callable[[Answered, int], None] | None = None) -> Result:
     """Ask every question in turn; invalid answers are asked again and not counted.
 
-    Stops early, with the answers so far, when the source runs out of input.
+    Stops early, with the answers so far, when the source runs out of input or the player
+    types the quit key.
     """
     answered: list[Answered] = []
     for number, question in enumerate(questions, start=1):
@@ -168,6 +216,8 @@ def play(questions: Sequence[Question], source: AnswerSource,
             raw = source.answer(question, number, len(questions))
             if raw is None:
                 return Result(tuple(questions), tuple(answered))
+            if quits(raw) and question.parse(raw) is None:
+                return Result(tuple(questions), tuple(answered), stopped=True)
             key = question.parse(raw)
             if key is not None:
                 break
@@ -180,13 +230,17 @@ def play(questions: Sequence[Question], source: AnswerSource,
 
 
 def check_answers(questions: Sequence[Question], answers: Sequence[str]) -> str | None:
-    """Why a list of answers given up front cannot be used, or None when it can."""
-    if len(answers) > len(questions):
-        return (f"got {len(answers)} answers for {len(questions)} question"
-                f"{'s' if len(questions) != 1 else ''}")
+    """Why a list of answers given up front cannot be used, or None when it can.
+
+    There must be exactly one per question: too few and too many are the same mistake (a
+    usage error), never a quiz cut short or answers silently dropped."""
     for number, (question, raw) in enumerate(zip(questions, answers, strict=False), start=1):
         if question.parse(raw) is None:
             return f"answer {number} '{raw}' is not valid for question {number}: {question.hint()}"
+    if len(answers) != len(questions):
+        return (f"got {len(answers)} answer{'s' if len(answers) != 1 else ''} for "
+                f"{len(questions)} question{'s' if len(questions) != 1 else ''}; give exactly "
+                "one per question")
     return None
 
 
@@ -266,18 +320,93 @@ def _amount(value: float, stat: model.Stat) -> str:
 
 def figure_distractors(stat: model.Stat, rng: random.Random,
                        wanted: int = MAX_OPTIONS - 1) -> list[tuple[float, str]]:
-    """Wrong but plausible figures: same unit, same scale, same qualifier; all distinct."""
-    right = _amount(stat.value, stat)
+    """Wrong but plausible figures, smallest first: same unit, scale and qualifier, all
+    distinct, and none that the article's figure would make true as well.
+
+    They are rungs of a ladder around the right figure, which takes a random rung of the
+    window (see RATIO_RANGE), so neither its rank nor the ratios between options give it
+    away. "About X" and "nearly X" get no wrong option within APART of X. "Over X" gets only
+    larger ones, as "over" anything smaller would be true too: there the right figure is
+    always the smallest, and only the order the options are shown in hides it.
+    """
+    ranks = [0] if stat.qualifier == "over" else list(range(wanted + 1))
+    while ranks:
+        rank = rng.choice(ranks)
+        for _ in range(LADDER_TRIES):
+            ladder = _ladder(stat, rank, wanted, rng)
+            if ladder is not None:
+                return ladder
+        ranks.remove(rank)  # this rung cannot hold the right figure (a percentage near 0)
+    return _nearby(stat, wanted)
+
+
+def _ladder(stat: model.Stat, rank: int, wanted: int,
+            rng: random.Random) -> list[tuple[float, str]] | None:
+    """`wanted` wrong figures around the right one, which is number `rank` (from 0) of
+    them all in order; None if this draw gives figures that cannot be used."""
+    value = stat.value
+    steps = [k for k in range(-rank, wanted + 1 - rank) if k != 0]
     if stat.unit == "percent":
-        scaled = [stat.value + d for d in PERCENT_OFFSETS if 0 < stat.value + d < 100]
+        step = rng.uniform(*PERCENT_STEP)
+        decimals = 0 if value == int(value) else 1
+        values = [round(value + k * step, decimals) for k in steps]
     else:
-        scaled = [figures.significant(stat.value * f) for f in SCALE_FACTORS]
-    pool = _distinct(scaled, stat, {right})
-    if len(pool) < wanted:
-        # Tiny values round onto each other; small steps up keep the options distinct.
-        steps = [stat.value + step for step in range(1, wanted + 1)]
-        pool += _distinct(steps, stat, {right} | {text for _, text in pool})
-    return rng.sample(pool, min(wanted, len(pool)))
+        ratio = rng.uniform(*RATIO_RANGE)
+        values = [_round_like(value * ratio**k, value) for k in steps]
+    order = [*values[:rank], value, *values[rank:]]
+    if any(b <= a for a, b in itertools.pairwise(order)):
+        return None  # rounding folded two rungs together, or crossed the right figure
+    found = _distinct(values, stat, {_amount(value, stat)})
+    if len(found) < len(values) or not all(implied_by(stat, v) is False for v in values):
+        return None
+    return found
+
+
+def implied_by(stat: model.Stat, value: float) -> bool | None:
+    """Whether the article's figure makes "<qualifier> `value`" true as well (or, for a loose
+    figure, too close to tell apart): True, False, or None when `value` is out of range."""
+    if value <= 0 or (stat.unit == "percent" and value >= 100):
+        return None
+    if _amount(value, stat) == _amount(stat.value, stat):
+        return True
+    if stat.qualifier == "over":
+        return value <= stat.value
+    if stat.qualifier in ("about", "nearly"):
+        return abs(value - stat.value) <= APART * stat.value
+    return value == stat.value
+
+
+def _nearby(stat: model.Stat, wanted: int) -> list[tuple[float, str]]:
+    """Wrong figures by small steps, for a figure no ladder fits (tiny values that round
+    onto each other, a percentage at the edge): the nearest usable ones, smallest first."""
+    steps = (max(1.0, stat.value * 2 * APART), 1.0, 0.5)
+    candidates = sorted((stat.value + sign * k * step for step in steps
+                         for k in range(1, 4 * wanted + 1) for sign in (1, -1)),
+                        key=lambda v: abs(v - stat.value))
+    usable = [v for v in candidates if implied_by(stat, v) is False]
+    return sorted(_distinct(usable, stat, {_amount(stat.value, stat)})[:wanted])
+
+
+def _significant_digits(value: float) -> int:
+    mantissa = f"{abs(value):.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return max(1, len(mantissa))
+
+
+def _mantissa(value: float) -> tuple[float, int]:
+    exponent = math.floor(math.log10(value))
+    return value / 10**exponent, exponent
+
+
+def _round_like(value: float, like: float) -> float:
+    """`value` rounded as the article rounded `like`: to a round mantissa (1, 1.2, 1.5, 2,
+    2.5, 3, 4, 5, 6, 8) when `like` has one, else to as many significant digits (2 or 3)."""
+    if value <= 0 or like <= 0:
+        return value
+    mantissa, exponent = _mantissa(value)
+    if any(math.isclose(_mantissa(like)[0], m, rel_tol=1e-9) for m in NICE_MANTISSAS):
+        nearest = min(NICE_MANTISSAS, key=lambda m: abs(math.log(mantissa / m)))
+        return figures.significant(nearest * 10.0**exponent, 3)
+    return figures.significant(value, min(3, max(2, _significant_digits(like))))
 
 
 def _distinct(values: Iterable[float], stat: model.Stat,
@@ -371,10 +500,13 @@ class _Maker:
             explanation=explanation, read="binatsec myths")
 
     def figure(self, stat: model.Stat) -> Question:
-        wrong = figure_distractors(stat, self.rng)
-        values = sorted([(stat.value, _amount(stat.value, stat)), *wrong])
-        options = tuple(Option(LETTERS[i], text) for i, (_, text) in enumerate(values))
-        answer = next(o.key for o in options if o.text == _amount(stat.value, stat))
+        right = _amount(stat.value, stat)
+        # Shown in random order: for "over X" the right figure is the smallest (see
+        # figure_distractors), so sorted options would always put it first.
+        texts = [right, *(text for _, text in figure_distractors(stat, self.rng))]
+        self.rng.shuffle(texts)
+        options = tuple(Option(LETTERS[i], text) for i, text in enumerate(texts))
+        answer = LETTERS[texts.index(right)]
         when = stat.when_text(self.language)
         subject = self.text(stat.label) + (f" ({when})" if when else "")
         return Question(

@@ -1,4 +1,4 @@
-"""Quiz history: past scores and a Leitner-style review schedule, kept in one JSON file.
+"""Quiz history: past scores and a review schedule by time (FSRS), kept in one JSON file.
 
 The file lives in the user's data folder (platformdirs; `BINATSEC_DATA_DIR` moves it). It is
 only ever replaced whole and atomically, so an interrupted quiz or a full disk leaves the
@@ -11,27 +11,43 @@ A file that could not be read, or was written by a newer binatsec, or is laid ou
 this version does not know, is left as it is and the quiz is not saved. Only a file that is not
 a JSON object at all is corrupt, and only a quiz about to save moves it aside (never deletes).
 
-The schedule counts quizzes, not days: a question missed goes back to box 1 and is due in
-the next quiz; each right answer moves it up a box and doubles the wait (1, 2, 4, 8, 16).
+The schedule is FSRS (the Free Spaced Repetition Scheduler that Anki uses, from the `fsrs`
+package, imported only when a quiz is saved or an old file converted): a question missed is
+due again at once, and each right answer puts it off for longer, by days, not by quizzes.
+Every time comes from a clock the caller can replace (tests never read the wall clock).
+
+Format 2 keeps each question's FSRS card; format 1 (binatsec 0.1's Leitner boxes, counted in
+quizzes) is still read, its cards converted by replaying their run of right answers, and the
+file is written back in format 2 with every old quiz kept.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from binatsec.frozen import Frozen
 
+if TYPE_CHECKING:
+    import fsrs
+
 DATA_DIR_ENV = "BINATSEC_DATA_DIR"
 HISTORY_FILE = "history.json"
-FORMAT = 1
-TOP_BOX = 5
+FORMAT = 2  # 2: FSRS cards, by time; 1: Leitner boxes, by quiz count (read and converted)
+State = Literal["learning", "review", "relearning"]
+STATES: tuple[State, ...] = ("learning", "review", "relearning")  # FSRS's states 1, 2, 3
+# A question missed is due again at once (the next quiz, however soon), not after FSRS's
+# default learning steps of minutes; a right answer goes straight to days.
+NO_WAIT = timedelta(0)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 KEEP_QUIZZES = 500  # older scores are dropped so the file stays small; the schedule stays
 MAX_BYTES = 5 * 2**20  # 500 quizzes take about 150 kB; refuse to read a file far past that
 LOCK_TIMEOUT = 10.0  # seconds a quiz waits for another one to finish saving
@@ -63,8 +79,22 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _now() -> datetime:
+    return utc_now()  # looked up when called, so a test can replace utc_now
+
+
 def timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def moment_of(stamp: str) -> datetime:
+    """The time a STAMP names (UTC, whole seconds)."""
+    return datetime.fromisoformat(stamp.removesuffix("Z") + "+00:00")
+
+
+def whole_seconds(moment: datetime) -> datetime:
+    """`moment` in UTC without its fraction of a second, as the file keeps times."""
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
 
 
 class QuizRecord(Frozen):
@@ -82,11 +112,22 @@ class QuizRecord(Frozen):
 
 
 class Card(Frozen):
-    """Where one question stands in the schedule; `due` and `last_missed` count quizzes."""
+    """Where one question stands on the review schedule: an FSRS card, its times as STAMPs.
 
-    box: int
-    due: int
-    last_missed: int | None = None
+    `last_missed` is when it was last answered wrongly; the last answer was wrong when that
+    is also its `last_review`."""
+
+    state: State
+    due: str
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    last_review: str | None = None
+    last_missed: str | None = None
+
+    @property
+    def missed_last(self) -> bool:
+        return self.last_missed is not None and self.last_missed == self.last_review
 
 
 class Outcome(Frozen):
@@ -95,35 +136,102 @@ class Outcome(Frozen):
 
 
 class History(Frozen):
+    """What the history file holds; `as_of` is when its schedule is being looked at (set for
+    showing it, never saved)."""
+
     played: int = 0
     quizzes: tuple[QuizRecord, ...] = ()
     cards: Mapping[str, Card] = MappingProxyType({})
+    as_of: datetime | None = None
 
-    def due(self) -> list[str]:
-        """Questions due in the next quiz: missed ones first, the most recently missed first."""
-        upcoming = self.played + 1
-        ready = [(qid, card) for qid, card in self.cards.items() if card.due <= upcoming]
-        ready.sort(key=lambda item: (item[1].box, -(item[1].last_missed or 0), item[0]))
-        return [qid for qid, _ in ready]
+    def due(self, now: datetime) -> list[str]:
+        """Questions due at `now`: those whose last answer was wrong first, the most recently
+        missed first; then the rest, the longest due first."""
+        moment = timestamp(now)
+        ready = sorted((qid, card) for qid, card in self.cards.items() if card.due <= moment)
+        missed = [item for item in ready if item[1].missed_last]
+        missed.sort(key=lambda item: item[1].last_missed or "", reverse=True)
+        others = sorted((item for item in ready if not item[1].missed_last),
+                        key=lambda item: (item[1].due, item[0]))
+        return [qid for qid, _ in (*missed, *others)]
 
-    def record(self, quiz: QuizRecord, outcomes: Iterable[Outcome]) -> History:
-        """This history with one more quiz played and its answers scheduled."""
-        number = self.played + 1
+    def upcoming(self, now: datetime) -> list[tuple[str, list[str]]]:
+        """Questions due after `now`, by the UTC day they fall due: (YYYY-MM-DD, ids),
+        soonest first."""
+        moment = timestamp(now)
+        later = sorted((card.due, qid) for qid, card in self.cards.items() if card.due > moment)
+        days: dict[str, list[str]] = {}
+        for due, qid in later:
+            days.setdefault(due[:10], []).append(qid)
+        return list(days.items())
+
+    def record(self, quiz: QuizRecord, outcomes: Iterable[Outcome], at: datetime) -> History:
+        """This history with one more quiz played and its answers, given at `at`, scheduled."""
         cards = dict(self.cards)
         for outcome in outcomes:
-            cards[outcome.question_id] = schedule(cards.get(outcome.question_id), outcome.correct,
-                                                  number)
+            cards[outcome.question_id] = schedule(cards.get(outcome.question_id),
+                                                  outcome.correct, at)
         quizzes = (*self.quizzes, quiz)[-KEEP_QUIZZES:]
-        return History(played=number, quizzes=quizzes, cards=cards)
+        return History(played=self.played + 1, quizzes=quizzes, cards=cards)
 
 
-def schedule(card: Card | None, correct: bool, quiz_number: int) -> Card:
-    """The card after an answer in quiz `quiz_number`."""
-    if not correct:
-        return Card(box=1, due=quiz_number + 1, last_missed=quiz_number)
-    box = min(TOP_BOX, (card.box if card else 1) + 1)
-    last_missed = card.last_missed if card else None
-    return Card(box=box, due=quiz_number + 2 ** (box - 1), last_missed=last_missed)
+@cache
+def _scheduler() -> fsrs.Scheduler:
+    from fsrs import Scheduler
+
+    # No fuzzing: it draws from the global random generator, and the same answers at the
+    # same times must give the same schedule.
+    return Scheduler(learning_steps=(NO_WAIT,), relearning_steps=(NO_WAIT,),
+                     enable_fuzzing=False)
+
+
+def _to_fsrs(card: Card) -> fsrs.Card:
+    from fsrs import Card as FsrsCard
+    from fsrs import State as FsrsState
+
+    return FsrsCard(card_id=0, state=FsrsState(STATES.index(card.state) + 1), step=card.step,
+                    stability=card.stability, difficulty=card.difficulty,
+                    due=moment_of(card.due),
+                    last_review=moment_of(card.last_review) if card.last_review else None)
+
+
+def _from_fsrs(card: fsrs.Card, last_missed: str | None) -> Card:
+    return Card(state=STATES[int(card.state) - 1], due=timestamp(card.due), step=card.step,
+                stability=card.stability, difficulty=card.difficulty,
+                last_review=timestamp(card.last_review) if card.last_review else None,
+                last_missed=last_missed)
+
+
+def schedule(card: Card | None, correct: bool, at: datetime) -> Card:
+    """The card after an answer at `at` (a new card if the question was never asked)."""
+    from fsrs import Card as FsrsCard
+    from fsrs import Rating
+
+    at = whole_seconds(at)
+    current = _to_fsrs(card) if card is not None else FsrsCard(card_id=0, due=at)
+    reviewed, _ = _scheduler().review_card(current, Rating.Good if correct else Rating.Again,
+                                           at)
+    last_missed = card.last_missed if card is not None else None
+    return _from_fsrs(reviewed, last_missed if correct else timestamp(at))
+
+
+def replayed(right: int, missed_first: bool, at: datetime,
+             missed_at: datetime | None = None) -> Card:
+    """A card whose last `right` answers were right, each given when it was due (after a miss
+    if `missed_first`), the last at `at`: how a format 1 card is converted."""
+    from fsrs import Card as FsrsCard
+    from fsrs import Rating
+
+    at = whole_seconds(at)
+    card = FsrsCard(card_id=0, due=EPOCH)
+    for rating in [Rating.Again] * missed_first + [Rating.Good] * right:
+        card, _ = _scheduler().review_card(card, rating, card.due)
+    assert card.last_review is not None
+    shifted = _from_fsrs(card, None)._replace(due=timestamp(at + (card.due - card.last_review)),
+                                               last_review=timestamp(at))
+    if missed_at is not None:
+        return shifted._replace(last_missed=timestamp(whole_seconds(missed_at)))
+    return shifted
 
 
 # --- the file -------------------------------------------------------------------------------
@@ -141,8 +249,9 @@ class Reading(Frozen):
     """What the history file holds: the part this version understands, and all of it as found.
 
     `quizzes`, `cards` and `others` are the file's own entries, understood or not, so a quiz
-    that adds to the file writes every one of them back unchanged. `refusal` says why a quiz
-    must not write over the file at all ("" when it may)."""
+    that adds to the file writes every one of them back unchanged (the cards of a format 1
+    file that this version converted are written converted). `refusal` says why a quiz must
+    not write over the file at all ("" when it may)."""
 
     history: History
     quizzes: tuple[Any, ...] = ()
@@ -151,14 +260,17 @@ class Reading(Frozen):
     skipped: int = 0
     newer: int = 0
     refusal: str = ""
+    converted: bool = False  # a format 1 file, its cards converted to this format's
 
-    def with_quiz(self, quiz: QuizRecord, outcomes: Iterable[Outcome]) -> dict[str, Any]:
-        """The document to write: this file with one more quiz played and scheduled."""
+    def with_quiz(self, quiz: QuizRecord, outcomes: Iterable[Outcome],
+                  at: datetime) -> dict[str, Any]:
+        """The document to write: this file with one more quiz, played at `at`, scheduled."""
         outcomes = list(outcomes)
-        history = self.history.record(quiz, outcomes)
+        history = self.history.record(quiz, outcomes, at)
         cards = dict(self.cards)
-        for outcome in outcomes:  # a card answered now replaces whatever stood in its place
-            cards[outcome.question_id] = history.cards[outcome.question_id]._asdict()
+        renewed = list(history.cards) if self.converted else [o.question_id for o in outcomes]
+        for qid in renewed:  # a card answered now replaces whatever stood in its place
+            cards[qid] = card_document(history.cards[qid])
         return {
             "format": FORMAT,
             "played": history.played,
@@ -172,12 +284,16 @@ def quiz_document(quiz: QuizRecord) -> dict[str, Any]:
     return quiz._asdict() | {"missed": list(quiz.missed)}
 
 
+def card_document(card: Card) -> dict[str, Any]:
+    return card._asdict()
+
+
 def to_document(history: History) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "played": history.played,
         "quizzes": [quiz_document(q) for q in history.quizzes],
-        "cards": {qid: card._asdict() for qid, card in sorted(history.cards.items())},
+        "cards": {qid: card_document(card) for qid, card in sorted(history.cards.items())},
     }
 
 
@@ -206,14 +322,70 @@ def _quiz(item: Any, topics: frozenset[str]) -> QuizRecord | None:
                       review=bool(item.get("review", False)), missed=tuple(missed))
 
 
+def _positive(value: Any) -> TypeGuard[float]:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0)
+
+
 def _card(qid: str, item: Any) -> Card | None:
-    """One entry of 'cards', or None if this version does not understand it."""
+    """One entry of 'cards' (format 2), or None if this version does not understand it."""
     if not isinstance(item, dict) or not _matches(QUESTION_ID, qid):
         return None
-    box, due, last_missed = item.get("box"), item.get("due"), item.get("last_missed")
-    if not _whole(box) or not _whole(due) or not (last_missed is None or _whole(last_missed)):
+    state, due, step = item.get("state"), item.get("due"), item.get("step")
+    stability, difficulty = item.get("stability"), item.get("difficulty")
+    last_review, last_missed = item.get("last_review"), item.get("last_missed")
+    if (state not in STATES or not _matches(STAMP, due)
+            or not all(s is None or _matches(STAMP, s) for s in (last_review, last_missed))):
         return None
-    return Card(box=box, due=due, last_missed=last_missed)
+    # What FSRS needs of each state: a step while learning, a memory once reviewed.
+    memory: tuple[float, float] | tuple[None, None]
+    if _positive(stability) and _positive(difficulty):
+        memory = (float(stability), float(difficulty))
+    elif stability is None and difficulty is None and state == "learning":
+        memory = (None, None)
+    else:
+        return None
+    if (step is None) != (state == "review") or not (step is None or _whole(step)):
+        return None
+    return Card(state=state, due=str(due), step=step, stability=memory[0],
+                difficulty=memory[1], last_review=last_review, last_missed=last_missed)
+
+
+class _OldCards:
+    """Format 1 cards (Leitner boxes counted in quizzes), converted to FSRS cards.
+
+    A card in box 1 was missed last: due at once. A card in box b > 1 was answered right
+    b - 1 times in a row (after a miss, if it was ever missed): it gets the card FSRS gives
+    that run of answers, each given when due, the last at the time of the quiz it was given
+    in. A quiz's time is its 'finished_at' in the file; a quiz dropped from the file takes the
+    time of the newest one (or 1970 if none is left), which makes its cards due now."""
+
+    def __init__(self, quizzes: Sequence[Any], played: int) -> None:
+        self.times = [moment_of(q["finished_at"])
+                      if isinstance(q, dict) and _matches(STAMP, q.get("finished_at")) else None
+                      for q in quizzes]
+        self.first = played - len(quizzes) + 1  # the number of the oldest quiz kept
+        self.latest = max((t for t in self.times if t is not None), default=EPOCH)
+
+    def time_of(self, number: int) -> datetime | None:
+        index = number - self.first
+        return self.times[index] if 0 <= index < len(self.times) else None
+
+    def convert(self, qid: str, item: Any) -> Card | None:
+        if not isinstance(item, dict) or not _matches(QUESTION_ID, qid):
+            return None
+        box, due, last_missed = item.get("box"), item.get("due"), item.get("last_missed")
+        if not _whole(box) or not _whole(due) or not (last_missed is None
+                                                       or _whole(last_missed)):
+            return None
+        missed_at = self.time_of(last_missed) if last_missed is not None else None
+        if box <= 1:
+            at = self.time_of(last_missed if last_missed is not None else due - 1)
+            stamp = timestamp(at or self.latest)
+            return Card(state="learning", due=stamp, step=0, last_review=stamp,
+                        last_missed=stamp)
+        at = self.time_of(due - 2 ** (box - 1)) or self.latest
+        return replayed(box - 1, last_missed is not None, at, missed_at)
 
 
 def read_document(document: Mapping[str, Any]) -> Reading:
@@ -245,9 +417,11 @@ def read_document(document: Mapping[str, Any]) -> Reading:
             skipped += 1
         else:
             quizzes.append(quiz)
+    old = _whole(version) and version == 1
+    read_card = _OldCards(quizzes_found, played).convert if old else _card
     cards = {}
     for qid, item in cards_found.items():
-        card = _card(qid, item)
+        card = read_card(qid, item)
         if card is None:
             skipped += 1
         else:
@@ -264,7 +438,7 @@ def read_document(document: Mapping[str, Any]) -> Reading:
     # thousands is read in one pass but never drawn whole.
     return Reading(History(played=played, quizzes=tuple(quizzes[-KEEP_QUIZZES:]), cards=cards),
                    quizzes=tuple(quizzes_found), cards=cards_found, others=others,
-                   skipped=skipped, newer=newer, refusal=refusal)
+                   skipped=skipped, newer=newer, refusal=refusal, converted=old)
 
 
 def from_document(document: Any) -> History:
@@ -280,7 +454,7 @@ class HistoryStore:
     """The history file in one folder: read it, add to it under a lock, set bad files aside."""
 
     def __init__(self, folder: Path, warn: Callable[[str], None] | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = _now) -> None:
         self.folder = folder
         self.path = folder / HISTORY_FILE
         self.lock_path = folder / f"{HISTORY_FILE}.lock"
@@ -365,10 +539,13 @@ class HistoryStore:
             return False
         return True
 
-    def add(self, quiz: QuizRecord, outcomes: Iterable[Outcome]) -> bool:
-        """Record one quiz: holding the lock, read the latest file, add to it, write it back.
-        False (and one warning) if it was not recorded; the file is then left as it was."""
+    def add(self, quiz: QuizRecord, outcomes: Iterable[Outcome],
+            at: datetime | None = None) -> bool:
+        """Record one quiz, its answers given at `at` (else now, by the store's clock): holding
+        the lock, read the latest file, add to it, write it back. False (and one warning) if
+        it was not recorded; the file is then left as it was."""
         outcomes = list(outcomes)
+        when = at if at is not None else self.clock()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -389,11 +566,11 @@ class HistoryStore:
                       f"{error.strerror or error}; this quiz was not saved")
             return False
         try:
-            return self._add_locked(quiz, outcomes)
+            return self._add_locked(quiz, outcomes, when)
         finally:
             lock.release()
 
-    def _add_locked(self, quiz: QuizRecord, outcomes: list[Outcome]) -> bool:
+    def _add_locked(self, quiz: QuizRecord, outcomes: list[Outcome], at: datetime) -> bool:
         try:
             reading = self.read()
         except Unusable as problem:
@@ -407,4 +584,4 @@ class HistoryStore:
             self.warn(f"quiz history {self.path} {reading.refusal}; left it as it is, and "
                       "this quiz was not saved")
             return False
-        return self._write(reading.with_quiz(quiz, outcomes))
+        return self._write(reading.with_quiz(quiz, outcomes, at))

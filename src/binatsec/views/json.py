@@ -64,9 +64,14 @@ def _plain(value: object, language: str) -> Any:
     return value
 
 
-def record(item: Record, language: str) -> JSON:
-    """A record's own fields, with text in the chosen language; None stays null."""
+BUNDLED = "bundled"  # a record's origin when it is the article's, not the user's
+
+
+def record(item: Record, language: str, corpus: Corpus) -> JSON:
+    """A record's own fields, with text in the chosen language (None stays null), and its
+    origin: "bundled" for the article's, else the user's file it comes from."""
     data = {name: _plain(value, language) for name, value in item._asdict().items()}
+    data["origin"] = corpus.origin(item.id) or BUNDLED
     if isinstance(item, TimelineEvent):
         # `when` reads the same everywhere: the content's label, the span or the year.
         data["when"] = item.when_text(language)
@@ -75,14 +80,19 @@ def record(item: Record, language: str) -> JSON:
 
 def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> JSON:
     """A statistic with its generated wording, its source's name, and any unit conversion."""
-    data = record(item, language)
+    data = record(item, language, corpus)
     target = unit or item.unit
     # Always present (null when not converted) so every stat has the same keys.
     data["converted_from"] = None
     if target != item.unit:
-        data["value"] = _plain(round(figures.convert(item.value, item.unit, target), 3), language)
+        # The value with the precision the text claims ("nearly 680 kg": two significant
+        # figures, as the article's figures are round), and the exact conversion beside the
+        # article's own figure.
+        data["value"] = _plain(figures.shown_value(item, target), language)
         data["unit"] = target
-        data["converted_from"] = {"value": _plain(item.value, language), "unit": item.unit}
+        data["converted_from"] = {
+            "value": _plain(item.value, language), "unit": item.unit,
+            "exact_value": round(figures.convert(item.value, item.unit, target), 3)}
     source = source_of(item, corpus)
     data["attribution_name"] = source.name if source is not None else None
     data["text"] = figures.figure_text(item, target)
@@ -92,7 +102,7 @@ def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> 
 
 def with_figures(item: Record, corpus: Corpus, language: str) -> JSON:
     """A record plus the statistics linked to it."""
-    data = record(item, language)
+    data = record(item, language, corpus)
     linked = figures_for(corpus, item.id, getattr(item, "related", ()))
     data["figures"] = [stat(s, corpus, language) for s in linked]
     return data
@@ -103,7 +113,8 @@ def records(items: Iterable[Record], corpus: Corpus, language: str,
     """Records as JSON: statistics with their wording; others bare, or with the figures
     linked to them (`figures_too`), as every section command prints them."""
     return [stat(r, corpus, language) if isinstance(r, Stat)
-            else with_figures(r, corpus, language) if figures_too else record(r, language)
+            else with_figures(r, corpus, language) if figures_too
+            else record(r, language, corpus)
             for r in items]
 
 
@@ -128,12 +139,12 @@ def document(result: results.Result) -> JSON:
             return _listing(result)
         case results.Figures():
             return _figures(result)
-        case results.Found(query=query, hits=hits, total=total):
+        case results.Found(query=query, hits=hits, total=total, searched_for=searched_for):
             found = [{"section": h.section, "id": h.record.id, "score": h.score,
                       "title": h.title, "field": h.field, "text": h.text,
                       "matches": [list(span) for span in h.spans]} for h in hits]
-            return envelope("search", language, query=query, total=total, count=len(found),
-                            hits=found)
+            return envelope("search", language, query=query, searched_for=searched_for,
+                            total=total, count=len(found), hits=found)
         case results.Export(corpus=corpus):
             payload: JSON = {}
             for kind in kinds.all_kinds():
@@ -148,11 +159,13 @@ def document(result: results.Result) -> JSON:
                             problems=[problem(p) for p in problems])
         case results.QuizOutcome():
             return _quiz(result)
-        case results.QuizHistory(history=history, file=file, due=due):
+        case results.QuizHistory(history=history, file=file, due=due, upcoming=upcoming):
             return envelope("quiz-history", language, file=file, played=history.played,
                             quizzes=[q._asdict() | {"missed": list(q.missed)}
                                      for q in history.quizzes],
-                            due_for_review=list(due))
+                            due_for_review=list(due),
+                            upcoming=[{"date": day, "count": len(ids), "questions": list(ids)}
+                                      for day, ids in upcoming])
     raise TypeError(f"no JSON document for {type(result).__name__}")  # pragma: no cover
 
 
@@ -177,7 +190,8 @@ def _figures(result: results.Figures) -> JSON:
         chart_unit=result.shown_unit if result.chart and result.stats else None,
         not_charted=[{"id": s.id, "unit": s.unit} for s in result.left_out],
         count=len(items),
-        categories=[record(c, language) for c in corpus.categories if c.id in shown],
+        categories=[record(c, language, corpus) for c in corpus.categories
+                    if c.id in shown],
         items=items)
 
 
@@ -195,6 +209,6 @@ def _quiz(result: results.QuizOutcome) -> JSON:
     return envelope(
         "quiz", result.language, topic=result.topic, seed=result.seed, review=result.review,
         score=play.score, total=play.total, planned=play.planned, complete=play.complete,
-        saved=result.saved, questions=answered,
+        ended=play.ended, saved=result.saved, questions=answered,
         unanswered=[q.id for q in play.questions[play.total:]],
         missed=[a.question.id for a in play.missed], read=play.reading())

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.text import Text as RichText
 
 from binatsec.corpus import kinds
-from binatsec.quiz.engine import ALL, LETTERS, Answered, Question, Result
+from binatsec.quiz.engine import ALL, LETTERS, QUIT, Answered, Question, Result
 from binatsec.quiz.history import History
 from binatsec.views.terminal import Renderer, _t, plural
 from binatsec.views.textsafety import safe_text
@@ -75,9 +75,9 @@ class QuizScreen:
 
     def prompt_text(self, question: Question) -> RichText:
         if not question.multiple_choice:
-            return _t("Your answer (m = myth, f = fact): ", "bold")
+            return _t(f"Your answer (m = myth, f = fact, or {QUIT} to stop): ", "bold")
         last = len(question.options)
-        return _t(f"Your answer (a-{LETTERS[last - 1]} or 1-{last}): ", "bold")
+        return _t(f"Your answer (a-{LETTERS[last - 1]}, 1-{last}, or {QUIT} to stop): ", "bold")
 
     def ask(self, question: Question) -> str | None:
         """Read one answer at the prompt; None at end of input (Ctrl-D)."""
@@ -98,8 +98,8 @@ class QuizScreen:
 
     def rejected(self, question: Question, raw: str) -> None:
         shown = f"'{safe_text(raw.strip())}'" if raw.strip() else "An empty answer"
-        self.block(_t(f"{shown} is not one of the answers: {question.hint()}.", "yellow"),
-                   indent=2)
+        self.block(_t(f"{shown} is not one of the answers: {question.hint()}, or {QUIT} to "
+                      "stop.", "yellow"), indent=2)
 
     def feedback(self, answered: Answered) -> None:
         question = answered.question
@@ -121,14 +121,19 @@ class QuizScreen:
         self.blank()
 
     def summary(self, result: Result) -> None:
-        if not result.complete:
-            self.blank()
-            self.block(_t(f"Input ended after {result.total} of "
-                          f"{plural(result.planned, 'question')}.", "yellow"))
         score = _t("Score: ", "bold")
-        score.append(f"{result.score} of {result.total}", style="bold")
-        if result.total:
+        if result.complete:
+            score.append(f"{result.score} of {result.total}", style="bold")
             score.append(f" ({round(100 * result.score / result.total)}%)")
+        else:
+            # Unfinished: out of the questions asked, never a percentage or praise.
+            self.blank()
+            how = "Stopped" if result.stopped else "Input ended"
+            self.block(_t(f"{how} after {result.total} of "
+                          f"{plural(result.planned, 'question')}: the quiz is unfinished.",
+                          "yellow"))
+            score.append(f"{result.score} of {result.planned} asked", style="bold")
+            score.append(f"; {result.unanswered} not answered")
         self.block(score)
         if result.missed:
             self.blank()
@@ -145,29 +150,44 @@ class QuizScreen:
             self.block(_t("Read more:", "bold"))
             for command in result.reading():
                 self.whole_line(_t(f"  {command}", "green"))
-        elif result.total:
+        elif result.complete:
             self.block(_t("Every answer right.", "green"))
 
     def history(self, history: History, due: int) -> None:
+        """Past quizzes, then what the schedule holds at `history.as_of`: how many questions
+        are due now, and when the next ones are."""
         if not history.quizzes:
             self.block(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
+            self.schedule(history, due)
             return
         rows: list[tuple[str, RichText, str, str]] = []
         for quiz in history.quizzes:
             when = quiz.finished_at.replace("T", " ").removesuffix("Z")
-            percent = round(100 * quiz.score / quiz.total) if quiz.total else 0
-            score = f"{quiz.score}/{quiz.total} ({percent}%)"
-            if not quiz.complete:
-                score += f", {quiz.planned - quiz.total} unanswered"
+            if quiz.complete and quiz.total:
+                score = f"{quiz.score}/{quiz.total} ({round(100 * quiz.score / quiz.total)}%)"
+            else:  # unfinished: out of the questions asked, no percentage
+                score = f"{quiz.score}/{quiz.planned} asked, {quiz.planned - quiz.total} unanswered"
             topic = topic_name(quiz.topic) + (" (review)" if quiz.review else "")
             rows.append((when, _t(topic), score, str(quiz.seed)))
         self.block(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
         # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.
         Renderer(self.console).table(("finished (UTC)", "topic", "score", "seed"), rows)
+        self.schedule(history, due)
+
+    def schedule(self, history: History, due: int) -> None:
+        """"3 questions due now; next: 2 more on 2026-12-01", and how to review them."""
+        upcoming = history.upcoming(history.as_of) if history.as_of is not None else []
+        if not due and not upcoming:
+            return
+        line = f"{plural(due, 'question')} due now" if due else "No questions due now"
+        if upcoming:
+            day, ids = upcoming[0]
+            count = f"{len(ids)} more" if due else plural(len(ids), "question")
+            line += f"; next: {count} on {day}"
+        self.blank()
+        self.block(_t(line, "bold"))
         if due:
-            self.blank()
-            self.block(_t(f"{plural(due, 'question')} due for review: binatsec quiz --review",
-                          "dim"))
+            self.whole_line(_t("Review them first: binatsec quiz --review", "dim"))
 
 
 def _option_label(question: Question, key: str, short: bool = False,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, cast
 
 from rich import box
@@ -34,6 +35,7 @@ CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {u
                   "rounded to two significant figures; the article's own figure follows in "
                   "brackets.")
 NARROW = 50  # below this many columns, tables become "key: value" lines
+YOURS = "[yours]"  # the mark on a record that comes from the user's folder
 
 
 class Line(Frozen):
@@ -94,6 +96,13 @@ def _widest(cells: Iterable[str | RichText]) -> int:
     return max((len(line) for line in lines), default=0)
 
 
+def _longest_word(cells: Iterable[str | RichText]) -> int:
+    """The longest word among the cells: a wrapped column is never narrower."""
+    return max((len(word) for cell in cells
+                for word in (cell.plain if isinstance(cell, RichText) else cell).split()),
+               default=0)
+
+
 def plural(count: int, word: str, many: str = "") -> str:
     """ "1 event", "2 events", "3 quizzes" (`many` for irregular plurals)."""
     return f"{count} {word if count == 1 else many or word + 's'}"
@@ -102,9 +111,14 @@ def plural(count: int, word: str, many: str = "") -> str:
 class Renderer:
     """Draws each command's result on one console."""
 
-    def __init__(self, console: Console, language: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(self, console: Console, language: str = DEFAULT_LANGUAGE,
+                 origins: Mapping[str, str] | None = None) -> None:
         self.console = console
         self.language = language
+        # Records from the user's own folder: marked wherever their id is shown, and named
+        # in a closing line, so nobody takes them for the article's.
+        self.origins = origins or {}
+        self.marked: set[str] = set()
 
     @property
     def narrow(self) -> bool:
@@ -125,7 +139,17 @@ class Renderer:
         self.print(text)
 
     def ident(self, record_id: str) -> RichText:
-        return _t(record_id, "cyan")
+        text = _t(record_id, "cyan")
+        if record_id in self.origins:
+            text.append(f" {YOURS}", style="yellow")
+            self.marked.add(self.origins[record_id])
+        return text
+
+    def yours_footer(self) -> None:
+        """After a page that showed the user's records: where they come from."""
+        if self.marked:
+            self.print("", _t(f"{YOURS}: from your content folder, not the article: "
+                              f"{', '.join(sorted(self.marked))}", "yellow"))
 
     def _lang(self, text: model.Text | None) -> str:
         return text.get(self.language) if text is not None else ""
@@ -153,8 +177,16 @@ class Renderer:
     def overview(self, corpus: Corpus, version: str) -> None:
         self.heading(f"binatsec {version}",
                      "an offline reference on US–Mexico security cooperation")
-        self.print(_t("All content is drawn from one source article; figures are reported "
-                      "as the article gives them.", "dim"), "")
+        yours = corpus.origins()
+        if yours:
+            folders = sorted({str(Path(path).parent) for path in yours.values()})
+            self.print(_t(f"The bundled content is drawn from one source article; "
+                          f"{plural(len(yours), 'record')} "
+                          f"{'comes' if len(yours) == 1 else 'come'} from your folder "
+                          f"({', '.join(folders)}), not the article.", "yellow"), "")
+        else:
+            self.print(_t("All content is drawn from one source article; figures are "
+                          "reported as the article gives them.", "dim"), "")
         rows = [(k.name, str(len(corpus.of(k.name))), k.summary) for k in kinds.sections()]
         self.table(("command", "items", "what"), rows)
         self.print("", _t("Try:", "bold"))
@@ -165,58 +197,61 @@ class Renderer:
         self.print(_t("Run 'binatsec COMMAND --help' for options.", "dim"))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
-              title: str = "", whole: Sequence[int] = (),
-              min_widths: dict[int, int] | None = None) -> None:
+              title: str = "", whole: Sequence[int] = ()) -> None:
         """A table, or one "key: value" block per row when it would not fit.
 
-        Columns in `whole` (ids, values) are never cut or folded: the table is drawn only if
-        they fit at full width (and the columns in `min_widths` at theirs); otherwise every
-        row becomes "key: value" lines, the whole ones on lines of their own.
+        Columns in `whole` (ids, values) are never cut or folded, and other columns are
+        wrapped at spaces, never inside a word: the table is drawn only if it fits so;
+        otherwise every row becomes "key: value" lines, the whole ones on lines of their own.
         """
-        if self.narrow or not self._fits(headers, rows, whole, min_widths or {}):
-            if title:
-                # Titles end in an id, "(seizures)": let the terminal wrap, never cut.
-                self.whole_line(_t(title, "bold"))
-            for row in rows:
-                for index, (header, cell) in enumerate(zip(headers, row, strict=False)):
-                    plain = cell.plain if isinstance(cell, RichText) else cell
-                    if not plain.strip():
-                        continue  # nothing to say (a figure without a note)
-                    line = _t(f"{header}: ", "dim")
-                    line.append(cell if isinstance(cell, RichText) else _t(cell))
-                    # A one-word value (an id, a command name) is never folded mid-word.
-                    if index in whole or not re.search(r"\s", plain.strip()):
-                        self.whole_line(line)
-                    else:
-                        self.print(line)
-                self.print("")
+        table = self._table(headers, rows, title, whole)
+        if table is not None and not self.narrow:
+            self.print(table)
             return
+        if title:
+            # Titles end in an id, "(seizures)": let the terminal wrap, never cut.
+            self.whole_line(_t(title, "bold"))
+        for row in rows:
+            for index, (header, cell) in enumerate(zip(headers, row, strict=False)):
+                plain = cell.plain if isinstance(cell, RichText) else cell
+                if not plain.strip():
+                    continue  # nothing to say (a figure without a note)
+                line = _t(f"{header}: ", "dim")
+                line.append(cell if isinstance(cell, RichText) else _t(cell))
+                # A one-word value (an id, a command name) is never folded mid-word.
+                if index in whole or not re.search(r"\s", plain.strip()):
+                    self.whole_line(line)
+                else:
+                    self.print(line)
+            self.print("")
+
+    def _table(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
+               title: str, whole: Sequence[int]) -> Table | None:
+        """The table with every column's width decided here, or None if it cannot fit.
+
+        Whole columns get their widest line; the others at least their longest word (an id
+        under a label is one word), and the room left goes to them up to their widest line.
+        """
+        columns = [[header, *(row[index] for row in rows)] for index, header in
+                   enumerate(headers)]
+        widest = [_widest(cells) for cells in columns]
+        least = [widest[i] if i in whole else _longest_word(cells)
+                 for i, cells in enumerate(columns)]
+        room = self.console.width - 3 * len(headers)  # padding, and what Rich keeps aside
+        if sum(least) > room:
+            return None
+        widths = list(least)
+        for index in range(len(widths)):
+            extra = min(widest[index] - widths[index], room - sum(widths))
+            widths[index] += max(0, extra)
         table = Table(*headers, box=box.SIMPLE_HEAD, title=title or None, title_justify="left",
                       title_style="bold", show_edge=False, pad_edge=False)
         for index, column in enumerate(table.columns):
-            if index in whole:
-                column.no_wrap = True
-                column.min_width = _widest(row[index] for row in rows)
-            elif index in (min_widths or {}):
-                column.min_width = (min_widths or {})[index]
-            elif index:
-                column.overflow = "fold"
+            column.width = widths[index]
+            column.no_wrap = index in whole
         for row in rows:
             table.add_row(*(c if isinstance(c, RichText) else _t(c) for c in row))
-        self.print(table)
-
-    def _fits(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
-              whole: Sequence[int], min_widths: dict[int, int]) -> bool:
-        """Whether the table can be drawn with its whole columns whole and the others at
-        a readable width (the shorter of their longest word-run and 10 columns)."""
-        needed = 0
-        for index, header in enumerate(headers):
-            cells = [row[index] for row in rows]
-            if index in whole:
-                needed += max(_widest(cells), len(header))
-            else:
-                needed += max(min_widths.get(index, 0), min(10, _widest(cells)), len(header))
-        return needed + 2 * (len(headers) - 1) <= self.console.width
+        return table
 
     def card(self, title: str, record_id: str, body: Sequence[tuple[str, str]],
              extra: Sequence[Line] = ()) -> None:
@@ -315,14 +350,16 @@ class Renderer:
                                _t("; ".join(notes), "dim")])
             headers = ["figure", "value", "qualifier", "year", "source"]
             title = f"{names[category]} ({category})"
-            widths = {0: max(len(s.id) for s in chosen)}
-            if not self.narrow and self._fits(headers, wide, (1, 2, 3), widths):
-                self.table(headers, wide, title, whole=(1, 2, 3), min_widths=widths)
+            table = self._table(headers, wide, title, (1, 2, 3))
+            if table is not None and not self.narrow:
+                self.print(table)
             else:
                 self.table(["figure", "id", "value", "qualifier", "year", "source", "note"],
                            narrow, title, whole=(1, 2, 3, 4))
             self.print("")
-        self.print(_t("Figures as the article reports them; 'qualifier' is its hedge "
+        theirs = "" if not any(s.id in self.origins for s in stats) else (
+            f" (those marked {YOURS} come from your folder, not the article)")
+        self.print(_t(f"Figures as the article reports them{theirs}; 'qualifier' is its hedge "
                       f"(over, nearly, about) or 'exact'. Source '{UNNAMED_SHORT}': the article "
                       "names no source for the figure.", "dim"))
         if unit and any(figures.converted(s, unit) for s in stats
@@ -393,8 +430,13 @@ class Renderer:
             return value.get(self.language)
         return value if isinstance(value, str) else ""
 
-    def search(self, hits: Sequence[Hit], query: str, total: int) -> None:
-        found = f"{plural(total, 'result')} for '{query}'"
+    def search(self, hits: Sequence[Hit], query: str, total: int,
+               searched_for: str | None = None) -> None:
+        if searched_for:
+            # A word of the query is not in the content: say which query was searched.
+            self.print(_t(f"Showing results for '{searched_for}' (nothing matched '{query}')",
+                          "bold"))
+        found = f"{plural(total, 'result')} for '{searched_for or query}'"
         if total > len(hits):
             found += f"; the best {len(hits)} shown (--limit to see more)"
         self.print(_t(found, "dim"), "")
@@ -436,9 +478,9 @@ class Renderer:
                     self.chart(stats, shown, result.left_out)
                 elif not result.chart:
                     self.stats(stats, corpus, unit)
-            case results.Found(query=query, hits=hits, total=total):
+            case results.Found(query=query, hits=hits, total=total, searched_for=searched_for):
                 if hits:
-                    self.search(hits, query, total)
+                    self.search(hits, query, total, searched_for)
             case results.LintReport(checked=checked, problems=problems, truncated=truncated):
                 self.problems(problems, checked, truncated)
             case results.QuizHistory(history=history, due=due):
@@ -468,4 +510,8 @@ class Renderer:
 
 def render(result: results.Result, env: Environment) -> None:
     """Draw `result` for people on stdout."""
-    Renderer(make_console(env), result.language).show(result)
+    corpus = getattr(result, "corpus", None)
+    origins = corpus.origins() if isinstance(corpus, Corpus) else {}
+    renderer = Renderer(make_console(env), result.language, origins)
+    renderer.show(result)
+    renderer.yours_footer()
