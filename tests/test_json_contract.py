@@ -470,7 +470,7 @@ MUTATIONS: dict[str, Callable[[Document], None]] = {
     "a year given as text": lambda d: d["items"][0].update(year="2020"),
     "an unknown qualifier": lambda d: d["items"][0].update(qualifier="roughly"),
     "an unknown unit": lambda d: d["items"][0].update(unit="tons"),
-    "another schema version": lambda d: d.update(schema_version="2.0"),
+    "another schema version": lambda d: d.update(schema_version="3.0"),
     "a record without its id": lambda d: d["items"][0].pop("id"),
     "an id without its kind": lambda d: d["items"][0].update(id="meth-seizures-2020"),
     "an id of another kind": lambda d: d["items"][0].update(id="faq.meth-seizures-2020"),

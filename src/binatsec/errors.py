@@ -1,8 +1,9 @@
 """The failures a user can cause, and the one place that turns each into an exit code.
 
-0 success; 1 nothing found, or problems found by lint, or output that cannot be written;
-2 usage errors (unknown option, category, id or pillar; an unusable content folder);
-130 interrupted. Always one line on stderr per message, never a traceback.
+0 success; 1 nothing found, problems found by lint, a quiz that ended unfinished, or output
+that cannot be written; 2 usage errors (unknown option, category, id or pillar; an unusable
+content folder); 70 a bug in binatsec; 130 interrupted. Always one line on stderr per
+message, never a traceback.
 """
 
 from __future__ import annotations

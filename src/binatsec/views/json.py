@@ -19,7 +19,9 @@ from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import Corpus, Record, Stat, Text, TimelineEvent
 from binatsec.queries import figures_for, source_of
 
-SCHEMA_VERSION = "1.0"
+# 2.0: a timeline event's year may be null, sections include "summary", and a value
+# converted with --unit is rounded as its text shows it (schemas/README.md lists it all).
+SCHEMA_VERSION = "2.0"
 
 JSON = dict[str, Any]
 
