@@ -151,8 +151,11 @@ def quiz_note(script: Path, env: dict[str, str]) -> str | None:
 
 # --- the generated corpus ------------------------------------------------------------------
 
-ID_PREFIXES = ("faq.", "myth.", "event.", "pillar.", "stat.", "area.", "criticism.", "trend.",
-               "action.", "source.")
+def _id_prefixes() -> tuple[str, ...]:
+    """Every kind's id prefix, from the installed binatsec's registry of kinds."""
+    from binatsec.corpus import kinds
+
+    return tuple(f"{kind.prefix}." for kind in kinds.all_kinds() if kind.prefix)
 
 
 def _toml_value(value: Any) -> str:
@@ -169,7 +172,7 @@ def _toml_value(value: Any) -> str:
 
 def _rename(value: Any, suffix: str, categories: set[str]) -> Any:
     """Point ids (and links) at copy `suffix`, so each copy is a self-contained corpus."""
-    if isinstance(value, str) and (value.startswith(ID_PREFIXES) or value in categories):
+    if isinstance(value, str) and (value.startswith(_id_prefixes()) or value in categories):
         return f"{value}-{suffix}"
     if isinstance(value, list):
         return [_rename(v, suffix, categories) for v in value]
