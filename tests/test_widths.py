@@ -24,18 +24,6 @@ COMMANDS = [[], *([kind.name] for kind in kinds.sections()), ["faq", "merida"],
             ["search", "fentanyl"], ["stats", "seizures", "--chart"]]
 
 
-def _ids(document: Any) -> Iterator[str]:
-    if isinstance(document, dict):
-        for key, value in document.items():
-            if key == "id" and isinstance(value, str):
-                yield value
-            else:
-                yield from _ids(value)
-    elif isinstance(document, list):
-        for value in document:
-            yield from _ids(value)
-
-
 def _values(document: Any) -> Iterator[str]:
     """Each figure's value as the table shows it: '$3 billion', '680 kg'."""
     for item in document.get("items", []):

@@ -9,8 +9,6 @@ so their relative `$ref`s (common.schema.json#/$defs/...) keep working beside ea
 from __future__ import annotations
 
 import json
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,21 +17,11 @@ if TYPE_CHECKING:
 SUFFIX = ".schema.json"
 
 
-@cache
 def schema_folder() -> Traversable:
     """The folder of JSON Schema files, wherever binatsec was installed from."""
-    here = Path(__file__).resolve()
-    for folder in (here.parents[1] / "schemas", here.parents[3] / "schemas"):
-        if folder.is_dir():
-            return folder
-    from importlib import resources
+    from binatsec.corpus.resources import bundled
 
-    packaged = resources.files("binatsec").joinpath("schemas")
-    if packaged.is_dir():
-        return packaged
-    raise FileNotFoundError(
-        "binatsec's JSON Schemas are missing: reinstall the package (pip install binatsec)"
-    )
+    return bundled("schemas")
 
 
 def names() -> list[str]:
