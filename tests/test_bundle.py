@@ -144,3 +144,17 @@ def test_the_cache_folder_is_where_platformdirs_puts_it(
     monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", xdg)
     assert bundle.cache_dir() == Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+
+
+def test_a_cut_entry_is_refused_whole_not_when_a_record_is_built(
+        cache: Path, parses: list[str]) -> None:
+    """Records are built lazily, after the entry was accepted: a damaged entry (a row cut
+    short) must be refused at once, not crash the first command that asks for the kind."""
+    ContentSource(bundled_content()).load()
+    (entry,) = cache.glob("*.json")
+    raw = entry.read_bytes()
+    entry.write_bytes(raw.replace(b'["faq.merida-initiative",', b'[', 1))
+    parses.clear()
+    corpus = ContentSource(bundled_content()).load()
+    assert parses, "parsed again"
+    assert corpus.faq[0].id == "faq.merida-initiative"

@@ -220,3 +220,18 @@ def test_completion_offers_the_ids_of_your_own_content(tmp_path: Path) -> None:
            "COMP_CWORD": "4", "_BINATSEC_COMPLETE": "complete_bash"}
     done = subprocess.run([str(script)], capture_output=True, text=True, env=env, check=False)
     assert done.stdout.split() == ["faq.mine"]
+
+
+def test_export_output_keeps_modes_links_and_special_files(cli: Callable[..., Run],
+                                                           tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o644)
+    assert cli("export", "-f", "md", "-o", str(target)).exit_code == 0
+    assert target.stat().st_mode & 0o777 == 0o644  # not the temporary file's 0600
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert cli("export", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("{")
+    assert cli("export", "-o", os.devnull).exit_code == 0
+    assert Path(os.devnull).is_char_device()

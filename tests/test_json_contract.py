@@ -543,3 +543,12 @@ def test_every_schema_belongs_to_a_command() -> None:
     commands = {_schema_name(path) for path, _ in COMMANDS}
     orphans = set(_schema_files()) - commands - {SHARED_SCHEMA}
     assert orphans == set()
+
+
+@pytest.mark.parametrize("query", ["SEIZURES", "drugs found", "stat.fentanyl-pills-2020"])
+def test_stats_names_the_category_it_resolved(
+    cli: Callable[..., Run], validate: Callable[[str, Document], list[str]], query: str,
+) -> None:
+    document = cli("stats", query, "--json").json()
+    assert validate("stats", document) == []
+    assert document["category"] in ("seizures", None)

@@ -597,7 +597,7 @@ RANGES = [
     (["export", "--format", "pdf"], "choose from: json, csv, markdown, md"),
     (["quiz", "--count", "0"], "0 is not in the range x>=1"),
     (["quiz", "--count", "-2"], "-2 is not in the range x>=1"),
-    (["quiz", "--seed", "-1"], "-1 is not in the range x>=0"),
+    (["quiz", "--seed", "-1"], "-1 is not in the range 0<=x<=2147483647"),
 ]
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = False,
-                 make_folders: bool = True) -> None:
+                 make_folders: bool = True, mode: int | None = None) -> None:
     """Replace `path` with `data` in one step: readers see the old file or the new, never a
     part. `durable` also waits for the disk (quiz history; a cache need not); `make_folders`
     creates missing parent folders (binatsec's own data folders, not a user's --output).
+    `mode` gives the file those permissions (a temporary file starts private, 0600).
     Raises OSError."""
     import tempfile  # only a write needs it
 
@@ -20,6 +21,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = False,
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            if mode is not None:
+                os.fchmod(stream.fileno(), mode)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -29,6 +32,24 @@ def atomic_write(path: Path, data: bytes, durable: bool = False,
         raise
     if durable:
         _sync_folder(path.parent)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """A document the user asked for (`export --output`): written whole and in one step, with
+    the permissions a new file gets (or the file's own), through a symbolic link to its
+    target, and straight into what is not a regular file (/dev/stdout, a pipe)."""
+    target = path.resolve()
+    if target.exists() and not target.is_file():
+        with target.open("wb") as stream:
+            stream.write(data)
+        return
+    if target.exists():
+        mode = target.stat().st_mode & 0o7777
+    else:
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    atomic_write(target, data, make_folders=False, mode=mode)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -269,23 +269,24 @@ def find_pillar(pillars: Sequence[model.Pillar], wanted: str) -> model.Pillar:
     raise NotFound("pillar", text, [p.id for p in pillars])
 
 
-def stats_in(corpus: Corpus, wanted: str | None) -> list[model.Stat]:
+def stats_in(corpus: Corpus, wanted: str | None) -> tuple[list[model.Stat], str | None]:
     """The figures a query names, as every listing command reads one: a category (its id in
-    any case, or words of its name), a figure's id, or words of the figures themselves."""
+    any case, or words of its name), a figure's id, or words of the figures themselves; and
+    the category id it named, if it named one."""
     if wanted is None or not wanted.strip():
-        return list(corpus.stats)
+        return list(corpus.stats), None
     text = wanted.strip()
     ids = [c.id for c in corpus.categories]
     category = text.casefold() if text.casefold() in ids else None
     if category is None:
         figures_named = look_up(corpus.stats, "stat", text)
         if figures_named:
-            return figures_named
+            return figures_named, None
         categories = look_up(corpus.categories, "", text)
         if not categories:
             raise NotFound("category", text, ids)
         category = categories[0].id
-    return [s for s in corpus.stats if s.category == category]
+    return [s for s in corpus.stats if s.category == category], category
 
 
 # The one wording for a figure the article credits to no one: said so that it cannot be read

@@ -298,7 +298,7 @@ def stats(
     run = session(ctx)
     corpus = run.corpus()
     try:
-        chosen = queries.stats_in(corpus, category)
+        chosen, category = queries.stats_in(corpus, category)
     except queries.NotFound as error:
         usage_error(str(error), "CATEGORY")
     target = unit.value if unit else None

@@ -44,9 +44,9 @@ TopicOption = Annotated[str, typer.Option(
 CountOption = Annotated[int, typer.Option(
     "--count", "-n", min=1, metavar="N", help="How many questions (at most one per record).")]
 SeedOption = Annotated[Optional[int], typer.Option(  # noqa: UP045 - Typer reads it at run time
-    "--seed", min=0, metavar="N", help="Choose the questions with this seed; the same seed "
-    "and answers give "
-    "the same output. Without it a seed is picked and shown.", show_default=False)]
+    "--seed", min=0, max=SEED_LIMIT - 1, metavar="N",
+    help="Choose the questions with this seed; the same seed and answers give the same "
+    "output. Without it a seed is picked and shown.", show_default=False)]
 AnswersOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--answers", help="Answer without prompts: exactly one answer per question, "
     "comma-separated (a,m,2,...): a letter, a number or an option's text (\"over 15000\") "

@@ -93,11 +93,11 @@ def _export(result: results.Export, run: Session) -> None:
         assert run.env.stdout is not None
         run.env.stdout.write(text)
         return
-    from binatsec.fileio import atomic_write
+    from binatsec.fileio import write_output
     from binatsec.views.stream import say
 
     try:
-        atomic_write(result.output, text.encode("utf-8"), make_folders=False)
+        write_output(result.output, text.encode("utf-8"))
     except OSError as error:
         say(f"error: cannot write {result.output}: {error.strerror or error}", run.env.stderr)
         raise typer.Exit(1) from None

@@ -19,7 +19,10 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import hashlib
 
 from binatsec import __version__
 from binatsec.corpus import kinds, spec
@@ -29,7 +32,7 @@ CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
-FORMAT = "v4"
+FORMAT = "v5"
 
 
 def cache_dir() -> Path | None:
@@ -50,13 +53,17 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
 
 
-def key(layers: Sequence[tuple[str, bytes]]) -> str:
-    """A digest of every (name, bytes) layer and of everything that could change its parse."""
+def _blake2b(data: bytes = b"") -> hashlib.blake2b:
     try:
         from _blake2 import blake2b  # what hashlib uses, without hashlib's OpenSSL import
     except ImportError:  # pragma: no cover - other Python implementations
         from hashlib import blake2b
-    digest = blake2b(digest_size=20)
+    return blake2b(data, digest_size=20)
+
+
+def key(layers: Sequence[tuple[str, bytes]]) -> str:
+    """A digest of every (name, bytes) layer and of everything that could change its parse."""
+    digest = _blake2b()
     context = (f"{FORMAT}|{__version__}|py{sys.version_info[0]}.{sys.version_info[1]}|"
                f"{kinds.fingerprint()}")
     digest.update(context.encode())
@@ -79,7 +86,10 @@ def encode(corpus: Corpus) -> bytes:
     data = {name: [[_plain(v) for v in record._asdict().values()] for record in records]
             for name, records in corpus.kinds().items()}
     document = {"kinds": data, "origins": dict(corpus.origins())}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # The payload's own digest first: records are rebuilt lazily, after the entry was
+    # accepted, so a damaged entry must be refused whole, here.
+    return _blake2b(payload).hexdigest().encode() + b"\n" + payload
 
 
 def _decoder(kind: kinds.Kind) -> Callable[[list[Any]], Record]:
@@ -103,7 +113,10 @@ def _decoder(kind: kinds.Kind) -> Callable[[list[Any]], Record]:
 
 def decode(raw: bytes) -> Corpus:
     """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged."""
-    document = json.loads(raw)
+    digest, _, payload = raw.partition(b"\n")
+    if _blake2b(payload).hexdigest().encode() != digest:
+        raise ValueError("a damaged entry")
+    document = json.loads(payload)
     data, origins = document["kinds"], document["origins"]
     if not isinstance(data, dict) or not isinstance(origins, dict):
         raise ValueError("not a validated bundle")
@@ -126,12 +139,17 @@ def lookup(digest: str) -> Corpus | None:
     if folder is None:
         return None
     entry = folder / f"{digest}.json"
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+    try:
         corpus = decode(entry.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
         with contextlib.suppress(OSError):
-            os.utime(entry)  # recently used: pruning keeps it
-        return corpus
-    return None
+            entry.unlink()  # damaged: parse again, and store a good one
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: pruning keeps it
+    return corpus
 
 
 def store(digest: str, corpus: Corpus) -> None:

@@ -53,6 +53,7 @@ MAX_BYTES = 5 * 2**20  # 500 quizzes take about 150 kB; refuse to read a file fa
 LOCK_TIMEOUT = 10.0  # seconds a quiz waits for another one to finish saving
 # Match these with fullmatch: `$` would also match before a final newline.
 QUESTION_ID = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*#[a-z]+")
+OLD_TOP_BOX = 5  # the highest Leitner box format 1 ever wrote
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
@@ -302,7 +303,14 @@ def _whole(value: Any) -> TypeGuard[int]:
 
 
 def _matches(pattern: re.Pattern[str], value: Any) -> bool:
-    return isinstance(value, str) and pattern.fullmatch(value) is not None
+    if not isinstance(value, str) or pattern.fullmatch(value) is None:
+        return False
+    if pattern is STAMP:  # the right shape, and a time that exists ("2026-13-45" is not)
+        try:
+            moment_of(value)
+        except ValueError:
+            return False
+    return True
 
 
 def _quiz(item: Any, topics: frozenset[str]) -> QuizRecord | None:
@@ -377,6 +385,8 @@ class _OldCards:
         box, due, last_missed = item.get("box"), item.get("due"), item.get("last_missed")
         if not _whole(box) or not _whole(due) or not (last_missed is None
                                                        or _whole(last_missed)):
+            return None
+        if not 1 <= box <= OLD_TOP_BOX:  # format 1 never wrote another box
             return None
         missed_at = self.time_of(last_missed) if last_missed is not None else None
         if box <= 1:

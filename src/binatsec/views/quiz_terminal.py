@@ -115,9 +115,9 @@ class QuizScreen:
         explanation = _t(question.explanation)
         if question.credit:
             explanation.append(f" ({safe_text(question.credit)})", style="dim")
-        explanation.append("  ")
-        explanation.append(safe_text(question.record_id), style="cyan")
         self.block(explanation, indent=2)
+        # The record's id on a line of its own, never split by the wrapping above.
+        self.whole_line(_t(f"  {question.record_id}", "cyan"))
         self.blank()
 
     def summary(self, result: Result) -> None:

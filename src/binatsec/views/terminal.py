@@ -279,7 +279,9 @@ class Renderer:
         text = line.text.copy()
         if self.narrow:
             self.print(Padding(text, (0, 0, 0, 2), expand=False))
-            self.whole_line(self.ident(f"  {line.record_id}"))
+            indented = _t("  ")
+            indented.append_text(self.ident(line.record_id))
+            self.whole_line(indented)
             return
         text.append("  ")
         text.append(self.ident(line.record_id))
@@ -498,7 +500,8 @@ class Renderer:
             elif chosen:
                 self.faq_answers(cast("Sequence[model.FaqEntry]", chosen), corpus)
         elif kind.name == "myths":
-            self.myths(cast("Sequence[model.Myth]", chosen), corpus)
+            if chosen:
+                self.myths(cast("Sequence[model.Myth]", chosen), corpus)
         elif kind.name == "timeline":
             if chosen:
                 self.timeline(cast("Sequence[model.TimelineEvent]", chosen), corpus)
