@@ -62,7 +62,7 @@ def fixture_folders() -> list[Path]:
 
 
 def overlay_problems(folder: Path) -> list[Problem]:
-    return lint(ContentSource(bundled_content(), folder))
+    return lint(ContentSource(bundled_content(), folder))[0]
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -218,7 +218,7 @@ def test_unreadable_content_file_breaks_bc012(tmp_path: Path) -> None:
 
 def test_standalone_folder_missing_files_breaks_bc012(tmp_path: Path) -> None:
     write(tmp_path, "faq.toml", "")
-    problems = lint(ContentSource(tmp_path))
+    problems, _ = lint(ContentSource(tmp_path))
     assert {p.rule for p in problems} == {"BC012"}
     assert sorted(p.file for p in problems) == sorted(set(CONTENT_FILES) - {"faq.toml"})
     assert all(p.message == "is missing" for p in problems)

@@ -20,7 +20,7 @@ from binatsec.cli import quiz as quiz_cli  # the quiz's options, shared by myths
 from binatsec.cli.session import JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds, resources
 from binatsec.corpus.kinds import Kind
-from binatsec.corpus.loader import ContentSource
+from binatsec.corpus.loader import ContentSource, lint
 from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import Corpus
 from binatsec.corpus.spec import YEAR_RANGE
@@ -414,11 +414,7 @@ def lint_command(
     source = ContentSource(path, None) if standalone and path else ContentSource(
         resources.bundled_content(), overlay)
     checked = str(path) if path else (str(overlay) if overlay else "bundled content")
-    problems, truncated = [], False
-    try:
-        source.load()
-    except ContentError as error:
-        problems, truncated = list(error.problems), error.truncated
+    problems, truncated = lint(source)
     respond(ctx, results.LintReport(checked, problems, truncated, run.language), json_output)
     if problems:
         raise typer.Exit(1)

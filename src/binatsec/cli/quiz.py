@@ -24,6 +24,7 @@ from binatsec.views.stream import say
 
 if TYPE_CHECKING:
     from binatsec.quiz.engine import Question, Result
+    from binatsec.quiz.history import HistoryStore
     from binatsec.views.quiz_terminal import QuizScreen
 
 # A quiz that ends before its last question (q, or the end of input) exits with this, after
@@ -121,12 +122,7 @@ def quiz_options_given(ctx: typer.Context) -> list[str]:
 def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Past quiz scores, oldest first, and the review schedule: how many questions are due
     now, and when the next ones are."""
-    from binatsec.quiz.history import HistoryStore, data_dir
-
-    try:
-        store = HistoryStore(data_dir())
-    except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
-        usage_error(str(error))
+    store = _store()
     now = store.clock()
     saved = store.load()._replace(as_of=now)  # only reads: a bad file is reported, not moved
     respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(now),
@@ -148,7 +144,7 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     import random
 
     from binatsec.quiz import engine as quiz
-    from binatsec.quiz.history import HistoryStore, Outcome, QuizRecord, data_dir, timestamp
+    from binatsec.quiz.history import Outcome, QuizRecord, timestamp
 
     run = session(ctx)
     json_output = json_output or run.json
@@ -164,10 +160,7 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     corpus = run.corpus()
     if seed is None:
         seed = random.SystemRandom().randrange(SEED_LIMIT)
-    try:
-        store = HistoryStore(data_dir()) if save or review else None
-    except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
-        usage_error(str(error))
+    store = _store() if save or review else None
     due = store.load().due(store.clock()) if review and store is not None else []
     questions = quiz.build(corpus, topic, count, random.Random(seed), first=due)
     if not questions:
@@ -254,6 +247,16 @@ class _ScreenAnswers:
 
     def rejected(self, question: Question, raw: str) -> None:
         self.screen.rejected(question, raw)
+
+
+def _store() -> HistoryStore:
+    """The quiz history in the user's data folder; a usage error if the folder is unusable."""
+    from binatsec.quiz.history import HistoryStore, data_dir  # only a quiz needs them
+
+    try:
+        return HistoryStore(data_dir())
+    except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
+        usage_error(str(error))
 
 
 class _QuietAnswers:

@@ -215,12 +215,13 @@ class ContentSource:
         return found
 
 
-def lint(source: ContentSource) -> list[Problem]:
-    """Every problem in a content source (up to MAX_PROBLEMS); empty when it is valid."""
+def lint(source: ContentSource) -> tuple[list[Problem], bool]:
+    """Every problem in a content source (up to MAX_PROBLEMS; empty when it is valid), and
+    whether checking stopped at that cap."""
     from binatsec.corpus.problems import ContentError
 
     try:
         source.load()
     except ContentError as error:
-        return list(error.problems)
-    return []
+        return list(error.problems), error.truncated
+    return [], False

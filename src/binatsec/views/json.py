@@ -162,9 +162,10 @@ def document(result: results.Result) -> JSON:
         case results.QuizOutcome():
             return _quiz(result)
         case results.QuizHistory(history=history, file=file, due=due, upcoming=upcoming):
+            from binatsec.quiz.history import quiz_document  # the history file's own form
+
             return envelope("quiz-history", language, file=file, played=history.played,
-                            quizzes=[q._asdict() | {"missed": list(q.missed)}
-                                     for q in history.quizzes],
+                            quizzes=[quiz_document(q) for q in history.quizzes],
                             due_for_review=list(due),
                             upcoming=[{"date": day, "count": len(ids), "questions": list(ids)}
                                       for day, ids in upcoming])
