@@ -33,12 +33,17 @@ class Run:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the parse cache of large test content out of the real user cache folder.
+def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the validated-corpus cache and the quiz history out of the real user's folders.
 
-    Set in os.environ so the console scripts the end-to-end tests start inherit it too.
+    Set in os.environ so the console scripts the end-to-end tests start inherit them too;
+    tests that look at the history set their own BINATSEC_DATA_DIR on top.
     """
-    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("parse-cache"))
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("corpus-cache"))
+    os.environ.setdefault("BINATSEC_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
+    # What platformdirs would fall back to, for anything that unsets the variables above.
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
 
 
 @pytest.fixture(scope="session")
