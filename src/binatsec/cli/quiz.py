@@ -124,7 +124,7 @@ def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None
     now, and when the next ones are."""
     store = _store()
     now = store.clock()
-    saved = store.load()._replace(as_of=now)  # only reads: a bad file is reported, not moved
+    saved = store.load()  # only reads: a bad file is reported, not moved
     respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(now),
                                      upcoming=saved.upcoming(now),
                                      language=session(ctx).language), json_output)

@@ -137,13 +137,11 @@ class Outcome(Frozen):
 
 
 class History(Frozen):
-    """What the history file holds; `as_of` is when its schedule is being looked at (set for
-    showing it, never saved)."""
+    """What the history file holds."""
 
     played: int = 0
     quizzes: tuple[QuizRecord, ...] = ()
     cards: Mapping[str, Card] = MappingProxyType({})
-    as_of: datetime | None = None
 
     def due(self, now: datetime) -> list[str]:
         """Questions due at `now`: those whose last answer was wrong first, the most recently

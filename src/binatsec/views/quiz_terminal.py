@@ -153,12 +153,13 @@ class QuizScreen:
         elif result.complete:
             self.block(_t("Every answer right.", "green"))
 
-    def history(self, history: History, due: int) -> None:
-        """Past quizzes, then what the schedule holds at `history.as_of`: how many questions
-        are due now, and when the next ones are."""
+    def history(self, history: History, due: int,
+                upcoming: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+        """Past quizzes, then what the schedule holds: how many questions are due now, and
+        when the next ones are (`upcoming`: the days ahead and their questions)."""
         if not history.quizzes:
             self.block(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
-            self.schedule(history, due)
+            self.schedule(due, upcoming)
             return
         rows: list[tuple[str, RichText, str, str]] = []
         for quiz in history.quizzes:
@@ -172,11 +173,10 @@ class QuizScreen:
         self.block(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
         # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.
         Renderer(self.console).table(("finished (UTC)", "topic", "score", "seed"), rows)
-        self.schedule(history, due)
+        self.schedule(due, upcoming)
 
-    def schedule(self, history: History, due: int) -> None:
+    def schedule(self, due: int, upcoming: Sequence[tuple[str, Sequence[str]]]) -> None:
         """"3 questions due now; next: 2 more on 2026-12-01", and how to review them."""
-        upcoming = history.upcoming(history.as_of) if history.as_of is not None else []
         if not due and not upcoming:
             return
         line = f"{plural(due, 'question')} due now" if due else "No questions due now"

@@ -488,7 +488,7 @@ class Renderer:
             case results.QuizHistory(history=history, due=due):
                 from binatsec.views.quiz_terminal import QuizScreen
 
-                QuizScreen(self.console).history(history, len(due))
+                QuizScreen(self.console).history(history, len(due), result.upcoming)
             case _:
                 pass  # a quiz draws itself as it is played
 
