@@ -257,7 +257,6 @@ class Reading(Frozen):
     cards: Mapping[str, Any] = MappingProxyType({})
     others: Mapping[str, Any] = MappingProxyType({})
     skipped: int = 0
-    newer: int = 0
     refusal: str = ""
     converted: bool = False  # a format 1 file, its cards converted to this format's
 
@@ -446,7 +445,7 @@ def read_document(document: Mapping[str, Any]) -> Reading:
     # thousands is read in one pass but never drawn whole.
     return Reading(History(played=played, quizzes=tuple(quizzes[-KEEP_QUIZZES:]), cards=cards),
                    quizzes=tuple(quizzes_found), cards=cards_found, others=others,
-                   skipped=skipped, newer=newer, refusal=refusal, converted=old)
+                   skipped=skipped, refusal=refusal, converted=old)
 
 
 def from_document(document: Any) -> History:
