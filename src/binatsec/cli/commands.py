@@ -16,7 +16,7 @@ import typer
 from typer.models import CommandInfo
 
 from binatsec import figures, queries, results
-from binatsec.cli import quiz as quiz_cli  # the quiz's options, shared by myths --quiz
+from binatsec.cli import quiz_options  # the quiz's options, shared by myths --quiz
 from binatsec.cli.session import JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds, resources
 from binatsec.corpus.kinds import Kind
@@ -181,20 +181,22 @@ def myths(
         "--quiz", help="Quiz yourself instead: myth or fact? The same as 'binatsec quiz "
         "--topic myths', with the quiz's options below (answers from stdin when it is not "
         "a terminal).")] = False,
-    count: quiz_cli.CountOption = DEFAULT_COUNT,
-    seed: quiz_cli.SeedOption = None,
-    answers: quiz_cli.AnswersOption = None,
-    no_save: quiz_cli.NoSaveOption = False,
-    review: quiz_cli.ReviewOption = False,
-    no_input: quiz_cli.NoInputOption = False,
+    count: quiz_options.CountOption = DEFAULT_COUNT,
+    seed: quiz_options.SeedOption = None,
+    answers: quiz_options.AnswersOption = None,
+    no_save: quiz_options.NoSaveOption = False,
+    review: quiz_options.ReviewOption = False,
+    no_input: quiz_options.NoInputOption = False,
 ) -> None:
     """Common myths about the cooperation, each beside the reality; with --quiz, a quiz."""
     if quiz:
-        quiz_cli.play_quiz(ctx, "myths", count=count, seed=seed, answers=answers,
-                           save=not no_save, review=review, json_output=json_output,
-                           no_input=no_input, replay="binatsec myths --quiz")
+        from binatsec.cli.quiz import play_quiz
+
+        play_quiz(ctx, "myths", count=count, seed=seed, answers=answers, save=not no_save,
+                  review=review, json_output=json_output, no_input=no_input,
+                  replay="binatsec myths --quiz")
         return
-    given = quiz_cli.quiz_options_given(ctx)
+    given = quiz_options.quiz_options_given(ctx)
     if given:
         usage_error(f"{given[0]} is a quiz option: add --quiz (binatsec myths --quiz "
                     f"{given[0]} ...)")

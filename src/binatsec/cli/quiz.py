@@ -10,13 +10,22 @@ engine, the history and `random` are imported only when a quiz is played.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Annotated, Optional
+from typing import IO, TYPE_CHECKING
 
 import typer
 
 from binatsec import queries, results
+from binatsec.cli.quiz_options import (
+    AnswersOption,
+    CountOption,
+    NoInputOption,
+    NoSaveOption,
+    ReviewOption,
+    SeedOption,
+    TopicOption,
+    topics,
+)
 from binatsec.cli.session import JsonOption, respond, session, usage_error
-from binatsec.corpus import kinds
 from binatsec.errors import INTERRUPTED, NOT_FOUND, NothingFound
 from binatsec.quiz import ALL, DEFAULT_COUNT, SEED_LIMIT
 from binatsec.terminal import Environment
@@ -32,38 +41,6 @@ if TYPE_CHECKING:
 UNFINISHED = NOT_FOUND
 
 
-def topics() -> list[str]:
-    """The quiz topics the registry of kinds declares, then "all"."""
-    return [*kinds.quiz_topics(), ALL]
-
-
-# The quiz's options, declared once: `binatsec quiz` and `binatsec myths --quiz` take them all.
-TopicOption = Annotated[str, typer.Option(
-    "--topic", "-t", help="What to be asked about: myths, faq, stats, timeline, pillars or all.",
-    metavar="[" + "|".join(topics()) + "]",
-    autocompletion=lambda incomplete: [t for t in topics() if t.startswith(incomplete)])]
-CountOption = Annotated[int, typer.Option(
-    "--count", "-n", min=1, metavar="N", help="How many questions (at most one per record).")]
-SeedOption = Annotated[Optional[int], typer.Option(  # noqa: UP045 - Typer reads it at run time
-    "--seed", min=0, max=SEED_LIMIT - 1, metavar="N",
-    help="Choose the questions with this seed; the same seed and answers give the same "
-    "output. Without it a seed is picked and shown.", show_default=False)]
-AnswersOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--answers", help="Answer without prompts: exactly one answer per question, "
-    "comma-separated (a,m,2,...): a letter, a number or an option's text (\"over 15000\") "
-    "for multiple choice, m/f for myth or fact. Too few or too many answers is a usage error "
-    "(exit 2), "
-    "like an answer that is not one of the options.", metavar="ANSWERS", show_default=False)]
-NoSaveOption = Annotated[bool, typer.Option(
-    "--no-save", help="Don't record this quiz in your history.")]
-ReviewOption = Annotated[bool, typer.Option(
-    "--review", help="Ask first the questions due again on your review schedule (those you "
-    "missed, and those you knew, after days or weeks); see 'binatsec quiz history'.")]
-NoInputOption = Annotated[bool, typer.Option(
-    "--no-input", help="Never prompt: read answers from --answers or stdin only, and fail "
-    "if stdin is a terminal.")]
-# Their parameter names, for a command that takes them only with another flag (myths --quiz).
-QUIZ_PARAMETERS = ("count", "seed", "answers", "no_save", "review", "no_input")
 
 
 quiz_app = typer.Typer(
@@ -104,16 +81,6 @@ def quiz_command(
     play_quiz(ctx, topic, count=count, seed=seed, answers=answers, save=not no_save,
               review=review, json_output=json_output, no_input=no_input,
               replay=f"binatsec quiz --topic {topic}")
-
-
-def quiz_options_given(ctx: typer.Context) -> list[str]:
-    """The quiz options given on the command line (as typed: --count), in declared order."""
-    def typed(name: str) -> bool:
-        source = ctx.get_parameter_source(name)  # Click's ParameterSource (Typer vendors it)
-        return source is not None and source.name != "DEFAULT"
-
-    return [p.opts[0] for p in ctx.command.params
-            if p.name in QUIZ_PARAMETERS and typed(p.name)]
 
 
 @quiz_app.command(name="history", epilog="""Examples:
