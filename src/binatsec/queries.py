@@ -212,12 +212,6 @@ def look_up(records: Sequence[R], prefix: str, query: str,
     return [cast("R", r.record) for r in ranked if r.score >= best * 0.75]
 
 
-def answer_faq(entries: Sequence[model.FaqEntry], query: str,
-               language: str = DEFAULT_LANGUAGE) -> list[model.FaqEntry]:
-    """The FAQ entries a query names (see look_up)."""
-    return look_up(entries, "faq", query, language)
-
-
 def timeline_between(events: Sequence[model.TimelineEvent], start: int | None,
                      end: int | None) -> list[model.TimelineEvent]:
     """Events overlapping [start, end], oldest first.

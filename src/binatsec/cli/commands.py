@@ -159,12 +159,12 @@ def faq(
 ) -> None:
     """Frequently asked questions: list them, or answer one by id or words."""
     run = session(ctx)
-    corpus = run.corpus()
     text = " ".join(query or []).strip()
-    entries = list(corpus.faq) if not text else queries.answer_faq(corpus.faq, text)
-    missing = "" if entries else (f"no question matches '{text}'; try 'binatsec search "
-                                  f"{text}' or 'binatsec faq' for the list")
-    respond(ctx, results.Listing(kinds.named("faq"), entries, corpus,
+    entries, missing = _chosen(ctx, kinds.named("faq"), query)
+    if missing:  # the FAQ's own words for it: people ask it questions
+        missing = (f"no question matches '{text}'; try 'binatsec search {text}' or "
+                   "'binatsec faq' for the list")
+    respond(ctx, results.Listing(kinds.named("faq"), entries, run.corpus(),
                                  query=text or None, language=run.language, missing=missing),
             json_output)
 
