@@ -22,7 +22,7 @@ from binatsec.corpus.kinds import files
 from binatsec.corpus.loader import ContentSource, lint
 from binatsec.corpus.problems import ContentError, Problem
 from binatsec.corpus.resources import bundled_content
-from binatsec.corpus.spec import MAX_FILE_BYTES, RULES
+from binatsec.corpus.spec import MAX_FILE_BYTES, RULES, WARNINGS
 from conftest import ROOT, Run
 
 CONTENT_FILES = files()
@@ -54,6 +54,8 @@ EXPECTED: dict[str, Expected] = {
     "BC010-unknown-qualifier": Expected("stats.toml", 8, "stat.roughly", "qualifier"),
     "BC011-blank-text": Expected("faq.toml", 4, "faq.blank-answer", "answer.en"),
     "BC013-invented-date": Expected("timeline.toml", 7, "event.rise-of-cartels-again", "when"),
+    "BC014-deep-key": Expected("faq.toml", 4),
+    "BC015-control-characters": Expected("faq.toml", 5, "faq.title-setter", "answer.en"),
 }
 
 
@@ -104,7 +106,7 @@ def test_fixture_fails_with_exactly_its_rule_located(name: str) -> None:
         assert f": {expected.key}: " in shown
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n[:5] not in WARNINGS))
 def test_fixture_is_a_content_error_when_loaded(name: str) -> None:
     with pytest.raises(ContentError) as raised:
         ContentSource(bundled_content(), FIXTURES / name).load()
@@ -174,6 +176,53 @@ def test_timeline_end_year_before_year_breaks_bc010(tmp_path: Path) -> None:
     assert (problem.rule, problem.key, problem.line) == ("BC010", "end_year", 4)
 
 
+# --- BC014: keys too deep for the parser -------------------------------------------------------
+
+
+def _parser_refusing(marker: str) -> Callable[..., Any]:
+    """tomllib.loads, except on text holding `marker`: that would take the parser minutes."""
+    import tomllib
+
+    real = tomllib.loads
+
+    def loads(text: str, **options: Any) -> Any:
+        if marker in text:
+            raise AssertionError("a deep key reached the parser")
+        return real(text, **options)
+
+    return loads
+
+
+@pytest.mark.parametrize("parts", [20_000, 200_000])
+@pytest.mark.parametrize(("shape", "line"), [
+    ("{deep} = 1", 3), ("[{deep}]", 3), ("x = {{ {deep} = 1 }}", 3),
+    ('"quoted" . {deep} = 1', 3), ("[[faq]]\n{deep}.x = 1", 4)])
+def test_a_key_of_thousands_of_parts_is_refused_before_parsing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: int, shape: str,
+        line: int) -> None:
+    """tomllib's time grows with the square of a key's parts (5 s at 20,000, minutes at
+    200,000): such a key is refused by a scan of the text, and the parser never sees it."""
+    import tomllib
+
+    deep = ".".join(["k"] * parts)
+    write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.deep"\n' + shape.format(deep=deep) + "\n")
+    monkeypatch.setattr(tomllib, "loads", _parser_refusing("k.k.k.k"))
+    (problem,) = overlay_problems(tmp_path)
+    assert (problem.rule, problem.line) == ("BC014", line)
+    assert "32" in problem.message
+    assert f"faq.toml:{line}:" in str(problem)
+
+
+def test_keys_up_to_the_limit_and_dots_in_text_reach_the_parser(tmp_path: Path) -> None:
+    dotted = ", ".join([".".join(["word"] * 40)] * 3)  # looks like deep keys, but is text
+    write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.dots"\nquestion.en = "Q?"\n'
+          f'answer.en = "{dotted}"\n# {dotted}\n'
+          f'related = ["{dotted}"]\nnote = """\n{dotted}\n"""\n'
+          + ".".join(["x"] * 32) + " = 1\n")
+    problems = overlay_problems(tmp_path)
+    assert sorted((p.rule, p.key) for p in problems) == [("BC003", "note"), ("BC003", "x")]
+
+
 # --- BC012, built at test time --------------------------------------------------------------
 
 
@@ -222,6 +271,60 @@ def test_standalone_folder_missing_files_breaks_bc012(tmp_path: Path) -> None:
     assert {p.rule for p in problems} == {"BC012"}
     assert sorted(p.file for p in problems) == sorted(set(CONTENT_FILES) - {"faq.toml"})
     assert all(p.message == "is missing" for p in problems)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_file_swapped_after_its_checks_is_still_read_within_bounds(tmp_path: Path) -> None:
+    """Checks and read must look at the same file: here the checks see a small regular file
+    (as they would just before a swap) and the name is a link to /dev/zero. Run with a
+    memory ceiling, since an unbounded read would take all the memory."""
+    import subprocess
+    import sys
+
+    (tmp_path / "faq.toml").symlink_to("/dev/zero")
+    code = ("import pathlib, resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+            "pathlib.Path.is_symlink = lambda self: False\n"
+            "pathlib.Path.is_file = lambda self: True\n"
+            "from binatsec.corpus.loader import ContentSource, lint\n"
+            "from binatsec.corpus.resources import bundled_content\n"
+            "problems, _ = lint(ContentSource(bundled_content(), pathlib.Path(sys.argv[1])))\n"
+            "print(sorted({(p.rule, pathlib.Path(p.file).name) for p in problems}))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "[('BC012', 'faq.toml')]"), \
+        done.stderr[-2000:]
+
+
+class _EndlessEntry:
+    """A content file inside an archive (a Traversable, not a Path) that never ends."""
+
+    name = "faq.toml"
+
+    def open(self, mode: str = "r") -> Any:
+        import io
+
+        class Zeros(io.RawIOBase):
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, buffer: Any) -> int:
+                buffer[:] = bytes(len(buffer))
+                return len(buffer)
+
+        return io.BufferedReader(Zeros())
+
+    def read_bytes(self) -> bytes:
+        raise AssertionError("read whole, without a bound")
+
+
+def test_an_archived_content_file_is_read_within_bounds() -> None:
+    from binatsec.corpus import reading
+
+    problems: list[Problem] = []
+    assert reading.read_bytes(_EndlessEntry(), "faq.toml", problems) is None  # type: ignore[arg-type]
+    assert [(p.rule, p.message) for p in problems] == [
+        ("BC012", "is larger than 5 MB; refusing to read")]
 
 
 # --- many problems, one run -----------------------------------------------------------------
@@ -333,7 +436,7 @@ def test_lint_standalone_bundled_folder_exits_0(cli: Callable[..., Run]) -> None
     assert cli("lint", "--standalone", str(ROOT / "content")).exit_code == 0
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n[:5] not in WARNINGS))
 def test_lint_path_exits_1_naming_the_rule(cli: Callable[..., Run], name: str) -> None:
     result = cli("lint", str(FIXTURES / name))
     assert result.exit_code == 1
@@ -347,6 +450,33 @@ def test_lint_path_exits_1_naming_the_rule(cli: Callable[..., Run], name: str) -
     assert Path(problem["file"]).name == expected.file
     assert (problem["line"], problem["record_id"], problem["key"]) == (
         expected.line, expected.record_id, expected.key)
+
+
+def test_a_warning_is_listed_but_lint_passes_and_the_content_loads(
+        cli: Callable[..., Run]) -> None:
+    folder = FIXTURES / "BC015-control-characters"
+    result = cli("lint", str(folder))
+    assert result.exit_code == 0
+    assert "faq.toml:5: faq.title-setter: answer.en: warning: holds characters" in result.stdout
+    assert "(U+001B, U+0007)" in result.stdout and "1 warning in" in result.stdout
+    assert "\x1b" not in result.stdout
+    doc = cli("lint", "--json", str(folder)).json()
+    assert (doc["ok"], doc["errors"], doc["warnings"]) == (True, 0, 1)
+    assert doc["problems"][0]["severity"] == "warning"
+    answer = cli("--content-dir", str(folder), "faq", "faq.title-setter")
+    assert answer.exit_code == 0
+    assert "It cannot: ]0;owned[2J binatsec drops these characters." in answer.stdout
+
+
+def test_lint_escapes_newlines_in_what_it_quotes(cli: Callable[..., Run],
+                                                 tmp_path: Path) -> None:
+    """An id with a newline cannot forge a second problem line."""
+    write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.x\\nfaq.toml:1: forged [BC001]"\n'
+          'question.en = "Q?"\nanswer.en = "A."\n')
+    result = cli("lint", str(tmp_path))
+    assert result.exit_code == 1
+    assert not any(line.startswith("faq.toml:1: forged") for line in result.stdout.splitlines())
+    assert "faq.x\\nfaq.toml:1: forged [BC001]" in result.stdout
 
 
 def complete_copy(tmp_path: Path) -> Path:

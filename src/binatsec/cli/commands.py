@@ -19,6 +19,7 @@ from binatsec import figures, queries, results
 from binatsec.cli import quiz_options  # the quiz's options, shared by myths --quiz
 from binatsec.cli.session import JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds, resources
+from binatsec.corpus.bundle import CacheDirError
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.loader import ContentSource, lint
 from binatsec.corpus.problems import ContentError
@@ -65,7 +66,7 @@ def _completion_corpus(ctx: typer.Context | None) -> Corpus | None:
     folder = str(given or os.environ.get(resources.CONTENT_DIR_ENV, "")).strip()
     try:
         return ContentSource(resources.bundled_content(), Path(folder) if folder else None).load()
-    except ContentError:
+    except (ContentError, CacheDirError):
         return None
 
 
@@ -379,7 +380,8 @@ def export_command(
         autocompletion=complete_kinds)] = "stats",
     output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--output", "-o", help="Write to this file instead of stdout, in one step (a reader "
-        "never sees half a file).", metavar="FILE", dir_okay=False, show_default=False)] = None,
+        "never sees half a file); '-' for stdout.", metavar="FILE", dir_okay=False,
+        allow_dash=True, show_default=False)] = None,
     json_output: Annotated[bool, typer.Option(
         "--json", help="The same as --format json, as every other command takes it.")] = False,
 ) -> None:
@@ -392,6 +394,8 @@ def export_command(
         choices = [k.name for k in kinds.all_kinds()]
         usage_error(str(queries.NotFound("section", section, choices)), "--section")
     run = session(ctx)
+    if output == Path("-"):  # stdout, as for every Unix tool; Path() drops a "./", so a
+        output = None  # file named '-' is given with its folder: "$PWD/-"
     respond(ctx, results.Export(run.corpus(), chosen, kind, run.language, output=output))
 
 
@@ -408,7 +412,10 @@ def lint_command(
         "--standalone", help="Check PATH as a complete corpus on its own.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Check content files against the content spec; exit 1 if anything is wrong."""
+    """Check content files against the content spec; exit 1 if anything is wrong.
+
+    Warnings (text that binatsec cleans before showing it) are listed but do not fail.
+    """
     if standalone and path is None:
         usage_error("--standalone needs a PATH to check", "--standalone")
     run = session(ctx)
@@ -416,8 +423,11 @@ def lint_command(
     source = ContentSource(path, None) if standalone and path else ContentSource(
         resources.bundled_content(), overlay)
     checked = str(path) if path else (str(overlay) if overlay else "bundled content")
-    problems, truncated = lint(source)
+    try:
+        problems, truncated = lint(source)
+    except CacheDirError as error:
+        usage_error(str(error))
     respond(ctx, results.LintReport(checked, problems, truncated, run.language), json_output)
-    if problems:
+    if any(problem.is_error for problem in problems):
         raise typer.Exit(1)
 

@@ -179,6 +179,16 @@ class ContentSource:
             problems.append(problem)
         return corpus
 
+    def warnings(self) -> Iterator[Problem]:
+        """What the content may hold but should not (lint's warnings): files that cannot
+        be read or parsed are left to the errors."""
+        from binatsec.corpus.validate import unsafe_text_warnings
+
+        for layer in self._read([]):
+            parsed = reading.parse(layer.raw, layer.label, [])
+            if parsed is not None:
+                yield from unsafe_text_warnings(parsed)
+
     def _overlay_files(self, problems: list[Problem]) -> dict[str, Path]:
         if self.overlay is None:
             return {}
@@ -216,12 +226,20 @@ class ContentSource:
 
 
 def lint(source: ContentSource) -> tuple[list[Problem], bool]:
-    """Every problem in a content source (up to MAX_PROBLEMS; empty when it is valid), and
-    whether checking stopped at that cap."""
+    """Every problem in a content source (up to MAX_PROBLEMS; empty when it is valid), then
+    its warnings, and whether checking stopped at that cap."""
     from binatsec.corpus.problems import ContentError
+    from binatsec.corpus.spec import MAX_PROBLEMS
 
     try:
         source.load()
     except ContentError as error:
-        return list(error.problems), error.truncated
-    return [], False
+        errors, truncated = list(error.problems), error.truncated
+    else:
+        errors, truncated = [], False
+    warnings: list[Problem] = []
+    for warning in source.warnings():
+        if len(errors) + len(warnings) >= MAX_PROBLEMS:
+            return errors + warnings, True
+        warnings.append(warning)
+    return errors + warnings, truncated

@@ -17,6 +17,11 @@ class Problem(Frozen):
     column: int | None = None
     record_id: str | None = None
     key: str | None = None
+    severity: str = "error"  # or "warning": reported by lint, but the content still loads
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = self.file
@@ -29,7 +34,8 @@ class Problem(Frozen):
             parts.append(self.record_id)
         if self.key:
             parts.append(self.key)
-        return f"{': '.join(parts)}: {self.message} [{self.rule}]"
+        message = self.message if self.is_error else f"warning: {self.message}"
+        return f"{': '.join(parts)}: {message} [{self.rule}]"
 
 
 class ContentError(Exception):

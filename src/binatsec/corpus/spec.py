@@ -16,6 +16,9 @@ from binatsec.frozen import Frozen
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 50
+# Parts in one dotted key or table name: content uses two (answer.en), and tomllib's time
+# grows with the square of the parts, so a key of 20,000 takes it 5 s (BC014).
+MAX_KEY_PARTS = 32
 YEAR_RANGE = (1800, 2100)
 # The largest figure binatsec shows, converts (kg <-> lb) and charts exactly: a thousand
 # trillion. The article's largest is $3 billion; 1.7e308 would overflow a conversion.
@@ -39,7 +42,12 @@ RULES: dict[str, str] = {
     "BC011": "text has English, only known languages, and is not blank",
     "BC012": "a content file is a regular, readable file of at most 5 MB",
     "BC013": "an event has the year the article gives, or only a `when` label, never both",
+    "BC014": f"a key or table name has at most {MAX_KEY_PARTS} dotted parts",
+    "BC015": "text holds no terminal control, bidi control or invisible format character "
+             "(a warning: binatsec drops them wherever it shows the text)",
 }
+# Rules that warn: lint reports them, and the content still loads.
+WARNINGS = frozenset({"BC015"})
 
 
 class _Invalid:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from binatsec.corpus.kinds import Kind
@@ -106,3 +107,43 @@ class FileChecker:
         if len(self.problems) > before:
             return None
         return kind.record(**values)
+
+
+def _strings(value: Any, key: str) -> Iterator[tuple[str, str]]:
+    """Every string inside a TOML value, with the dotted key that holds it."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, inner in value.items():
+            yield from _strings(inner, f"{key}.{name}")
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner, key)
+
+
+def unsafe_text_warnings(file: ContentFile) -> Iterator[Problem]:
+    """BC015: each text value holding characters that binatsec drops when it shows text
+    (terminal and bidi controls, invisible format characters), whether written raw or as a
+    TOML escape such as \\u001b."""
+    from binatsec.views.textsafety import unsafe_characters
+
+    for table, rows in file.data.items():
+        for index, row in enumerate(rows if isinstance(rows, list) else [rows]):
+            if not isinstance(row, dict):
+                continue
+            record_id = row.get("id") if isinstance(row.get("id"), str) else None
+            for key, text in _row_strings(row):
+                found = unsafe_characters(text)
+                if not found:
+                    continue
+                names = ", ".join(dict.fromkeys(f"U+{ord(char):04X}" for _, char in found))
+                yield Problem("BC015", file.label,
+                              f"holds characters that can drive a terminal or hide text "
+                              f"({names}); they are dropped wherever binatsec shows it",
+                              line=file.line_of(table, index, key), record_id=record_id,
+                              key=key, severity="warning")
+
+
+def _row_strings(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for name, value in row.items():
+        yield from _strings(value, name)

@@ -24,24 +24,24 @@ from binatsec.queries import (
     timeline_between,
 )
 from binatsec.views import json as json_view
-from binatsec.views.textsafety import safe_text
+from binatsec.views.textsafety import SafeText, safe_text
 
 # A cell a spreadsheet would read as a formula (OWASP's CSV injection list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 
 
-def _cell(value: Any) -> str | int | float:
+def _cell(value: Any) -> SafeText | int | float:
     """A CSV cell: numbers stay numbers; text is cleaned, and text that a spreadsheet would
     run as a formula starts with an apostrophe (OWASP), unless it is a plain number."""
     if value is None:
-        return ""
+        return safe_text("")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     text = safe_text(text)
     if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
+        return safe_text("'" + text)
     return text
 
 
@@ -63,7 +63,7 @@ _BLOCK_START = re.compile(r"\A(\s*)([-+=]|\d+(?=[.)]))")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
 
 
-def escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> SafeText:
     """Text from content is data: keep it from turning into Markdown or HTML.
 
     One line (a field is never a block of its own), every character Markdown reads as markup
@@ -73,11 +73,11 @@ def escape_markdown(text: str) -> str:
     text = _MARKUP.sub(lambda m: "\\" + m.group(), safe_text(text, one_line=True))
     text = _AUTOLINK.sub(lambda m: m.group().replace("/", "\\/").replace(".", "\\."), text)
     match = _BLOCK_START.match(text)
-    if match is None:
-        return text
-    # "- x" becomes "\- x"; "1. x" becomes "1\. x" (the escape goes before the punctuation).
-    at = match.end() if match.group(2)[0].isdigit() else match.start(2)
-    return text[:at] + "\\" + text[at:]
+    if match is not None:
+        # "- x" becomes "\- x"; "1. x" becomes "1\. x" (the escape goes before the punctuation).
+        at = match.end() if match.group(2)[0].isdigit() else match.start(2)
+        text = text[:at] + "\\" + text[at:]
+    return safe_text(text)  # escaping added only backslashes: the same text, typed as safe
 
 
 class _Markdown:
@@ -88,9 +88,9 @@ class _Markdown:
                                "Drawn from a single source article; figures are as the article "
                                "reports them, with its qualifiers and attributions.", ""]
 
-    def t(self, text: Text | str | None) -> str:
+    def t(self, text: Text | str | None) -> SafeText:
         if text is None:
-            return ""
+            return safe_text("")
         return escape_markdown(text if isinstance(text, str) else text.get(self.language))
 
     def block(self, title: str, record: Record, paragraphs: list[str]) -> None:

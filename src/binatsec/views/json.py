@@ -18,17 +18,27 @@ from binatsec.corpus import kinds
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import Corpus, Record, Stat, Text, TimelineEvent
 from binatsec.queries import figures_for, source_of
+from binatsec.views.textsafety import UNSAFE
 
 # 2.0: a timeline event's year may be null, sections include "summary", and a value
 # converted with --unit is rounded as its text shows it (schemas/README.md lists it all).
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 JSON = dict[str, Any]
 
-# json.dumps escapes C0 controls but writes DEL and the C1 range (U+007F-U+009F) raw, and a
-# raw U+009B is a CSI that some UTF-8 terminals obey. Outside strings JSON is plain ASCII, so
-# these can only sit inside strings, where \u escapes mean exactly the same text.
-_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+# json.dumps escapes C0 controls but writes DEL, the C1 range (a raw U+009B is a CSI that some
+# UTF-8 terminals obey), bidi controls and invisible format characters raw. Outside strings
+# JSON is plain ASCII, so these can only sit inside strings, where \u escapes mean exactly
+# the same text: the text stays verbatim for scripts, and harmless in a terminal.
+_RAW_CONTROL = re.compile(UNSAFE)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells characters beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
@@ -44,7 +54,7 @@ def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
         text = without_surrogates(text)
     if ascii_only:
         text = json.dumps(json.loads(text), ensure_ascii=True, indent=2)
-    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _RAW_CONTROL.sub(_json_escape, text) + "\n"
 
 
 def envelope(command: str, language: str, **payload: Any) -> JSON:
@@ -122,7 +132,8 @@ def records(items: Iterable[Record], corpus: Corpus, language: str,
 
 def problem(item: Problem) -> JSON:
     return {"rule": item.rule, "file": item.file, "line": item.line, "column": item.column,
-            "record_id": item.record_id, "key": item.key, "message": item.message}
+            "record_id": item.record_id, "key": item.key, "message": item.message,
+            "severity": item.severity}
 
 
 # --- one document per result -----------------------------------------------------------------
@@ -156,8 +167,10 @@ def document(result: results.Result) -> JSON:
                                              figures_too=kind.prefix is not None)
             return envelope("export", language, **payload)
         case results.LintReport(checked=checked, problems=problems, truncated=truncated):
-            return envelope("lint", language, checked=checked, ok=not problems,
-                            count=len(problems), truncated=truncated,
+            errors = sum(p.is_error for p in problems)
+            return envelope("lint", language, checked=checked, ok=not errors,
+                            count=len(problems), errors=errors, warnings=len(problems) - errors,
+                            truncated=truncated,
                             problems=[problem(p) for p in problems])
         case results.QuizOutcome():
             return _quiz(result)

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console
-from rich.text import Text as RichText
-
 from binatsec.corpus import kinds
 from binatsec.quiz.engine import ALL, LETTERS, QUIT, Answered, Question, Result
 from binatsec.quiz.history import History
-from binatsec.views.terminal import Renderer, _t, plural
-from binatsec.views.textsafety import safe_text
+from binatsec.views.terminal import Renderer, SafeConsole, Styled, _t, plural
 
 MIN_WIDTH = 20
 
@@ -29,23 +25,23 @@ def topic_name(topic: str) -> str:
 class QuizScreen:
     """One quiz on one console: questions, prompts and feedback, then the score."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: SafeConsole) -> None:
         self.console = console
 
-    def block(self, text: RichText | str, indent: int = 0, hanging: str = "",
+    def block(self, text: Styled | str, indent: int = 0, hanging: str = "",
               hanging_style: str = "") -> None:
         """Text wrapped to the console with a hanging indent, and no trailing spaces."""
-        body = text if isinstance(text, RichText) else _t(text)
+        body = text if isinstance(text, Styled) else _t(text)
         lead = indent + len(hanging)
         width = max(MIN_WIDTH, self.console.width - lead)
         for number, line in enumerate(body.wrap(self.console, width)):
             line.rstrip()
-            out = RichText(" " * indent)
+            out = Styled(" " * indent)
             out.append(hanging if number == 0 else " " * len(hanging), style=hanging_style)
             out.append_text(line)
             self.console.print(out, soft_wrap=True)
 
-    def whole_line(self, text: RichText) -> None:
+    def whole_line(self, text: Styled) -> None:
         """A command to copy: never cut or folded by Rich (the terminal wraps it)."""
         self.console.print(text, soft_wrap=True)
 
@@ -73,7 +69,7 @@ class QuizScreen:
             for option in question.options:
                 self.block(option.text, indent=2, hanging=f"{option.key}) ", hanging_style="bold")
 
-    def prompt_text(self, question: Question) -> RichText:
+    def prompt_text(self, question: Question) -> Styled:
         if not question.multiple_choice:
             return _t(f"Your answer (m = myth, f = fact, or {QUIT} to stop): ", "bold")
         last = len(question.options)
@@ -93,11 +89,11 @@ class QuizScreen:
     def echo(self, question: Question, raw: str) -> None:
         """Show a scripted answer as if it had been typed at the prompt."""
         line = self.prompt_text(question)
-        line.append(safe_text(raw))
+        line.append(raw)
         self.block(line)
 
     def rejected(self, question: Question, raw: str) -> None:
-        shown = f"'{safe_text(raw.strip())}'" if raw.strip() else "An empty answer"
+        shown = f"'{raw.strip()}'" if raw.strip() else "An empty answer"
         self.block(_t(f"{shown} is not one of the answers: {question.hint()}, or {QUIT} to "
                       "stop.", "yellow"), indent=2)
 
@@ -114,7 +110,7 @@ class QuizScreen:
         self.block(line)
         explanation = _t(question.explanation)
         if question.credit:
-            explanation.append(f" ({safe_text(question.credit)})", style="dim")
+            explanation.append(f" ({question.credit})", style="dim")
         self.block(explanation, indent=2)
         # The record's id on a line of its own, never split by the wrapping above.
         self.whole_line(_t(f"  {question.record_id}", "cyan"))
@@ -161,7 +157,7 @@ class QuizScreen:
             self.block(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
             self.schedule(due, upcoming)
             return
-        rows: list[tuple[str, RichText, str, str]] = []
+        rows: list[tuple[str, Styled, str, str]] = []
         for quiz in history.quizzes:
             when = quiz.finished_at.replace("T", " ").removesuffix("Z")
             if quiz.complete and quiz.total:

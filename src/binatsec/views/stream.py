@@ -9,7 +9,7 @@ import re
 import sys
 from typing import IO
 
-from binatsec.views.textsafety import SHOWN_LIMIT, safe_text
+from binatsec.views.textsafety import SHOWN_LIMIT, visible_text
 
 PROG = "binatsec"
 
@@ -34,7 +34,7 @@ def say(message: str, stream: IO[str] | None = None) -> None:
     if out is None:  # started with stderr closed (2>&-): nobody to tell
         return
     try:
-        line = _shorten_quoted(safe_text(message, visible=True, one_line=True))
+        line = _shorten_quoted(visible_text(message))
         out.write(f"{PROG}: {line}\n")
         out.flush()
     except (OSError, ValueError):

@@ -1,22 +1,27 @@
 """Rendering for people, with Rich. With quiz_terminal, the only modules that import Rich;
 both are imported lazily, so the JSON path never loads it.
 
-Content is data: every string from a content file goes through `safe_text` and into a Rich
-`Text`, never into markup, so `[bold]` or an escape sequence in a user's file prints as
-harmless text.
+Content is data, and it is kept so by construction, twice over: the views build text only
+as `Styled` (a Rich `Text` that cleans whatever is put into it with `safe_text`, and is never
+parsed as markup), and every console they draw on is a `SafeConsole`, which applies the same
+rule to each segment it is about to write, whatever renderable it came from. So `[bold]` or
+an escape sequence in a user's file prints as harmless text. ruff's banned-api rule keeps
+Rich's own `Text` and `Console` out of every other module.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, cast
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text as RichText
 
@@ -29,7 +34,7 @@ from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.frozen import Frozen
 from binatsec.queries import UNNAMED_SHORT, Hit, attribution_text, figures_for, source_of
 from binatsec.terminal import Environment
-from binatsec.views.textsafety import safe_text
+from binatsec.views.textsafety import safe_text, unsafe_characters, visible_text
 
 CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {unit} and "
                   "rounded to two significant figures; the article's own figure follows in "
@@ -45,14 +50,38 @@ class Line(Frozen):
     record_id: str
 
 
-def make_console(env: Environment) -> Console:
+class Styled(RichText):
+    """The views' only Rich text: whatever string goes in is cleaned by `safe_text` first."""
+
+    def __init__(self, text: str = "", style: str | Style = "") -> None:
+        super().__init__(safe_text(text), style=style)
+
+    def append(self, text: str | RichText, style: str | Style | None = None) -> Styled:
+        super().append(safe_text(text) if isinstance(text, str) else text, style)
+        return self
+
+
+class SafeConsole(Console):
+    """A console that cleans every segment of text it draws, so no renderable, however it
+    was built, can write a terminal control, a bidi control or an invisible character."""
+
+    def render(self, renderable: RenderableType,
+               options: ConsoleOptions | None = None) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and unsafe_characters(segment.text):
+                yield Segment(safe_text(segment.text), segment.style)
+            else:
+                yield segment
+
+
+def make_console(env: Environment) -> SafeConsole:
     """A console on stdout that styles only when `env` says colour is wanted."""
     out = cast(IO[str], env.stdout)
     styled = env.colour
-    return Console(file=out if styled else cast(IO[str], TrimmedLines(out)),
-                   force_terminal=styled, no_color=not styled,
-                   color_system="auto" if styled else None, highlight=False, emoji=False,
-                   markup=False, width=env.width, soft_wrap=False)
+    return SafeConsole(file=out if styled else cast(IO[str], TrimmedLines(out)),
+                       force_terminal=styled, no_color=not styled,
+                       color_system="auto" if styled else None, highlight=False, emoji=False,
+                       markup=False, width=env.width, soft_wrap=False)
 
 
 class TrimmedLines(io.TextIOBase):
@@ -84,9 +113,9 @@ class TrimmedLines(io.TextIOBase):
         return getattr(self.stream, "encoding", None) or "utf-8"
 
 
-def _t(text: str, style: str = "") -> RichText:
+def _t(text: str, style: str = "") -> Styled:
     """Content as a Rich Text, cleaned, never parsed as markup."""
-    return RichText(safe_text(text), style=style)
+    return Styled(text, style)
 
 
 def _widest(cells: Iterable[str | RichText]) -> int:
@@ -111,7 +140,7 @@ def plural(count: int, word: str, many: str = "") -> str:
 class Renderer:
     """Draws each command's result on one console."""
 
-    def __init__(self, console: Console, language: str = DEFAULT_LANGUAGE,
+    def __init__(self, console: SafeConsole, language: str = DEFAULT_LANGUAGE,
                  origins: Mapping[str, str] | None = None) -> None:
         self.console = console
         self.language = language
@@ -135,10 +164,10 @@ class Renderer:
     def heading(self, title: str, subtitle: str = "") -> None:
         text = _t(title, "bold")
         if subtitle:
-            text.append(f"  {safe_text(subtitle)}", style="dim")
+            text.append(f"  {subtitle}", style="dim")
         self.print(text)
 
-    def ident(self, record_id: str) -> RichText:
+    def ident(self, record_id: str) -> Styled:
         text = _t(record_id, "cyan")
         if record_id in self.origins:
             text.append(f" {YOURS}", style="yellow")
@@ -159,8 +188,8 @@ class Renderer:
         lines: list[Line] = []
         for stat in stats:
             line = _t("• ", "dim")
-            line.append(safe_text(figures.sentence(stat, self.language)), style="bold")
-            line.append(safe_text(f" — {self.attribution(stat, corpus)}"), style="dim")
+            line.append(figures.sentence(stat, self.language), style="bold")
+            line.append(f" — {self.attribution(stat, corpus)}", style="dim")
             lines.append(Line(line, stat.id))
         return lines
 
@@ -267,8 +296,8 @@ class Renderer:
         for label, text in body:
             if not text:
                 continue
-            line = _t(f"{label}: ", "bold dim") if label else RichText()
-            line.append(safe_text(text))
+            line = _t(f"{label}: ", "bold dim") if label else Styled()
+            line.append(text)
             parts.append(Padding(line, (0, 0, 0, 2), expand=False))
         self.print(*parts)
         for figure in extra:
@@ -346,7 +375,7 @@ class Renderer:
                 figure.append(self.ident(stat.id))
                 for note in notes:
                     figure.append("\n")
-                    figure.append(safe_text(note), style="dim")
+                    figure.append(note, style="dim")
                 wide.append([figure, *facts])
                 narrow.append([_t(self._lang(stat.label)), self.ident(stat.id), *facts,
                                _t("; ".join(notes), "dim")])
@@ -446,8 +475,8 @@ class Renderer:
             head = _t(f"[{hit.section}] ", "dim")
             head.append(self.ident(hit.record.id))
             self.whole_line(head)
-            text = RichText(safe_text(hit.text))
-            if len(safe_text(hit.text)) == len(hit.text):
+            text = Styled(hit.text)
+            if len(text.plain) == len(hit.text):
                 for start, end in hit.spans:
                     text.stylize("bold reverse", start, end)
             if hit.title != hit.text:
@@ -460,9 +489,13 @@ class Renderer:
             self.print(_t(f"✓ {checked}: no problems", "green"))
             return
         for problem in problems:
-            # One problem per line, unfolded, so `binatsec lint | grep BC005` finds it whole.
-            self.whole_line(_t(str(problem)))
-        self.print(_t(f"{plural(len(problems), 'problem')} in {checked}", "red"))
+            # One problem per line, unfolded, so `binatsec lint | grep BC005` finds it whole;
+            # a newline in an id or a file name is shown escaped, so it cannot forge a line.
+            self.whole_line(_t(visible_text(str(problem)), "" if problem.is_error else "yellow"))
+        errors = sum(problem.is_error for problem in problems)
+        warnings = len(problems) - errors
+        counts = [plural(n, word) for n, word in ((errors, "problem"), (warnings, "warning")) if n]
+        self.print(_t(f"{' and '.join(counts)} in {checked}", "red" if errors else "yellow"))
         if truncated:
             self.print(_t("Checking stopped there: there may be more.", "red"))
 
