@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import signal
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from binatsec.corpus import bundle, reading
+from binatsec.corpus import bundle, kinds, reading, spec
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import Corpus
@@ -158,3 +165,203 @@ def test_a_cut_entry_is_refused_whole_not_when_a_record_is_built(
     corpus = ContentSource(bundled_content()).load()
     assert parses, "parsed again"
     assert corpus.faq[0].id == "faq.merida-initiative"
+
+
+# --- an entry is checked when read, whatever its digest says (issue 14) ----------------------
+
+
+def _rewritten(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change an entry's document and give it a matching digest, as a bug or a hand could."""
+    document = json.loads(entry.read_bytes().partition(b"\n")[2])
+    change(document)
+    payload = json.dumps(document).encode()
+    entry.write_bytes(hashlib.blake2b(payload, digest_size=20).hexdigest().encode()
+                      + b"\n" + payload)
+
+
+def _set(kind: str, field: str, value: Any, language: int = 0) -> Callable[[dict[str, Any]], None]:
+    """Set the first record's `field` (of a text, its English, or with language=1 Spanish)."""
+    def change(document: dict[str, Any]) -> None:
+        column = 0
+        for declared in kinds.get(kind).fields:  # type: ignore[union-attr]
+            if declared.name == field:
+                document["kinds"][kind][column + language][0] = value
+                return
+            column += 2 if declared.check is spec.text else 1  # a text: English, Spanish
+        raise AssertionError(f"no field {field}")
+    return change
+
+
+WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], None]] = {
+    "a column cut short": lambda doc: doc["kinds"]["faq"][0].pop(),
+    "a column too many": lambda doc: doc["kinds"]["faq"].append([]),
+    "a column that is not an array": lambda doc: doc["kinds"]["faq"].__setitem__(0, {}),
+    "a kind missing": lambda doc: doc["kinds"].pop("faq"),
+    "an id that is a number": _set("faq", "id", 7),
+    "text that is an array": _set("faq", "question", ["Q?", None]),
+    "text without English": _set("faq", "answer", None),
+    "Spanish that is a number": _set("faq", "answer", 5, language=1),
+    "links that are a string": _set("faq", "related", "stat.merida-funding"),
+    "a link that is a number": _set("faq", "related", [1]),
+    "a year that is a string": _set("timeline", "year", "2008"),
+    "a pillar number that is true": _set("pillars", "number", True),
+    "a figure that is text": _set("stats", "value", "lots"),
+    "a figure that is an integer": _set("stats", "value", 3),
+    "a figure that is NaN": _set("stats", "value", float("nan")),
+    "a figure below zero": _set("stats", "value", -1.0),
+    "a unit binatsec cannot convert": _set("stats", "unit", "stone"),
+    "an origin that is a number": lambda doc: doc.__setitem__("origins", {"faq.x": 1}),
+}
+
+
+@pytest.mark.parametrize("change", list(WRONG_SHAPES), ids=str)
+def test_an_entry_of_the_wrong_shape_is_refused_and_replaced(
+        cache: Path, parses: list[str], corpus: Corpus, change: str) -> None:
+    ContentSource(bundled_content()).load()
+    (entry,) = cache.glob("*.json")
+    _rewritten(entry, WRONG_SHAPES[change])
+    parses.clear()
+    again = ContentSource(bundled_content()).load()
+    assert parses, "the entry was refused and the TOML parsed again"
+    _same(again, corpus)
+    parses.clear()
+    ContentSource(bundled_content()).load()
+    assert parses == [], "a good entry took its place"
+
+
+def test_an_entry_of_the_wrong_shape_never_fails_a_command(
+        cache: Path, cli: Callable[..., Any]) -> None:
+    assert cli("faq", "--json").exit_code == 0
+    (entry,) = cache.glob("*.json")
+    _rewritten(entry, WRONG_SHAPES["a column cut short"])  # exit 70 here, before
+    result = cli("faq")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+class _Hung(Exception):
+    """Not an OSError: nothing in binatsec may swallow it."""
+
+
+@contextmanager
+def _at_most(seconds: int) -> Iterator[None]:
+    """Fail, instead of hanging the suite, if the block blocks (on a FIFO, say)."""
+    def hung(*_: object) -> None:
+        raise _Hung(f"still blocked after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and SIGALRM")
+def test_an_entry_that_is_a_fifo_is_removed_not_waited_on(cache: Path,
+                                                          parses: list[str]) -> None:
+    ContentSource(bundled_content()).load()
+    (entry,) = cache.glob("*.json")
+    entry.unlink()
+    os.mkfifo(entry)
+    parses.clear()
+    with _at_most(10):
+        ContentSource(bundled_content()).load()
+    assert parses
+    assert entry.is_file() and not entry.is_fifo()
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("target", ["/dev/zero", "big"])
+def test_an_entry_that_never_ends_is_not_read(cache: Path, parses: list[str],
+                                             target: str) -> None:
+    """A link to /dev/zero, or a file past any entry binatsec writes, is removed unread: a
+    subprocess with a memory ceiling, since reading one whole would take all the memory."""
+    import subprocess
+
+    ContentSource(bundled_content()).load()
+    (entry,) = cache.glob("*.json")
+    entry.unlink()
+    if target == "big":
+        with entry.open("wb") as handle:
+            handle.truncate(bundle.MAX_ENTRY_BYTES + 1)  # sparse: instant, and never read
+    else:
+        entry.symlink_to(target)
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+            "from binatsec.corpus.loader import ContentSource\n"
+            "from binatsec.corpus.resources import bundled_content\n"
+            "print(len(ContentSource(bundled_content()).load().faq))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "12"), done.stderr[-2000:]
+    assert entry.is_file() and not entry.is_symlink()
+    assert entry.stat().st_size < bundle.MAX_ENTRY_BYTES
+
+
+def test_entries_dated_in_the_future_do_not_evict_new_ones(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle, "MAX_ENTRIES", 2)
+    folders = []
+    for marker in "abc":
+        folder = tmp_path / marker
+        folder.mkdir()
+        (folder / "faq.toml").write_text(
+            f'[[faq]]\nid = "faq.{marker}"\nquestion.en = "Q?"\nanswer.en = "A."\n',
+            encoding="utf-8")
+        folders.append(folder)
+    for folder in folders[:2]:
+        ContentSource(bundled_content(), folder).load()
+    future = time.time() + 10 * 365 * 86400  # a clock that was wrong once, or a copy
+    for entry in cache.glob("*.json"):
+        os.utime(entry, (future, future))
+    before = set(cache.glob("*.json"))
+    ContentSource(bundled_content(), folders[2]).load()
+    after = set(cache.glob("*.json"))
+    assert len(after) == 2
+    assert after - before, "the entry just written is kept"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG shortcut is Linux's")
+@pytest.mark.parametrize("home", ["", "relative/home"])
+def test_a_home_that_is_empty_or_relative_is_not_the_cache_home(
+        home: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Path.home() with HOME='' is '/', so the cache went to /.cache: binatsec now does as
+    platformdirs does, and takes the home folder from the password file instead."""
+    from platformdirs import user_cache_dir
+
+    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", home)
+    found = bundle.cache_dir()
+    assert found == Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+    assert found.is_absolute() and found.parts[:2] != ("/", ".cache")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG shortcut is Linux's")
+def test_no_home_folder_at_all_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pwd
+
+    def no_entry(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    assert bundle.cache_dir() is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG spec is Linux's")
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert bundle.cache_dir() == tmp_path / ".cache" / "binatsec" / "corpus"
+
+
+def test_a_cache_folder_for_an_unknown_user_is_a_clear_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(bundle.CACHE_DIR_ENV, "~nosuchuser-binatsec/c")
+    with pytest.raises(bundle.CacheDirError, match="BINATSEC_CACHE_DIR '~nosuchuser-binatsec/c'"):
+        bundle.cache_dir()

@@ -157,6 +157,18 @@ def test_export_to_a_file_is_written_whole(cli: Callable[..., Run], tmp_path: Pa
     assert wrong.exit_code == 2 and "did you mean 'markdown'" in wrong.stderr
 
 
+def test_export_to_dash_writes_to_stdout_as_unix_tools_do(
+        cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args, starts in ((("-o", "-"), "{"), (("--output", "-", "-f", "md"), "# US–Mexico")):
+        result = cli("export", *args)
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert result.stdout.startswith(starts)
+    assert list(tmp_path.iterdir()) == [], "no file named '-'"
+    shown = " ".join(cli("export", "--help").stdout.split())
+    assert "'-' for stdout" in shown
+
+
 @pytest.mark.parametrize(("args", "ids"), [
     (("stats", "stat.meth-seizures-2020"), ["stat.meth-seizures-2020"]),
     (("stats", "Seizures"), ["stat.fentanyl-pills-2020", "stat.fentanyl-powder-2020",

@@ -10,6 +10,7 @@ import typer
 
 from binatsec import results
 from binatsec.corpus import resources
+from binatsec.corpus.bundle import CacheDirError
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.errors import ContentProblem, NothingFound
@@ -36,6 +37,8 @@ class Session:
                 self._corpus = ContentSource(resources.bundled_content(), self.content_dir).load()
             except ContentError as error:
                 raise ContentProblem(error) from None
+            except CacheDirError as error:
+                usage_error(str(error))
         return self._corpus
 
 

@@ -7,7 +7,8 @@ version; the next run with the same content reads it back in a fraction of the t
 key is the content itself, so a stale entry can never be served, whatever the install
 (wheel, editable, checkout) or the user's folder. The TOML files stay the only source of
 truth: every failure here (no cache folder, a read-only disk, a damaged entry) falls back
-to parsing, and invalid content is never stored.
+to parsing, and invalid content is never stored. An entry is trusted no more than a file:
+one that is not a regular file, too large, or not shaped as `encode` writes is removed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,25 +34,56 @@ CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
-FORMAT = "v5"
+# The largest entry written or read. The bundled corpus takes 20 kB and a folder 100 times
+# its size under 3 MB; anything larger is parsed each run instead, never read into memory.
+MAX_ENTRY_BYTES = 64 * 2**20
+FORMAT = "v6"  # v6: each kind as columns
+
+
+class CacheDirError(ValueError):
+    """$BINATSEC_CACHE_DIR names a folder that cannot be used (a usage error)."""
 
 
 def cache_dir() -> Path | None:
-    """Where validated corpora are kept: $BINATSEC_CACHE_DIR, else the user cache folder."""
+    """Where validated corpora are kept: $BINATSEC_CACHE_DIR, else the user cache folder
+    (None if there is no home folder to put it in). Raises CacheDirError if
+    $BINATSEC_CACHE_DIR cannot be used (~user for no such user)."""
     configured = os.environ.get(CACHE_DIR_ENV, "").strip()
     if configured:
-        return Path(configured).expanduser()
+        try:
+            return Path(configured).expanduser()
+        except RuntimeError as error:  # "Could not determine home directory."
+            raise CacheDirError(f"{CACHE_DIR_ENV} '{configured}' cannot be used: "
+                                f"{error}") from None
     if sys.platform == "linux":
         # What platformdirs answers on Linux (the XDG base directory spec), without its
         # imports, which every run would pay for; tests/test_bundle.py keeps the two equal.
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        base = Path(xdg) if xdg else Path.home() / ".cache"
-        return base / "binatsec" / "corpus"
+        # The spec says a relative path in an XDG_* variable is invalid and to be ignored.
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        if Path(xdg).is_absolute():
+            return Path(xdg) / "binatsec" / "corpus"
+        home = _home()
+        return None if home is None else home / ".cache" / "binatsec" / "corpus"
     try:
         from platformdirs import user_cache_dir
-    except ImportError:  # pragma: no cover - platformdirs is a dependency
+
+        return Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+    except (ImportError, RuntimeError):  # no home folder it can find
         return None
-    return Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+
+
+def _home() -> Path | None:
+    """The home folder as platformdirs finds it: $HOME if absolute, else the password file's.
+    An empty HOME is not "/" (Path.home()'s answer), nor a relative one the working folder."""
+    home = os.environ.get("HOME", "")
+    if not Path(home).is_absolute():
+        try:
+            import pwd
+
+            home = pwd.getpwuid(os.getuid()).pw_dir
+        except (ImportError, KeyError):  # no password file entry for this user
+            return None
+    return Path(home) if Path(home).is_absolute() else None
 
 
 def _blake2b(data: bytes = b"") -> hashlib.blake2b:
@@ -73,18 +106,36 @@ def key(layers: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Text):
-        return [value.en, value.es]
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+_NONE = type(None)
+# Checks whose values need only be strings for binatsec to show them.
+_STRING_CHECKS = (spec.string, spec.record_id, spec.slug)
+
+
+def _fields(kind: kinds.Kind) -> list[spec.Field]:
+    """The kind's fields in its record's order, which is the order of an entry's columns."""
+    by_name = {field.name: field for field in kind.fields}
+    return [by_name[name] for name in getattr(kind.record, "_fields", ())]
+
+
+def _columns(kind: kinds.Kind, records: Sequence[Record]) -> list[list[Any]]:
+    """One array per field, in record order; a text field gives two, English and Spanish."""
+    columns: list[list[Any]] = []
+    for field in _fields(kind):
+        values = [getattr(record, field.name) for record in records]
+        if field.check is spec.text:
+            columns.append([None if text is None else text.en for text in values])
+            columns.append([None if text is None else text.es for text in values])
+        elif field.check is spec.ids:
+            columns.append(list(map(list, values)))
+        else:
+            columns.append(values)
+    return columns
 
 
 def encode(corpus: Corpus) -> bytes:
-    """Each record as an array of its field values; text as [en, es], links as arrays."""
-    data = {name: [[_plain(v) for v in record._asdict().values()] for record in records]
-            for name, records in corpus.kinds().items()}
+    """Each kind as columns: one array per field, text as two (English, Spanish), links as
+    arrays. Columns make checking an entry one pass over each, in C (see _check_columns)."""
+    data = {kind.name: _columns(kind, corpus.of(kind.name)) for kind in kinds.all_kinds()}
     document = {"kinds": data, "origins": dict(corpus.origins())}
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # The payload's own digest first: records are rebuilt lazily, after the entry was
@@ -92,60 +143,105 @@ def encode(corpus: Corpus) -> bytes:
     return _blake2b(payload).hexdigest().encode() + b"\n" + payload
 
 
-def _decoder(kind: kinds.Kind) -> Callable[[list[Any]], Record]:
-    """Rebuilds one kind's records: only its text and link fields need a type back."""
-    checks = {field.name: field.check for field in kind.fields}
-    names: tuple[str, ...] = getattr(kind.record, "_fields", ())
-    texts = [i for i, name in enumerate(names) if checks.get(name) is spec.text]
-    links = [i for i, name in enumerate(names) if checks.get(name) is spec.ids]
-    make: Callable[[list[Any]], Record] = getattr(kind.record, "_make")  # noqa: B009
+def _refuse(rule: str, message: str, key: str | None = None) -> None:
+    raise ValueError(f"{key}: {message}")
 
-    def decode_row(row: list[Any]) -> Record:
-        for i in texts:
-            if row[i] is not None:
-                row[i] = Text(*row[i])
-        for i in links:
-            row[i] = tuple(row[i])
-        return make(row)
 
-    return decode_row
+def _only(values: Iterable[Any], *allowed: type) -> bool:
+    """Whether every value is of one of the `allowed` types (exactly: True is no int)."""
+    return set(map(type, values)).issubset(allowed)
+
+
+def _check_columns(kind: kinds.Kind, columns: Any) -> None:
+    """Raise ValueError unless `columns` are as `encode` writes those of `kind`: one array
+    per field (two per text), all of one length, each value of its field's type, and the
+    numbers, years and units (what views compute with) passing their field's own check.
+
+    Records are built lazily, after the entry was accepted, so whatever would stop one
+    being built, or trip a command up, must be found here. Each column is one pass in C;
+    Python runs only once per distinct number, year or unit."""
+    fields = _fields(kind)
+    widths = [2 if field.check is spec.text else 1 for field in fields]
+    if (type(columns) is not list or len(columns) != sum(widths)
+            or not _only(columns, list) or len(set(map(len, columns))) > 1):
+        raise ValueError(f"{kind.name}: not one array per field, all of one length")
+    column = iter(columns)
+    for field in fields:
+        values = next(column)
+        absent = () if field.required else (_NONE,)
+        if field.check is spec.text:
+            fits = _only(values, str, *absent) and _only(next(column), str, _NONE)
+        elif field.check is spec.ids:
+            fits = _only(values, list) and _only(chain.from_iterable(values), str)
+        elif field.check in _STRING_CHECKS:
+            fits = _only(values, str, *absent)
+        else:
+            # Keyed by type too, as 1, 1.0 and True are one value to a set; the check must
+            # give back the same type (a figure stored as an integer would not be a float).
+            fits = _only(values, int, float, str, *absent) and all(
+                value is None or type(field.check(value, field.name, _refuse)) is value_type
+                for value_type, value in set(zip(map(type, values), values, strict=True)))
+        if not fits:
+            raise ValueError(f"{kind.name}: {field.name}: not as the loader gives it")
 
 
 def decode(raw: bytes) -> Corpus:
-    """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged."""
+    """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged or not
+    shaped as `encode` writes it."""
     digest, _, payload = raw.partition(b"\n")
     if _blake2b(payload).hexdigest().encode() != digest:
         raise ValueError("a damaged entry")
     document = json.loads(payload)
     data, origins = document["kinds"], document["origins"]
-    if not isinstance(data, dict) or not isinstance(origins, dict):
+    if (type(data) is not dict or type(origins) is not dict
+            or data.keys() != {kind.name for kind in kinds.all_kinds()}
+            or not _only(origins, str) or not _only(origins.values(), str)):
         raise ValueError("not a validated bundle")
     pending: dict[str, Callable[[], list[Record]]] = {}
-    for name, rows in data.items():
+    for name, columns in data.items():
         kind = kinds.get(name)
-        if kind is None or not isinstance(rows, list):
+        if kind is None:
             raise ValueError(f"unknown kind {name}")
-        pending[name] = partial(_build, kind, rows)
+        _check_columns(kind, columns)
+        pending[name] = partial(_build, kind, columns)
     prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
     return Corpus({}, pending, prefixes, origins)
 
 
-def _build(kind: kinds.Kind, rows: list[list[Any]]) -> list[Record]:
-    return list(map(_decoder(kind), rows))
+def _text(en: str | None, es: str | None) -> Text | None:
+    return None if en is None else Text(en, es)
+
+
+def _build(kind: kinds.Kind, columns: list[list[Any]]) -> list[Record]:
+    """One kind's records from its checked columns: text and links get their types back."""
+    values: list[Iterable[Any]] = []
+    column = iter(columns)
+    for field in _fields(kind):
+        if field.check is spec.text:
+            values.append(map(_text, next(column), next(column)))
+        elif field.check is spec.ids:
+            values.append(map(tuple, next(column)))
+        else:
+            values.append(next(column))
+    return list(map(kind.record, *values))
 
 
 def lookup(digest: str) -> Corpus | None:
+    """The corpus kept under `digest`, or None. Raises CacheDirError (see cache_dir)."""
     folder = cache_dir()
     if folder is None:
         return None
+    from binatsec.fileio import read_regular_file
+
     entry = folder / f"{digest}.json"
     try:
-        corpus = decode(entry.read_bytes())
+        # Never blocks (a FIFO) nor reads without end (a link to /dev/zero).
+        corpus = decode(read_regular_file(entry, MAX_ENTRY_BYTES))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
         with contextlib.suppress(OSError):
-            entry.unlink()  # damaged: parse again, and store a good one
+            entry.unlink()  # damaged or not a file: parse again, and store a good one
         return None
     with contextlib.suppress(OSError):
         os.utime(entry)  # recently used: pruning keeps it
@@ -153,19 +249,33 @@ def lookup(digest: str) -> Corpus | None:
 
 
 def store(digest: str, corpus: Corpus) -> None:
+    """Keep `corpus` under `digest`. Raises CacheDirError (see cache_dir)."""
     folder = cache_dir()
     if folder is None:
         return
     from binatsec.fileio import atomic_write
 
     with contextlib.suppress(OSError, ValueError):
-        atomic_write(folder / f"{digest}.json", encode(corpus))
+        encoded = encode(corpus)
+        if len(encoded) > MAX_ENTRY_BYTES:
+            return  # lookup would refuse it: writing it would only cost time and disk
+        atomic_write(folder / f"{digest}.json", encoded)
         _prune(folder)
 
 
 def _prune(folder: Path) -> None:
     """Remove the least recently used entries beyond MAX_ENTRIES."""
+    import time
+
+    # An entry dated in the future (a clock set wrong once, a copied folder) counts as the
+    # oldest: otherwise it would outlive every entry written from now on.
+    soon = time.time() + 60
+
+    def last_used(path: Path) -> float:
+        used = path.stat().st_mtime
+        return used if used <= soon else float("-inf")
+
     with contextlib.suppress(OSError):
-        entries = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
+        entries = sorted(folder.glob("*.json"), key=last_used)
         for stale in entries[:-MAX_ENTRIES]:
             stale.unlink(missing_ok=True)

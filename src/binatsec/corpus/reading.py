@@ -1,6 +1,7 @@
 """Reading one content file safely, and pointing at its lines.
 
-Refuses links, non-files and oversized files before reading; decodes strictly; turns a TOML
+Refuses links, non-files and oversized files without blocking or reading past the limit;
+decodes strictly; refuses keys too deep for the parser before it sees them; turns a TOML
 syntax error into a problem at the line and column where the mistake is (not where the
 parser gave up). Nothing here knows what a record is.
 """
@@ -13,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from binatsec.corpus.spec import MAX_FILE_BYTES
+from binatsec.corpus.spec import MAX_FILE_BYTES, MAX_KEY_PARTS
 
 if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every run
     from importlib.resources.abc import Traversable
@@ -22,6 +23,26 @@ if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every 
 
 _TABLE_HEADER = re.compile(r"\s*\[\[\s*([^\]\s]+)\s*\]\]")
 _KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*[.=]")
+
+# One part of a dotted key: bare, "basic" or 'literal' (a TOML key never spans lines).
+_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+# A key of more than MAX_KEY_PARTS parts.
+_DEEP_KEY = rf"[ \t]*(?P<key>{_PART}(?:[ \t]*\.[ \t]*{_PART}){{{MAX_KEY_PARTS}}})"
+# The quick look, all in C: wherever a key could start (a line, `[`, `{`, `,`), even inside
+# a string. Starting with a character class lets the engine skip to candidates quickly.
+_DEEP_AT_START = re.compile(_DEEP_KEY)
+_MAYBE_DEEP = re.compile(rf"[\n\[{{,]{_DEEP_KEY}")
+# The exact look, only when the quick one found something: strings and comments are taken
+# whole, so text that merely looks like a key ("see a.b.c, d.e.f") is never one.
+_TOKEN = re.compile(
+    rf"(?P<deep>{_DEEP_KEY})"
+    r'|"""(?:[^"\\]|\\[\s\S]|"{1,2}(?!"))*"{3,5}'  # multi-line strings, up to 2 quotes
+    r"|'''(?:[^']|'{1,2}(?!'))*'{3,5}"  # before the closing three
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'[^'\n]*'"
+    r"|#[^\n]*"
+    r"""|[^"'#\[{,\n]+|[\[{,\n]"""  # the rest, cut where a key may start
+    r"""|(?P<unclosed>["'])""")
 
 
 class ContentFile:
@@ -72,26 +93,55 @@ def read_bytes(entry: Traversable, label: str, problems: list[Problem]) -> bytes
     """The file's bytes, or None after saying why it cannot be used (BC012)."""
     from binatsec.corpus.problems import Problem  # only a problem needs it
 
-    try:
-        if isinstance(entry, Path):
-            if entry.is_symlink():
-                problems.append(Problem("BC012", label, "is a symbolic link; refusing to follow"))
-                return None
-            if not entry.is_file():
-                reason = "is not a regular file" if entry.exists() else "is missing"
-                problems.append(Problem("BC012", label, reason))
-                return None
-            if entry.stat().st_size > MAX_FILE_BYTES:
-                problems.append(Problem("BC012", label, "is larger than 5 MB; refusing to read"))
-                return None
-        raw = entry.read_bytes()
-    except OSError as error:
-        problems.append(Problem("BC012", label, f"cannot be read: {error.strerror or error}"))
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.append(Problem("BC012", label, "is larger than 5 MB; refusing to read"))
+    raw, reason = _read(entry)
+    if reason is not None:
+        problems.append(Problem("BC012", label, reason))
         return None
     return raw
+
+
+def _read(entry: Traversable) -> tuple[bytes, str | None]:
+    """The bytes of a content file, or why it is refused."""
+    too_large = "is larger than 5 MB; refusing to read"
+    try:
+        if not isinstance(entry, Path):  # inside an archive (a zipped wheel): no FIFO, no link
+            with entry.open("rb") as stream:
+                raw: bytes = stream.read(MAX_FILE_BYTES + 1)
+            return (raw, None) if len(raw) <= MAX_FILE_BYTES else (b"", too_large)
+        from binatsec.fileio import FileTooLarge, NotRegularFile, read_regular_file
+
+        if entry.is_symlink():
+            return b"", "is a symbolic link; refusing to follow"
+        try:
+            # Type and size are checked on the open file, so a file swapped in after the
+            # check above is still never waited on nor read past the limit.
+            return read_regular_file(entry, MAX_FILE_BYTES), None
+        except FileNotFoundError:
+            return b"", "is missing"
+        except NotRegularFile:
+            return b"", "is not a regular file"
+        except FileTooLarge:
+            return b"", too_large
+    except OSError as error:
+        return b"", f"cannot be read: {error.strerror or error}"
+
+
+def deep_key(text: str) -> tuple[int, int] | None:
+    """Where (line, column) a key of more than MAX_KEY_PARTS dotted parts starts, if any.
+
+    tomllib's time grows with the square of a key's parts (5 s for 20,000, minutes for
+    200,000), so such a key is found without it, in time linear in the text.
+    """
+    if text.count(".") < MAX_KEY_PARTS or not (_DEEP_AT_START.match(text)
+                                               or _MAYBE_DEEP.search(text)):
+        return None
+    for token in _TOKEN.finditer(text):
+        if token.lastgroup == "unclosed":
+            return None  # a string never closed: the parser refuses that at once, and where
+        if token.lastgroup == "deep":
+            start = token.start("key")
+            return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+    return None
 
 
 def parse(raw: bytes, label: str, problems: list[Problem]) -> ContentFile | None:
@@ -107,6 +157,13 @@ def parse(raw: bytes, label: str, problems: list[Problem]) -> ContentFile | None
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         problems.append(Problem("BC001", label, f"is not UTF-8 text (byte {error.start})"))
+        return None
+    deep = deep_key(text)
+    if deep is not None:
+        problems.append(Problem("BC014", label, f"a key of more than {MAX_KEY_PARTS} dotted "
+                                "parts; content keys have two (answer.en), and the TOML parser "
+                                "would take minutes over a deep one", line=deep[0],
+                                column=deep[1]))
         return None
     try:
         data = tomllib.loads(text)
