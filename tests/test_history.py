@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from binatsec.errors import NOT_SAVED
 from binatsec.quiz import history
 from binatsec.quiz.history import History, HistoryStore, Outcome, QuizRecord
 from conftest import Run
@@ -368,14 +370,14 @@ def test_format_1_cards_of_quizzes_no_longer_kept_are_due_now(store: HistoryStor
 
 def _unreadable(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
     """Opening `target` fails as it would without permission (tests run as root)."""
-    real_open = Path.open
+    real_open = os.open
 
-    def open_(self: Path, *args: object, **kwargs: object) -> object:
-        if self == target:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def open_(path: str | Path, flags: int, *args: int, **kwargs: object) -> int:
+        if Path(path) == target:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", open_)
+    monkeypatch.setattr(os, "open", open_)
 
 
 def test_an_unreadable_file_is_kept_and_the_quiz_not_saved(
@@ -404,7 +406,7 @@ def test_a_quiz_on_an_unreadable_history_reports_saved_false(
     _unreadable(monkeypatch, store.path)
     result = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m",
                  "--json")
-    assert result.exit_code == 0
+    assert result.exit_code == NOT_SAVED  # not 0: a script must learn it was not recorded
     document = json.loads(result.stdout)
     assert document["saved"] is False and document["total"] == 2  # the result still printed
     assert len(result.stderr.splitlines()) == 1
@@ -507,7 +509,7 @@ def test_quiz_history_only_reads(cli: Callable[..., Run], tmp_path: Path,
     assert "newer binatsec" in shown.stderr and "skipped 1 entry" in shown.stderr
     played = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m",
                  "--json")
-    assert played.exit_code == 0 and json.loads(played.stdout)["saved"] is False
+    assert played.exit_code == NOT_SAVED and json.loads(played.stdout)["saved"] is False
     assert _files(folder) == {"history.json": newer}
     corrupt = _write(store, b"{not json")
     shown = cli("quiz", "history")
@@ -605,3 +607,222 @@ def test_quizzes_saved_at_the_same_time_are_all_recorded(tmp_path: Path) -> None
     assert saved["played"] == PARALLEL
     assert sorted(q["seed"] for q in saved["quizzes"]) == list(range(1, PARALLEL + 1))
     assert sorted(p.name for p in folder.iterdir()) == ["history.json", "history.json.lock"]
+
+
+# --- bounded writing: what binatsec writes, it reads (issue 14) ----------------------------
+
+
+def _card_at(day: int) -> dict[str, object]:
+    """A card last reviewed `day` days after 2024-01-01 (a later day: reviewed more lately)."""
+    stamp = history.timestamp(datetime(2024, 1, 1, tzinfo=timezone.utc) + day * DAY)
+    return GOOD_CARD | {"due": stamp, "last_review": stamp, "last_missed": stamp}
+
+
+def _in_bundled(qid: str) -> bool:
+    return not qid.startswith("faq.gone-")
+
+
+def test_a_history_grown_past_the_card_cap_is_written_back_within_bounds(
+        store: HistoryStore, warnings: Warnings) -> None:
+    """The issue: cards were never trimmed, so a large folder of one's own content grew the
+    file past the read bound; from then on no quiz was saved."""
+    gone = {f"faq.gone-{n}#answer": _card_at(n % 100) for n in range(4_000)}
+    kept = {f"faq.kept-{n}#answer": _card_at(n % 100) for n in range(7_000)}
+    kept["faq.new#answer"] = _card_at(400)  # reviewed "later" than now: the clock was wrong
+    content = _write(store, {"format": 2, "played": 1, "quizzes": [GOOD_QUIZ],
+                             "cards": gone | kept})
+    assert len(content) < history.MAX_BYTES  # readable: binatsec 0.1 wrote files like it
+    assert store.add(_quiz(), [Outcome("faq.new#answer", False)], in_content=_in_bundled)
+    written = store.path.read_bytes()
+    assert len(written) <= history.WRITE_BYTES <= history.MAX_BYTES // 4
+    cards = json.loads(written)["cards"]
+    assert len(cards) == history.KEEP_CARDS
+    assert "faq.new#answer" in cards  # what was just answered stays
+    assert not any(qid.startswith("faq.gone-") for qid in cards)  # outside the content: first
+    # ... then the longest unreviewed: every card kept was reviewed after every card dropped.
+    dropped = set(kept) - set(cards)
+    assert max(kept[qid]["last_review"] for qid in dropped) <= min(  # type: ignore[type-var]
+        kept[qid]["last_review"] for qid in cards if qid in kept)
+    assert warnings == [f"quiz history {store.path}: to stay within 2,500 questions and 1.25 MB, "
+                        f"dropped the review schedule of 8,501 questions (4,000 not in this "
+                        f"content, 4,501 last reviewed on or before "
+                        f"{max(kept[q]['last_review'] for q in dropped)[:10]})"]  # type: ignore[index]
+    assert store.read().skipped == 0  # and binatsec reads back all it wrote
+
+
+def test_cards_go_in_order_not_understood_then_outside_the_content_then_the_oldest(
+        store: HistoryStore, warnings: Warnings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(history, "KEEP_CARDS", 3)
+    _write(store, {"format": 2, "played": 0, "quizzes": [], "cards": {
+        "faq.kept-old#answer": _card_at(1), "faq.kept-mid#answer": _card_at(5),
+        "faq.gone-new#answer": _card_at(9), "faq.kept-new#answer": _card_at(8),
+        "faq.odd#answer": {"state": "unknown"}}})
+    assert store.add(_quiz(), [Outcome("faq.kept-now#answer", True)], in_content=_in_bundled)
+    cards = json.loads(store.path.read_bytes())["cards"]
+    assert sorted(cards) == ["faq.kept-mid#answer", "faq.kept-new#answer", "faq.kept-now#answer"]
+    assert len(warnings) == 1 and "the review schedule of 3 questions (1 this version cannot " \
+        "read, 1 not in this content, 1 last reviewed on or before 2024-01-02)" in warnings[0]
+
+
+def test_cards_outside_the_content_are_kept_while_there_is_room(store: HistoryStore,
+                                                                  warnings: Warnings) -> None:
+    """Binatsec doesn't remember every folder it was used with: switching between two must
+    lose nothing until the file has to shrink."""
+    _write(store, {"format": 2, "played": 0, "quizzes": [],
+                   "cards": {"faq.gone-a#answer": _card_at(1)}})
+    assert store.add(_quiz(), [Outcome("faq.b#answer", True)], in_content=_in_bundled)
+    assert sorted(store.load().cards) == ["faq.b#answer", "faq.gone-a#answer"]
+    assert warnings == []
+
+
+def test_past_the_byte_budget_old_scores_go_before_cards_and_never_the_newest(
+        store: HistoryStore, warnings: Warnings, monkeypatch: pytest.MonkeyPatch) -> None:
+    missed = [f"faq.q{n}#answer" for n in range(400)]  # a long quiz, every answer wrong
+    _write(store, {"format": 2, "played": 5, "quizzes": [GOOD_QUIZ | {"seed": n,
+                                                                     "missed": missed}
+                                                         for n in range(5)],
+                   "cards": {"faq.a#answer": _card_at(1)}})
+    monkeypatch.setattr(history, "WRITE_BYTES", 30_000)  # room for about two such quizzes
+    assert store.add(_quiz(missed=tuple(missed)), [])
+    written = store.path.read_bytes()
+    assert len(written) <= 30_000
+    saved = json.loads(written)
+    assert [q["seed"] for q in saved["quizzes"]][-1] == 7  # the quiz just played
+    assert len(saved["quizzes"]) < 6 and list(saved["cards"]) == ["faq.a#answer"]
+    assert saved["played"] == 6  # the count of quizzes ever played is not trimmed
+    assert len(warnings) == 1 and "old scores" in warnings[0]
+
+
+def test_a_document_that_cannot_fit_is_not_written(store: HistoryStore, warnings: Warnings,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _write(store, {"format": 2, "played": 0, "quizzes": [], "cards": {},
+                            "notes": "x" * 2_000})  # kept verbatim, never dropped
+    monkeypatch.setattr(history, "WRITE_BYTES", 1_000)
+    assert store.add(_quiz(), [Outcome("faq.a#answer", True)]) is False
+    assert store.path.read_bytes() == before
+    assert len(warnings) == 1 and "would be larger than 1,000 bytes" in warnings[0]
+    assert "this quiz was not saved" in warnings[0]
+
+
+def test_a_lone_surrogate_kept_from_the_file_is_written_back_escaped(
+        store: HistoryStore) -> None:
+    """Kept verbatim, it has no UTF-8 form: writing it raised UnicodeEncodeError (exit 70)."""
+    _write(store, b'{"format": 2, "played": 0, "quizzes": [], "cards": {}, "note": "\\ud800"}')
+    assert store.add(_quiz(), [])
+    assert json.loads(store.path.read_bytes())["note"] == "\ud800"
+
+
+# --- no hangs, no litter, no lies (issue 14) ----------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("name", ["history.json", "history.json.lock"])
+def test_a_fifo_in_place_of_the_history_or_its_lock_is_refused_at_once(
+        store: HistoryStore, warnings: Warnings, name: str) -> None:
+    store.folder.mkdir(parents=True)
+    os.mkfifo(store.folder / name)
+    started = time.perf_counter()
+    if name == "history.json":
+        assert store.load() == History()
+        assert warnings == [f"quiz history {store.path} is a FIFO (named pipe), not a regular "
+                            "file; left it as it is"]
+        warnings.clear()
+    assert store.add(_quiz(), []) is False
+    assert time.perf_counter() - started < 2
+    assert len(warnings) == 1 and "is a FIFO (named pipe), not a regular file" in warnings[0]
+    assert "this quiz was not saved" in warnings[0]
+    assert stat.S_ISFIFO((store.folder / name).lstat().st_mode)  # left as it was
+
+
+def test_a_link_in_place_of_the_lock_is_named_as_one(store: HistoryStore,
+                                                     warnings: Warnings) -> None:
+    store.folder.mkdir(parents=True)
+    store.lock_path.symlink_to("/dev/stdin")
+    assert store.add(_quiz(), []) is False
+    assert warnings == [f"cannot lock quiz history: {store.lock_path} is a symbolic link, not a "
+                        "regular file; this quiz was not saved"]
+
+
+def test_a_folder_where_no_lock_can_be_made_says_why_at_once(tmp_path: Path,
+                                                             warnings: Warnings) -> None:
+    """BINATSEC_DATA_DIR=/proc/self/fd waited 10 s and blamed "another binatsec"."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    folder.chmod(0o500)
+    store = HistoryStore(folder, warn=warnings)
+    started = time.perf_counter()
+    try:
+        if os.access(folder, os.W_OK):  # root writes anywhere: use a folder no one can
+            store = HistoryStore(Path("/proc/self/fd"), warn=warnings)
+            if not store.folder.is_dir():
+                pytest.skip("needs /proc or a non-root user")
+        assert store.add(_quiz(), []) is False
+    finally:
+        folder.chmod(0o700)
+    assert time.perf_counter() - started < 2
+    assert len(warnings) == 1 and "another binatsec" not in warnings[0]
+    assert warnings[0].startswith(f"cannot lock quiz history: cannot create {store.lock_path}: ")
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["file", "under-a-file"])
+def test_a_data_folder_that_is_a_file_is_named_as_not_a_folder(tmp_path: Path,
+                                                               warnings: Warnings,
+                                                               nested: bool) -> None:
+    """It said 'File exists' (or 'Not a directory')."""
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder", encoding="utf-8")
+    store = HistoryStore(blocker / "sub" if nested else blocker, warn=warnings)
+    assert store.add(_quiz(), []) is False
+    assert store.load() == History()
+    assert warnings == [
+        f"cannot save quiz history to {store.path}: {blocker} is not a folder; your score was "
+        "not recorded",
+        f"cannot read quiz history {store.path}: {blocker} is not a folder; left it as it is"]
+
+
+def test_copies_left_by_killed_saves_are_removed_by_the_next(store: HistoryStore) -> None:
+    """SIGKILL, SIGTERM or SIGHUP between writing the copy and renaming it left it forever."""
+    assert store.add(_quiz(score=1), [])
+    litter = [store.folder / f".history.json-{tag}.tmp" for tag in ("k9x_a1b2", "zz")]
+    for path in litter:
+        path.write_bytes(store.path.read_bytes())
+    others = {".other.json-abc.tmp": b"x", "history.json.corrupt-20240101T000000Z": b"y"}
+    for name, data in others.items():
+        (store.folder / name).write_bytes(data)
+    assert store.add(_quiz(score=2), [])
+    assert not any(path.exists() for path in litter)
+    assert {name: (store.folder / name).read_bytes() for name in others} == others
+
+
+def test_a_killed_save_leaves_nothing_the_next_save_keeps(tmp_path: Path) -> None:
+    """A real SIGKILL mid-write: the old file is whole and the next save tidies up."""
+    folder = tmp_path / "killed"
+    code = ("import os, signal, sys\n"
+            "from pathlib import Path\n"
+            "from binatsec import fileio\n"
+            "from binatsec.quiz.history import HistoryStore, QuizRecord\n"
+            "real = os.replace\n"
+            "def replace(*args, **kwargs):\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n"
+            "os.replace = replace\n"
+            "store = HistoryStore(Path(sys.argv[1]), warn=print)\n"
+            "store.add(QuizRecord(finished_at='2024-05-01T12:00:00Z', topic='all', seed=1,"
+            " score=1, total=1, planned=1, complete=True), [])\n")
+    killed = subprocess.run([sys.executable, "-c", code, str(folder)], check=False, timeout=60)
+    assert killed.returncode == -9
+    assert [p.name.endswith(".tmp") for p in folder.iterdir()].count(True) == 1
+    store = HistoryStore(folder, warn=lambda message: None)
+    assert store.add(_quiz(), [])
+    assert sorted(p.name for p in folder.iterdir()) == ["history.json", "history.json.lock"]
+
+
+def test_no_home_folder_at_all_is_a_clear_error_naming_the_variable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    def no_home(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(platformdirs, "user_data_dir", no_home)
+    with pytest.raises(history.DataDirError, match="set BINATSEC_DATA_DIR"):
+        history.data_dir({})

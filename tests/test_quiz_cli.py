@@ -17,6 +17,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from binatsec.corpus.records import Corpus
+from binatsec.errors import NOT_SAVED
 from binatsec.quiz import engine as quiz
 from binatsec.quiz import history
 from conftest import ROOT, Run
@@ -452,3 +453,57 @@ def test_history_cuts_nothing_at_any_width(cli: Callable[..., Run], corpus: Corp
     assert str(seed) in shown
     day, time = finished.removesuffix("Z").split("T")
     assert day in shown and time in shown  # a narrow date column may wrap it, never cut it
+
+
+# --- a result that could not be saved; Ctrl-C while saving (issue 14) ---------------------
+
+
+def _unsaveable(data_dir: Path) -> None:
+    """A history binatsec will not read, so no quiz can be added to it: a file past the cap."""
+    data_dir.mkdir()
+    (data_dir / "history.json").write_bytes(b" " * (history.MAX_BYTES + 1))
+
+
+def test_a_result_that_could_not_be_saved_is_shown_and_exits_not_saved(
+        cli: Callable[..., Run], data_dir: Path) -> None:
+    """It exited 0: a script could not tell that its history had stopped growing."""
+    _unsaveable(data_dir)
+    shown = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m")
+    assert shown.exit_code == NOT_SAVED == 73
+    assert "Score:" in shown.stdout
+    assert shown.stderr.count("\n") == 1 and "this quiz was not saved" in shown.stderr
+    assert "is larger than 5 MB" in shown.stderr
+    document = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers",
+                   "m,m", "--json")
+    assert document.exit_code == NOT_SAVED
+    assert _valid("quiz", document.json())["saved"] is False
+    # Unfinished and not saved: not saved wins (1 would say only "unfinished").
+    cut = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", input="m\n")
+    assert cut.exit_code == NOT_SAVED and "Score:" in cut.stdout
+    assert "quiz ended after 1 of 2 questions" in cut.stderr
+    # Nothing to save is no failure to save.
+    assert cli("quiz", "--no-save", "--count", "1", "--answers", "a").exit_code == 0
+    assert cli("quiz", "--count", "2", input="").exit_code == 1
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_ctrl_c_while_saving_says_truly_whether_the_quiz_was_saved(
+        cli: Callable[..., Run], data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        when: str) -> None:
+    from binatsec import fileio
+
+    real_write = fileio.atomic_write
+
+    def interrupted_write(path: Path, data: bytes, **options: Any) -> None:
+        if when == "after":  # the new file is in place: Ctrl-C during the folder's fsync
+            real_write(path, data, **options)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio, "atomic_write", interrupted_write)
+    result = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m",
+                 "--json")
+    assert result.exit_code == 130
+    saved = when == "after"
+    assert result.stderr.splitlines()[-1] == (
+        f"binatsec: interrupted; this quiz was {'saved' if saved else 'not saved'}")
+    assert (data_dir / "history.json").exists() is saved

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -622,3 +623,107 @@ def test_content_dir_that_is_not_a_folder(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "is a file" in result.stderr
     assert_clean_failure(result.stderr)
+
+
+@pytest.mark.parametrize("args", [["faq"], ["lint"], ["export", "-f", "csv"]])
+def test_a_cache_folder_for_an_unknown_user_is_a_usage_error(args: list[str]) -> None:
+    result = run(*args, BINATSEC_CACHE_DIR="~nosuchuser-binatsec/c")
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "BINATSEC_CACHE_DIR '~nosuchuser-binatsec/c'" in result.stderr
+    assert_clean_failure(result.stderr)
+
+
+def test_export_to_dash_is_standard_output(tmp_path: Path) -> None:
+    done = subprocess.run([str(SCRIPT), "export", "-f", "csv", "-o", "-"], capture_output=True,
+                          text=True, env=_env(), cwd=tmp_path, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("id,category")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- quiz history: never waited on, never a lie (issue 14) ---------------------------------
+
+QUIZ = ["quiz", "--topic", "myths", "--count", "2", "--seed", "5", "--answers", "m,m"]
+
+
+def _run_with_stdin_open(args: list[str], env: dict[str, str],
+                         folder: Path) -> tuple[int, str, float]:
+    """Run with stdin a pipe that stays open (so reading /dev/stdin would wait); the exit
+    status, stderr and seconds taken; a run still going after 20 s is killed and fails."""
+    started = time.perf_counter()
+    with (folder / "stderr").open("w+", encoding="utf-8") as stderr:
+        child = subprocess.Popen([str(SCRIPT), *args], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        try:
+            code = child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            pytest.fail(f"binatsec {' '.join(args)} hung")
+        finally:
+            assert child.stdin is not None
+            child.stdin.close()
+        stderr.seek(0)
+        return code, stderr.read(), time.perf_counter() - started
+
+
+@pytest.mark.parametrize("command", [QUIZ, ["quiz", "history"]], ids=["quiz", "history"])
+@pytest.mark.parametrize("kind", ["fifo", "stdin-link"])
+def test_a_fifo_or_stdin_in_place_of_the_history_never_hangs(kind: str, command: list[str],
+                                                             tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    target = data / "history.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/stdin")
+    code, stderr, took = _run_with_stdin_open(command, _env(data), tmp_path)
+    assert code == (73 if command == QUIZ else 0), stderr
+    assert took < 10
+    assert "is a FIFO (named pipe), not a regular file; left it as it is" in stderr
+    assert stderr.count("\n") == 1
+    assert_clean_failure(stderr)
+    assert target.is_symlink() if kind == "stdin-link" else target.is_fifo()  # left as it was
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_data_folder_where_no_file_can_be_made_is_said_at_once() -> None:
+    started = time.perf_counter()
+    result = run(*QUIZ, BINATSEC_DATA_DIR="/proc/self/fd")
+    assert time.perf_counter() - started < 5  # it waited out the 10 s lock timeout
+    assert result.returncode == 73
+    assert "another binatsec" not in result.stderr
+    assert result.stderr == ("binatsec: cannot lock quiz history: cannot create "
+                             "/proc/self/fd/history.json.lock: No such file or directory; this "
+                             "quiz was not saved\n")
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "reliability.md"
+
+
+def _documented_quiz_commands() -> list[tuple[str, int]]:
+    """Each row of docs/reliability.md whose input is a whole `binatsec quiz ...` shell
+    command, with the exit status the row gives."""
+    rows = []
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if len(cells) < 2:
+            continue
+        command = re.fullmatch(r"`([^`]+)`(?: \(.*\))?", cells[0])
+        if command and "binatsec quiz" in command.group(1) and cells[1].isdigit():
+            rows.append((command.group(1).replace("\\|", "|"), int(cells[1])))
+    return rows
+
+
+def test_the_documented_quiz_inputs_exit_as_documented(tmp_path: Path) -> None:
+    """The docs said `quiz < /dev/zero` exits 0; like every quiz with no answers it exits 1."""
+    rows = _documented_quiz_commands()
+    assert "binatsec quiz < /dev/zero" in dict(rows)
+    for command, documented in rows:
+        shell = command.replace("binatsec", shlex.quote(str(SCRIPT)))
+        result = subprocess.run(["bash", "-c", shell], capture_output=True, text=True,
+                                env=_env(tmp_path), timeout=60, check=False)
+        assert (command, result.returncode) == (command, documented), result.stderr

@@ -2,8 +2,8 @@
 
 0 success; 1 nothing found, problems found by lint, a quiz that ended unfinished, or output
 that cannot be written; 2 usage errors (unknown option, category, id or pillar; an unusable
-content folder); 70 a bug in binatsec; 130 interrupted. Always one line on stderr per
-message, never a traceback.
+content folder); 70 a bug in binatsec; 73 a quiz whose result could not be saved to the
+history; 130 interrupted. Always one line on stderr per message, never a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
 INTERNAL = 70  # EX_SOFTWARE: a bug in binatsec, never the user's input
+# EX_CANTCREAT: a quiz was played (and its result shown) but could not be recorded, so a
+# script that plays quizzes learns that its history is not growing.
+NOT_SAVED = 73
 DEBUG_ENV = "BINATSEC_DEBUG"
 
 

@@ -1,9 +1,164 @@
-"""Writing files so that nothing is ever half-written: the one atomic write binatsec uses."""
+"""Files binatsec keeps: the one atomic write it uses, and the one safe read of its own files.
+
+A write never leaves a half-written file; a read never blocks (a FIFO or a terminal where a
+file should be is refused, not waited on) and never takes more than it was told into memory.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+
+# Opening with O_NONBLOCK makes opening a FIFO return at once (without it, open() waits for a
+# writer forever); O_NOCTTY keeps a terminal opened by mistake from becoming ours. Both are 0
+# where the platform lacks them.
+_SAFE_OPEN = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+              | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+_CHUNK = 1 << 20
+
+
+class RefusedFile(OSError):
+    """A file binatsec will not read. `strerror` says why, as an OSError's would, so a caller
+    that reports `error.strerror` needs nothing more."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(0, reason, os.fspath(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
+class NotRegularFile(RefusedFile):
+    """A folder, FIFO, device or socket where a file was expected."""
+
+    def __init__(self, path: Path, mode: int) -> None:
+        self.kind = kind_of(mode)
+        super().__init__(path, f"is {self.kind}, not a regular file")
+
+
+class FileTooLarge(RefusedFile):
+    """A regular file larger than the caller reads."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self.limit = limit
+        super().__init__(path, f"is larger than {size_in_words(limit)}")
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this `st_mode` is, in words ("a FIFO", "a folder")."""
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISREG, "a regular file"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def size_in_words(count: int) -> str:
+    """A byte count as people read it: '5 MB', '1.25 MB', '300 bytes' (MB = 2**20 bytes)."""
+    return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count:,} bytes"
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file (or a link to one) of at most `limit`
+    bytes. Opening never blocks and the type is checked on the open descriptor (fstat), so
+    nothing can be swapped in between the check and the read; at most `limit` + 1 bytes are
+    ever read. Raises FileNotFoundError, NotRegularFile, FileTooLarge or another OSError."""
+    try:
+        descriptor = os.open(path, _SAFE_OPEN)
+    except OSError as error:
+        # A socket cannot be opened at all (ENXIO); say what it is rather than "no device".
+        mode = _mode_or_none(path)
+        if mode is not None and not stat.S_ISREG(mode) and not isinstance(
+                error, (FileNotFoundError, PermissionError)):
+            raise NotRegularFile(path, mode) from None
+        raise
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFile(path, status.st_mode)
+        if status.st_size > limit:
+            raise FileTooLarge(path, limit)
+        # Read to the limit whatever st_size says: the file may grow, and /proc reports 0.
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, _CHUNK))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(descriptor)
+    if remaining <= 0:
+        raise FileTooLarge(path, limit)
+    return b"".join(chunks)
+
+
+def ensure_regular_file(path: Path, mode: int = 0o600) -> None:
+    """Create `path` empty if it is missing and check it is a regular file, as a lock file
+    must be: filelock opens whatever is there read-write (a FIFO may then wait, a device may
+    act) and takes a folder where no file can be made for a lock held by someone else.
+    Never follows a link at `path` (filelock refuses one) and never blocks on opening.
+    Raises NotRegularFile, RefusedFile for a link, or the OSError that creating it gave."""
+    import errno
+
+    flags = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        descriptor = os.open(path, flags, mode)
+    except OSError as error:
+        # O_NOFOLLOW's refusal is ELOOP on Linux and macOS, EMLINK on FreeBSD.
+        if error.errno in (errno.ELOOP, errno.EMLINK) and path.is_symlink():
+            raise RefusedFile(path, "is a symbolic link, not a regular file") from None
+        mode_found = _mode_or_none(path)
+        if mode_found is not None and not stat.S_ISREG(mode_found):
+            raise NotRegularFile(path, mode_found) from None
+        raise
+    try:
+        found = os.fstat(descriptor).st_mode
+    finally:
+        os.close(descriptor)
+    if not stat.S_ISREG(found):
+        raise NotRegularFile(path, found)
+
+
+def _mode_or_none(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return None
+
+
+def remove_leftovers(path: Path, older_than: float = 0.0) -> int:
+    """Delete the temporary copies of `path` that writes cut short left behind (a SIGKILL,
+    SIGTERM or power cut between creating one and renaming it), those at least `older_than`
+    seconds old; the number deleted. Call it only when no write to `path` can be under way
+    (holding its lock), or with an age no write takes. Errors are ignored: it only tidies."""
+    import time
+
+    prefix, suffix = _temporary_affixes(path)
+    cutoff = time.time() - older_than
+    removed = 0
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(suffix)):
+            continue
+        try:
+            status = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(status.st_mode) and status.st_mtime <= cutoff:
+                Path(entry.path).unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _temporary_affixes(path: Path) -> tuple[str, str]:
+    """How atomic_write names its temporary copy of `path`: hidden, beside it, `.tmp`."""
+    return f".{path.name}-", ".tmp"
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = False,
@@ -17,7 +172,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = False,
 
     if make_folders:
         path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    prefix, suffix = _temporary_affixes(path)  # so remove_leftovers finds what a kill left
+    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -32,11 +32,13 @@ def info(name: str) -> CommandInfo | None:
 EXIT_STATUS = (
     (str(errors.OK), "Success."),
     (str(errors.NOT_FOUND), "Nothing found (a query that matched nothing), problems found by "
-     "lint, or output that could not be written."),
+     "lint, a quiz that ended unfinished, or output that could not be written."),
     (str(errors.USAGE), "A usage error: an unknown command, option, category, id or name, or "
      "a content folder that cannot be used."),
     (str(errors.INTERNAL), "An internal error: a bug in binatsec, never the user's input "
      f"({errors.DEBUG_ENV}=1 shows the details)."),
+    (str(errors.NOT_SAVED), "A quiz whose result could not be saved to the history; the "
+     "result is still shown, and a line on stderr says why."),
     (str(errors.INTERRUPTED), "Interrupted (Ctrl-C)."),
 )
 

@@ -26,7 +26,7 @@ from binatsec.cli.quiz_options import (
     topics,
 )
 from binatsec.cli.session import JsonOption, respond, session, usage_error
-from binatsec.errors import INTERRUPTED, NOT_FOUND, NothingFound
+from binatsec.errors import INTERRUPTED, NOT_FOUND, NOT_SAVED, NothingFound
 from binatsec.quiz import ALL, DEFAULT_COUNT, SEED_LIMIT
 from binatsec.terminal import Environment
 from binatsec.views.stream import say
@@ -71,8 +71,9 @@ def quiz_command(
     answer per line from stdin (a line 'q' stops), or takes --answers. Each quiz with an
     answer is saved to your history ($BINATSEC_DATA_DIR moves it); see 'binatsec quiz
     history'. Exit status: 0 when every question was answered; 1 when the quiz ended
-    unfinished (q, or the end of input), after showing the score so far, which is saved
-    marked unfinished; 2 for a usage error.
+    unfinished (q, the end of input, or input that holds no answers), after showing the score
+    so far, which is saved marked unfinished; 2 for a usage error; 73 when the result, still
+    shown, could not be saved to the history.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -107,11 +108,12 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     """Build the questions, ask them, show or print the result, and record it.
 
     `replay` is the command (with the options that chose the topic) that the replay hint
-    starts with; the count, seed and --review follow it. An unfinished quiz exits 1."""
+    starts with; the count, seed and --review follow it. An unfinished quiz exits 1, and
+    one whose result could not be saved exits 73 (NOT_SAVED), after showing it either way."""
     import random
 
     from binatsec.quiz import engine as quiz
-    from binatsec.quiz.history import Outcome, QuizRecord, timestamp
+    from binatsec.quiz.history import Outcome, QuizRecord, moment_of, timestamp
 
     run = session(ctx)
     json_output = json_output or run.json
@@ -150,20 +152,42 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         # Typer turns Ctrl-C into a silent exit 130; say what became of the quiz.
         say("interrupted; this quiz was not saved")
         raise typer.Exit(INTERRUPTED) from None
-    saved = False
+    record = None
     if save and store is not None and result.total:
         now = store.clock()
         record = QuizRecord(finished_at=timestamp(now), topic=topic, seed=seed,
                             score=result.score, total=result.total, planned=result.planned,
                             complete=result.complete, review=review,
                             missed=tuple(a.question.id for a in result.missed))
-        saved = store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered),
-                          at=now)
-    if json_output:
-        respond(ctx, results.QuizOutcome(result, topic, seed, review, saved, run.language), True)
+    saved = False
+    try:
+        if record is not None and store is not None:
+            saved = store.add(record, (Outcome(a.question.id, a.correct)
+                                       for a in result.answered),
+                              at=moment_of(record.finished_at),
+                              in_content=lambda qid: corpus.get(_record_of(qid)) is not None)
+        if json_output:
+            respond(ctx, results.QuizOutcome(result, topic, seed, review, saved, run.language),
+                    True)
+    except KeyboardInterrupt:
+        # Ctrl-C may land before the new file replaced the old or after: the file says which.
+        if record is not None and store is not None and not saved:
+            saved = store.holds(record)
+        say(f"interrupted; this quiz was {'saved' if saved else 'not saved'}")
+        raise typer.Exit(INTERRUPTED) from None
     if not result.complete:
         say(_unfinished(result, saved=saved, save=save, why=reader.stopped if reader else ""))
+    if record is not None and not saved:
+        # The store has said why; the result was shown all the same. This outranks
+        # "unfinished": a script must learn that its history is not growing.
+        raise typer.Exit(NOT_SAVED)
+    if not result.complete:
         raise typer.Exit(UNFINISHED)
+
+
+def _record_of(question_id: str) -> str:
+    """The record a question is about: `faq.merida#answer` asks about `faq.merida`."""
+    return question_id.partition("#")[0]
 
 
 def _unfinished(result: Result, *, saved: bool, save: bool, why: str = "") -> str:

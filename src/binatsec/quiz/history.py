@@ -11,6 +11,11 @@ A file that could not be read, or was written by a newer binatsec, or is laid ou
 this version does not know, is left as it is and the quiz is not saved. Only a file that is not
 a JSON object at all is corrupt, and only a quiz about to save moves it aside (never deletes).
 
+What is written stays well inside what is read (see `bounded`): at most KEEP_QUIZZES scores
+and KEEP_CARDS cards, and never more than WRITE_BYTES, a quarter of the MAX_BYTES a read
+takes. The file, and its lock, are opened only if they are regular files, so a FIFO or a
+terminal in their place is refused at once instead of waited on.
+
 The schedule is FSRS (the Free Spaced Repetition Scheduler that Anki uses, from the `fsrs`
 package, imported only when a quiz is saved or an old file converted): a question missed is
 due again at once, and each right answer puts it off for longer, by days, not by quizzes.
@@ -27,7 +32,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -48,8 +53,15 @@ STATES: tuple[State, ...] = ("learning", "review", "relearning")  # FSRS's state
 # default learning steps of minutes; a right answer goes straight to days.
 NO_WAIT = timedelta(0)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-KEEP_QUIZZES = 500  # older scores are dropped so the file stays small; the schedule stays
-MAX_BYTES = 5 * 2**20  # 500 quizzes take about 150 kB; refuse to read a file far past that
+KEEP_QUIZZES = 500  # older scores are dropped so the file stays small
+# A card takes about 300 bytes written, so 2,500 cards and 500 ten-question scores come to
+# about 1 MB; past the cap, the cards a save drops first are those of questions the content
+# in use lacks, then the longest unreviewed (see `bounded`).
+KEEP_CARDS = 2_500
+MAX_BYTES = 5 * 2**20  # the most a read takes in: a file past this is refused, never parsed
+# The most a save writes, checked on the encoded file: a quarter of what a read accepts, so
+# whatever binatsec writes it reads back, with room for entries it keeps without knowing them.
+WRITE_BYTES = MAX_BYTES // 4
 LOCK_TIMEOUT = 10.0  # seconds a quiz waits for another one to finish saving
 # Match these with fullmatch: `$` would also match before a final newline.
 QUESTION_ID = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*#[a-z]+")
@@ -73,7 +85,11 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
             raise DataDirError(f"{DATA_DIR_ENV} '{value}' cannot be used: {error}") from None
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("binatsec", appauthor=False))
+    try:
+        return Path(user_data_dir("binatsec", appauthor=False))
+    except RuntimeError as error:  # no home folder at all: nowhere to keep a history
+        raise DataDirError(f"no folder for the quiz history ({error}); set {DATA_DIR_ENV}"
+                           ) from None
 
 
 def utc_now() -> datetime:
@@ -295,6 +311,133 @@ def to_document(history: History) -> dict[str, Any]:
     }
 
 
+def encode(document: Mapping[str, Any]) -> bytes:
+    """The file's bytes: indented UTF-8 JSON. A string the file held with a lone surrogate
+    (kept verbatim from a hand edit) has no UTF-8 form, so then every non-ASCII character is
+    written as a \\u escape instead: the same data, and still readable."""
+    try:
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(document, indent=2) + "\n").encode("ascii")
+
+
+class Bounded(Frozen):
+    """A document ready to write, and what was dropped to keep it within bounds."""
+
+    data: bytes
+    scores: int = 0  # the oldest scores
+    unreadable: int = 0  # cards this version does not understand
+    outside: int = 0  # cards of questions the content in use lacks
+    unreviewed: int = 0  # other cards, the longest unreviewed first
+    reviewed_by: str = ""  # the latest last review among those (a STAMP)
+
+    def summary(self) -> str:
+        """What was dropped, in words; "" if nothing."""
+        parts = []
+        cards = self.unreadable + self.outside + self.unreviewed
+        if cards:
+            why = []
+            if self.unreadable:
+                why.append(f"{self.unreadable:,} this version cannot read")
+            if self.outside:
+                why.append(f"{self.outside:,} not in this content")
+            if self.unreviewed:
+                last = f" on or before {self.reviewed_by[:10]}" if self.reviewed_by else ""
+                why.append(f"{self.unreviewed:,} last reviewed{last}")
+            parts.append(f"the review schedule of {cards:,} question{'s' if cards != 1 else ''} "
+                         f"({', '.join(why)})")
+        if self.scores:
+            parts.append(f"{self.scores:,} old score{'s' if self.scores != 1 else ''}")
+        return " and ".join(parts)
+
+
+def bounded(document: Mapping[str, Any], in_content: Callable[[str], bool] | None = None,
+            answered: Collection[str] = ()) -> Bounded | None:
+    """`document` encoded within bounds: at most KEEP_CARDS cards and WRITE_BYTES bytes.
+
+    Cards go first, in this order: those this version does not understand, those whose
+    question `in_content` says the content in use lacks (None: it has them all), then the
+    rest; within each, the longest unreviewed first; the cards of questions `answered` in the
+    quiz being saved go last whatever their times say (a clock set wrong once can leave
+    reviews dated in the future). Binatsec does not remember every folder it was used with,
+    so a card is dropped for being outside the content only when the file must shrink:
+    switching between two folders loses nothing until the cap. Past the byte budget, the
+    oldest scores go before any more cards (a score is the past; a card decides what is asked
+    next), never the newest. None if even that cannot make it fit (entries this version keeps
+    as found, or the newest quiz alone, are too large)."""
+    trim = _Trim(document, in_content, answered)
+    while len(trim.cards) > KEEP_CARDS:
+        trim.drop_card()
+    data = encode(trim.document())
+    while len(data) > WRITE_BYTES:
+        excess, freed = len(data) - WRITE_BYTES, 0
+        while freed < excess and len(trim.quizzes) > 1:
+            freed += trim.drop_score()
+        while freed < excess and trim.cards:
+            freed += trim.drop_card()
+        if not freed:
+            return None
+        data = encode(trim.document())
+    return Bounded(data, scores=trim.scores, unreadable=trim.dropped[_NOT_UNDERSTOOD],
+                   outside=trim.dropped[_OUTSIDE],
+                   unreviewed=trim.dropped[_IN_CONTENT] + trim.dropped[_ANSWERED],
+                   reviewed_by=trim.reviewed_by)
+
+
+class _Trim:
+    """A document's scores and cards, dropped from one at a time by `bounded`."""
+
+    def __init__(self, document: Mapping[str, Any], in_content: Callable[[str], bool] | None,
+                 answered: Collection[str]) -> None:
+        self.source = document
+        self.in_content = in_content
+        self.answered = answered
+        self.quizzes = list(document.get("quizzes", []))
+        self.cards = dict(document.get("cards", {}))
+        self.scores = 0
+        self.dropped = [0, 0, 0, 0]  # cards dropped, by rank
+        self.reviewed_by = ""
+        self._order: list[tuple[int, str, str]] | None = None  # sorted only if needed
+
+    def document(self) -> dict[str, Any]:
+        return {**self.source, "quizzes": self.quizzes, "cards": self.cards}
+
+    def drop_score(self) -> int:
+        self.scores += 1
+        return _entry_size(self.quizzes.pop(0))
+
+    def drop_card(self) -> int:
+        if self._order is None:
+            self._order = sorted((self._rank(qid, item) for qid, item in self.cards.items()),
+                                 reverse=True)
+        rank, last_review, qid = self._order.pop()  # sorted backwards: pop() takes the first
+        self.dropped[rank] += 1
+        if rank >= _IN_CONTENT:
+            self.reviewed_by = max(self.reviewed_by, last_review)
+        return _entry_size(self.cards.pop(qid), qid)
+
+    def _rank(self, qid: str, item: Any) -> tuple[int, str, str]:
+        """Where a card stands in the order cards are dropped: the smallest first."""
+        card = _card(qid, item)
+        if card is None:
+            return _NOT_UNDERSTOOD, "", qid
+        if qid in self.answered:
+            return _ANSWERED, card.last_review or "", qid
+        outside = self.in_content is not None and not self.in_content(qid)
+        return _OUTSIDE if outside else _IN_CONTENT, card.last_review or "", qid
+
+
+_NOT_UNDERSTOOD, _OUTSIDE, _IN_CONTENT, _ANSWERED = 0, 1, 2, 3
+
+
+def _entry_size(item: Any, key: str | None = None) -> int:
+    """About how many bytes an entry of 'quizzes' or 'cards' takes in the file: its JSON,
+    indented two levels deeper, its key and separator. `bounded` checks the real size."""
+    text = json.dumps(item, indent=2)
+    size = len(text) + 4 * (text.count("\n") + 1) + 2
+    return size + (len(json.dumps(key)) + 2 if key is not None else 0)
+
+
 def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
@@ -453,10 +596,6 @@ def from_document(document: Any) -> History:
     return read_document(document if isinstance(document, dict) else {}).history
 
 
-def _size(count: int) -> str:
-    return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count} bytes"
-
-
 class HistoryStore:
     """The history file in one folder: read it, add to it under a lock, set bad files aside."""
 
@@ -474,17 +613,21 @@ class HistoryStore:
 
     def read(self) -> Reading:
         """The file as it is; raises Unusable if it cannot be read or is not a JSON object."""
+        from binatsec.fileio import FileTooLarge, RefusedFile, read_regular_file, size_in_words
+
         try:
-            with self.path.open("rb") as stream:
-                raw = stream.read(MAX_BYTES + 1)  # never more than the cap into memory
+            raw = read_regular_file(self.path, MAX_BYTES)
         except FileNotFoundError:
             return Reading(History())
+        except FileTooLarge:
+            raise Unusable(f"quiz history {self.path} is larger than "
+                           f"{size_in_words(MAX_BYTES)}, more than binatsec reads or writes "
+                           "(move it away to start a new one)") from None
+        except RefusedFile as refused:
+            raise Unusable(f"quiz history {self.path} {refused.strerror}") from None
         except OSError as error:
             raise Unusable(f"cannot read quiz history {self.path}: "
-                           f"{error.strerror or error}") from None
-        if len(raw) > MAX_BYTES:
-            raise Unusable(f"quiz history {self.path} is larger than {_size(MAX_BYTES)}, "
-                           "far more than binatsec writes")
+                           f"{self._reason(error)}") from None
         try:
             document = json.loads(raw.decode("utf-8"))
         except (ValueError, RecursionError):
@@ -494,6 +637,15 @@ class HistoryStore:
                 return read_document(document)
             reason = "not a JSON object"
         raise Unusable(f"quiz history {self.path} is corrupt ({reason})", corrupt=reason)
+
+    def _reason(self, error: OSError) -> str:
+        """Why the file or its folder cannot be used, in words: 'F is not a folder' where the
+        system says 'File exists' or 'Not a directory'."""
+        if isinstance(error, (FileExistsError, NotADirectoryError)):
+            for folder in (self.folder, *self.folder.parents):
+                if folder.exists() and not folder.is_dir():
+                    return f"{folder} is not a folder"
+        return error.strerror or str(error)
 
     def load(self) -> History:
         """What the file holds that this version understands, an empty history if nothing;
@@ -511,6 +663,13 @@ class HistoryStore:
             self.warn(f"quiz history {self.path}: skipped {reading.skipped} {entries} this "
                       "version does not understand")
         return reading.history
+
+    def holds(self, quiz: QuizRecord) -> bool:
+        """Whether the file records `quiz`: what a save cut short by Ctrl-C achieved."""
+        try:
+            return quiz_document(quiz) in self.read().quizzes
+        except Unusable:
+            return False
 
     def set_aside(self, reason: str) -> Path | None:
         """Move the unusable file to history.json.corrupt-<time> so nothing is lost."""
@@ -534,30 +693,58 @@ class HistoryStore:
         """Replace the file with `history` in one step; False (and a warning) if impossible."""
         return self._write(to_document(history))
 
-    def _write(self, document: Mapping[str, Any]) -> bool:
-        from binatsec.fileio import atomic_write
+    def _write(self, document: Mapping[str, Any],
+               in_content: Callable[[str], bool] | None = None,
+               answered: Collection[str] = ()) -> bool:
+        from binatsec.fileio import atomic_write, size_in_words
 
-        data = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        kept = bounded(document, in_content, answered)
+        if kept is None:
+            self.warn(f"quiz history {self.path} would be larger than "
+                      f"{size_in_words(WRITE_BYTES)}, the most binatsec writes, even after "
+                      "dropping every card and old score; left it as it is, and this quiz "
+                      "was not saved")
+            return False
         try:
-            atomic_write(self.path, data.encode("utf-8"), durable=True)
+            atomic_write(self.path, kept.data, durable=True)
         except OSError as error:
             self.warn(f"cannot save quiz history to {self.path}: "
-                      f"{error.strerror or error}; your score was not recorded")
+                      f"{self._reason(error)}; your score was not recorded")
             return False
+        dropped = kept.summary()
+        if dropped:
+            self.warn(f"quiz history {self.path}: to stay within {KEEP_CARDS:,} questions and "
+                      f"{size_in_words(WRITE_BYTES)}, dropped {dropped}")
         return True
 
-    def add(self, quiz: QuizRecord, outcomes: Iterable[Outcome],
-            at: datetime | None = None) -> bool:
+    def add(self, quiz: QuizRecord, outcomes: Iterable[Outcome], at: datetime | None = None,
+            in_content: Callable[[str], bool] | None = None) -> bool:
         """Record one quiz, its answers given at `at` (else now, by the store's clock): holding
-        the lock, read the latest file, add to it, write it back. False (and one warning) if
-        it was not recorded; the file is then left as it was."""
+        the lock, read the latest file, add to it, write it back within bounds (`in_content`
+        says which question ids the content in use has: see `bounded`). False (and one
+        warning) if it was not recorded; the file is then left as it was."""
+        from binatsec.fileio import RefusedFile, ensure_regular_file
+
         outcomes = list(outcomes)
         when = at if at is not None else self.clock()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             self.warn(f"cannot save quiz history to {self.path}: "
-                      f"{error.strerror or error}; your score was not recorded")
+                      f"{self._reason(error)}; your score was not recorded")
+            return False
+        # Checked before filelock sees it: filelock would wait out LOCK_TIMEOUT on a folder
+        # where no file can be made (/proc/self/fd) and blame another binatsec, and would
+        # open a device for writing.
+        try:
+            ensure_regular_file(self.lock_path)
+        except RefusedFile as refused:
+            self.warn(f"cannot lock quiz history: {self.lock_path} {refused.strerror}; "
+                      "this quiz was not saved")
+            return False
+        except OSError as error:
+            self.warn(f"cannot lock quiz history: cannot create {self.lock_path}: "
+                      f"{self._reason(error)}; this quiz was not saved")
             return False
         from filelock import FileLock, Timeout  # only a save needs it; start-up time matters
 
@@ -573,11 +760,17 @@ class HistoryStore:
                       f"{error.strerror or error}; this quiz was not saved")
             return False
         try:
-            return self._add_locked(quiz, outcomes, when)
+            return self._add_locked(quiz, outcomes, when, in_content)
         finally:
             lock.release()
 
-    def _add_locked(self, quiz: QuizRecord, outcomes: list[Outcome], at: datetime) -> bool:
+    def _add_locked(self, quiz: QuizRecord, outcomes: list[Outcome], at: datetime,
+                    in_content: Callable[[str], bool] | None) -> bool:
+        from binatsec.fileio import remove_leftovers
+
+        # Every save holds the lock, so no copy being written now can be another's: any
+        # there are the litter of saves killed (SIGKILL, SIGTERM, SIGHUP) before the rename.
+        remove_leftovers(self.path)
         try:
             reading = self.read()
         except Unusable as problem:
@@ -591,4 +784,5 @@ class HistoryStore:
             self.warn(f"quiz history {self.path} {reading.refusal}; left it as it is, and "
                       "this quiz was not saved")
             return False
-        return self._write(reading.with_quiz(quiz, outcomes, at))
+        return self._write(reading.with_quiz(quiz, outcomes, at), in_content,
+                           {outcome.question_id for outcome in outcomes})
