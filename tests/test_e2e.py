@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tarfile
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,15 @@ def test_wheel_from_sdist_in_fresh_venv_carries_the_content(tmp_path: Path) -> N
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
                     str(dist), str(sdist)], check=True, capture_output=True, timeout=300)
     wheel = next(dist.glob("binatsec-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        inside = archive.namelist()
+        metadata = archive.read(next(n for n in inside if n.endswith(".dist-info/METADATA")))
+    # What a packager checks: content, schemas, the man page and the license all ship.
+    for wanted in ("binatsec/content/stats.toml", "binatsec/schemas/faq.schema.json",
+                   "data/share/man/man1/binatsec.1", ".dist-info/licenses/LICENSE"):
+        assert any(name.endswith(wanted) for name in inside), wanted
+    assert b"\nLicense-Expression: MIT\n" in metadata
+    assert b"\nLicense-File: LICENSE\n" in metadata
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -121,3 +131,11 @@ def test_wheel_from_sdist_in_fresh_venv_carries_the_content(tmp_path: Path) -> N
         result = run([script, *args], cwd=elsewhere)
         assert result.returncode == 0, (args, result.stderr)
         assert result.stdout.strip()
+
+    # man finds the page from the environment's PATH (<venv>/bin -> <venv>/share/man).
+    page = env_dir / "share" / "man" / "man1" / "binatsec.1"
+    assert page.read_text(encoding="utf-8") == run([script, "man"]).stdout
+    if shutil.which("man"):
+        found = run(["man", "-w", "binatsec"], PATH=f"{bindir}{os.pathsep}/usr/bin:/bin",
+                    MANPATH="")
+        assert Path(found.stdout.strip()).resolve() == page.resolve(), found.stderr

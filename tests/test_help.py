@@ -29,6 +29,7 @@ from binatsec.cli.app import app, example_lines
 from binatsec.terminal import Environment, pager_command
 from binatsec.views import manpage, pager, schemas
 from conftest import ROOT, Run
+from terminal_child import TerminalChild
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -310,8 +311,8 @@ def _terminal_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _in_terminal(*args: str, env: dict[str, str], rows: int = 10,
                  cols: int = 70) -> tuple[int, str]:
-    child = pexpect.spawn(str(SCRIPT), list(args), env=env, encoding="utf-8",
-                          timeout=TIMEOUT, dimensions=(rows, cols))
+    child = TerminalChild([str(SCRIPT), *args], env=env, timeout=TIMEOUT,
+                          dimensions=(rows, cols))
     child.expect(pexpect.EOF)
     child.close()
     return child.exitstatus, child.before
@@ -389,9 +390,8 @@ def test_a_pager_that_cannot_start_means_printing_directly(tmp_path: Path) -> No
 def test_the_interactive_quiz_is_never_paged(tmp_path: Path,
                                              fake_pager: tuple[str, Path]) -> None:
     command, paged = fake_pager
-    child = pexpect.spawn(str(SCRIPT), ["quiz", "--topic", "myths", "--count", "1",
-                                        "--no-save"],
-                          env=_terminal_env(tmp_path, PAGER=command), encoding="utf-8",
+    child = TerminalChild([str(SCRIPT), "quiz", "--topic", "myths", "--count", "1",
+                           "--no-save"], env=_terminal_env(tmp_path, PAGER=command),
                           timeout=TIMEOUT, dimensions=(10, 70))
     child.expect("m = myth, f = fact")  # the prompt reaches the terminal as it is asked
     child.sendline("m")

@@ -11,15 +11,16 @@ and the interactive quiz in a pseudo-terminal must then print none of those char
 
 from __future__ import annotations
 
+import io
 import os
 import re
-import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -189,38 +190,25 @@ def test_interactive_quiz_in_a_terminal_prints_no_hostile_character(
         corpus: Corpus, tmp_path: Path) -> None:
     """The interactive quiz, played in a real pseudo-terminal without colour: every byte it
     writes to the terminal is free of controls, so whatever ESC shows up came from content."""
+    from terminal_child import TerminalChild
+
     hostile_folder(corpus, lambda: "a \x1b[2J\x1b]0;owned\x07\u202e\u2066b", tmp_path / "c")
-    script = tmp_path / "play.py"
-    # pexpect forks; it runs in a child process of its own, never in this one (which may
-    # have threads running: forking then can deadlock).
-    script.write_text(PTY_SCRIPT, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
     env.update(NO_COLOR="1", TERM="xterm", BINATSEC_DATA_DIR=str(tmp_path / "data"),
                BINATSEC_CONTENT_DIR=str(tmp_path / "c"))
-    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr.decode(errors="replace")
-    screen = done.stdout.decode("utf-8")
-    assert "Question 1 of 3" in screen and "Score:" in screen
-    assert_clean("interactive quiz", screen.replace("\r", ""))
-
-
-PTY_SCRIPT = r'''
-import io
-import sys
-import pexpect
-
-screen = io.BytesIO()
-child = pexpect.spawn(sys.executable, ["-m", "binatsec", "quiz", "--topic", "pillars",
-                                       "--count", "3", "--seed", "4"],
-                      timeout=60, dimensions=(40, 100))
-child.logfile_read = screen
-# The terminal echoes what is typed (ESC as ^[): a typed escape reaches binatsec, which must
-# not print it back raw when it says the answer was not one of the options.
-for answer in ("a", "b\x1b[2J", "b", "c"):
-    child.expect_exact(b"or q to stop): ")
-    child.sendline(answer.encode("utf-8"))
-child.expect(pexpect.EOF)
-child.close()
-sys.stdout.buffer.write(screen.getvalue())
-'''
+    screen = io.BytesIO()
+    child = TerminalChild([sys.executable, "-m", "binatsec", "quiz", "--topic", "pillars",
+                           "--count", "3", "--seed", "4"], env=env, encoding=None,
+                          timeout=60, dimensions=(40, 100))
+    child.logfile_read = screen
+    # The terminal echoes what is typed (ESC as ^[): a typed escape reaches binatsec, which
+    # must not print it back raw when it says the answer was not one of the options.
+    for answer in ("a", "b\x1b[2J", "b", "c"):
+        child.expect_exact(b"or q to stop): ")
+        child.sendline(answer.encode("utf-8"))
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = screen.getvalue().decode("utf-8")
+    assert "Question 1 of 3" in shown and "Score:" in shown
+    assert "is not one of the answers" in shown
+    assert_clean("interactive quiz", shown.replace("\r", ""))

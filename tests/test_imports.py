@@ -151,3 +151,15 @@ def test_only_the_terminal_views_import_rich_at_module_level() -> None:
                       for line, name in _module_level_imports(tree)
                       if name.split(".")[0] == "rich"]
     assert offenders == []
+
+
+def test_no_test_forks_the_test_process() -> None:
+    """Terminal tests start their program through terminal_child.TerminalChild (subprocess
+    with a pseudo-terminal), never pexpect.spawn or pty.fork, which fork this process and
+    can deadlock when it has threads."""
+    tests = Path(__file__).parent
+    forking = [path.name for path in tests.glob("*.py")
+               if path.name != Path(__file__).name
+               and any(call in path.read_text(encoding="utf-8")
+                       for call in ("pexpect.spawn(", "pty.fork(", "os.fork(", "forkpty("))]
+    assert forking == []

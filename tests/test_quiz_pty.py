@@ -15,6 +15,7 @@ import pytest
 
 from binatsec.corpus.records import Corpus
 from binatsec.quiz import engine as quiz
+from terminal_child import TerminalChild
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -23,19 +24,19 @@ CHOICE_PROMPT = "Your answer (a-d, 1-4, or q to stop): "
 TIMEOUT = 30
 
 
-def _spawn(data_dir: Path, *args: str) -> pexpect.spawn:
+def _spawn(data_dir: Path, *args: str) -> TerminalChild:
     env = {k: v for k, v in os.environ.items()
            if k not in ("BINATSEC_CONTENT_DIR", "FORCE_COLOR", "COLUMNS", "LINES")}
     env.update(NO_COLOR="1", TERM="xterm", BINATSEC_DATA_DIR=str(data_dir))
-    return pexpect.spawn(sys.executable, ["-m", "binatsec", *args], env=env,
-                         encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100))
+    return TerminalChild([sys.executable, "-m", "binatsec", *args], env=env, timeout=TIMEOUT,
+                         dimensions=(40, 100))
 
 
 def _answers(corpus: Corpus, topic: str, count: int, seed: int) -> list[str]:
     return [q.answer for q in quiz.build(corpus, topic, count, random.Random(seed))]
 
 
-def _finish(child: pexpect.spawn) -> str:
+def _finish(child: TerminalChild) -> str:
     child.expect(pexpect.EOF)
     child.close()
     return str(child.before)
@@ -174,9 +175,9 @@ def test_a_terminal_gets_colour_and_answers_are_still_read(tmp_path: Path,
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "BINATSEC_CONTENT_DIR")}
     env.update(TERM="xterm-256color", BINATSEC_DATA_DIR=str(tmp_path))
     screen = io.StringIO()
-    child = pexpect.spawn(sys.executable, ["-m", "binatsec", "quiz", "--topic", "myths",
-                                           "--count", "1", "--seed", "6", "--no-save"],
-                          env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100))
+    child = TerminalChild([sys.executable, "-m", "binatsec", "quiz", "--topic", "myths",
+                           "--count", "1", "--seed", "6", "--no-save"],
+                          env=env, timeout=TIMEOUT, dimensions=(40, 100))
     child.logfile_read = screen
     child.expect_exact("Your answer")
     child.sendline(right[0])

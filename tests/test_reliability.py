@@ -22,6 +22,7 @@ import pexpect
 import pytest
 
 from binatsec.corpus.spec import MAX_FILE_BYTES
+from terminal_child import TerminalChild
 
 SCRIPT = Path(sys.executable).parent / ("binatsec.exe" if os.name == "nt" else "binatsec")
 pytestmark = pytest.mark.skipif(not SCRIPT.exists() or os.name == "nt",
@@ -66,9 +67,9 @@ def assert_clean_failure(stderr: str) -> None:
         assert line.startswith("binatsec: ") or not line.strip(), stderr
 
 
-def spawn(*args: str, env: dict[str, str], width: int = 100) -> pexpect.spawn:
-    return pexpect.spawn(str(SCRIPT), list(args), env=env, encoding="utf-8",
-                         codec_errors="replace", timeout=30, dimensions=(40, width))
+def spawn(*args: str, env: dict[str, str], width: int = 100) -> TerminalChild:
+    return TerminalChild([str(SCRIPT), *args], env=env, codec_errors="replace", timeout=30,
+                         dimensions=(40, width))
 
 
 def in_terminal(*args: str, **env: str) -> tuple[int, str]:

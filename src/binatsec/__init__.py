@@ -1,3 +1,3 @@
 """binatsec: an offline terminal reference on US–Mexico security cooperation."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
