@@ -25,8 +25,9 @@ import pytest
 import typer.main
 from typer.core import TyperGroup
 
-from binatsec.cli.app import app, example_lines
-from binatsec.terminal import Environment, pager_command
+from binatsec.cli.app import app
+from binatsec.cli.examples import example_lines
+from binatsec.environment import Environment, pager_command
 from binatsec.views import manpage, pager, schemas
 from conftest import ROOT, Run
 from terminal_child import TerminalChild

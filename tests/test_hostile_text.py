@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 from binatsec.cli.app import app
 from binatsec.corpus import kinds
 from binatsec.corpus.records import Corpus, Text
-from binatsec.views.textsafety import UNSAFE, safe_text, unsafe_characters
+from binatsec.textsafety import UNSAFE, safe_text, unsafe_characters
 from test_fuzz import READ_COMMANDS
 
 EXAMPLES = max(3, int(os.environ.get("BINATSEC_FUZZ_EXAMPLES", "60")) // 10)

@@ -11,7 +11,7 @@ def main() -> None:
         # Exactly what the eager --version option prints, without building the whole
         # command tree first: scripts call this to check for binatsec (issue 4).
         from binatsec import __version__
-        from binatsec.views.stream import write_and_flush
+        from binatsec.streams import write_and_flush
 
         sys.exit(write_and_flush(f"binatsec {__version__}\n"))
     from binatsec.cli.app import app

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from binatsec.views.stream import PROG, output_failed, say
+from binatsec.streams import PROG, output_failed, say
 
 if TYPE_CHECKING:
     from binatsec.corpus.problems import ContentError
-    from binatsec.terminal import Environment
+    from binatsec.environment import Environment
 
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
 INTERNAL = 70  # EX_SOFTWARE: a bug in binatsec, never the user's input

@@ -108,15 +108,6 @@ def article_note(stat: Stat, unit: str | None = None) -> str:
     return f"({format_amount(stat.value, stat.unit)} in the article)"
 
 
-def amount_text(stat: Stat, unit: str | None = None) -> str:
-    """The amount without its hedge, as shown in a table: "10,000 kg", "680 kg (1,500 lb in
-    the article)"."""
-    target = unit or stat.unit
-    text = format_amount(shown_value(stat, target), target)
-    note = article_note(stat, target)
-    return f"{text} {note}" if note else text
-
-
 def figure_text(stat: Stat, unit: str | None = None) -> str:
     """The hedged amount, as the article gives it: "over 10,000 kg", "about 3.9 million";
     converted, rounded and followed by the article's own: "nearly 680 kg (1,500 lb in the

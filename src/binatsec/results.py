@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from binatsec.corpus.problems import Problem
     from binatsec.corpus.records import Corpus, Record, Stat
     from binatsec.queries import Hit
-    from binatsec.quiz.engine import Result as QuizPlay
+    from binatsec.quiz.engine import QuizResult
     from binatsec.quiz.history import History
 
 
@@ -97,7 +97,7 @@ class LintReport(Frozen):
 
 
 class QuizOutcome(Frozen):
-    play: QuizPlay
+    play: QuizResult
     topic: str
     seed: int
     review: bool

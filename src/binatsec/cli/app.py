@@ -16,26 +16,19 @@ import typer
 from typer.core import TyperGroup
 
 from binatsec import __version__, errors, queries, results
+from binatsec.cli.examples import EXAMPLES, example_lines
 from binatsec.cli.session import JsonOption, Session, respond, session
 from binatsec.corpus.resources import CONTENT_DIR_ENV
-from binatsec.terminal import Environment
+from binatsec.environment import Environment
 
 # Commands that print a document about binatsec itself (cli/docs.py), listed last.
 DOCUMENT_COMMANDS = ("schema", "man")
 # The first line of an epilog that lists examples, one command a line after it.
-EXAMPLES = "Examples:"
 # Output that never goes through a pager: documents for other programs (export, man), the
 # quiz, which asks as it goes (its history is paged like any listing), and JSON.
 UNPAGED = ("export", "man", "quiz")
 PAGED_SUBCOMMANDS = (("quiz", "history"),)
 UNPAGED_OPTIONS = ("--json", "--quiz")
-
-
-def example_lines(epilog: str | None) -> list[str]:
-    """The commands an "Examples:" epilog lists, one a line ([] for any other epilog)."""
-    lines = [line.strip() for line in (epilog or "").replace("\b", "").splitlines()]
-    lines = [line for line in lines if line]
-    return lines[1:] if lines and lines[0] == EXAMPLES else []
 
 
 def _metavar(param: Any) -> str:

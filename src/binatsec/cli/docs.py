@@ -19,8 +19,8 @@ from binatsec import __version__, errors, queries
 from binatsec.cli.session import session, usage_error
 from binatsec.corpus.bundle import CACHE_DIR_ENV
 from binatsec.corpus.resources import CONTENT_DIR_ENV
-from binatsec.terminal import PAGER_ENV
-from binatsec.views.stream import PROG
+from binatsec.environment import PAGER_ENV
+from binatsec.streams import PROG
 
 registry = typer.Typer()
 
@@ -138,7 +138,7 @@ def man(ctx: typer.Context) -> None:
 
 def describe(command: Any, ctx: typer.Context) -> Iterator[Any]:
     """Every command under `command` (itself first) as the man page shows it."""
-    from binatsec.cli.app import example_lines
+    from binatsec.cli.examples import example_lines
     from binatsec.views.manpage import CommandDoc
 
     path = ctx.command_path

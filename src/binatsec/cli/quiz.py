@@ -26,13 +26,13 @@ from binatsec.cli.quiz_options import (
     topics,
 )
 from binatsec.cli.session import JsonOption, respond, session, usage_error
+from binatsec.environment import Environment
 from binatsec.errors import INTERRUPTED, NOT_FOUND, NOT_SAVED, NothingFound
 from binatsec.quiz import ALL, DEFAULT_COUNT, SEED_LIMIT
-from binatsec.terminal import Environment
-from binatsec.views.stream import say
+from binatsec.streams import say
 
 if TYPE_CHECKING:
-    from binatsec.quiz.engine import Question, Result
+    from binatsec.quiz.engine import Question, QuizResult
     from binatsec.quiz.history import HistoryStore
     from binatsec.views.quiz_terminal import QuizScreen
 
@@ -190,7 +190,7 @@ def _record_of(question_id: str) -> str:
     return question_id.partition("#")[0]
 
 
-def _unfinished(result: Result, *, saved: bool, save: bool, why: str = "") -> str:
+def _unfinished(result: QuizResult, *, saved: bool, save: bool, why: str = "") -> str:
     """The one line on stderr after a quiz cut short: how far it got, why, and what was kept
     (`why` is why reading stdin stopped, when it was not simply the end of input)."""
     how = "stopped with q" if result.stopped else why or "input ended"
@@ -205,7 +205,7 @@ def _unfinished(result: Result, *, saved: bool, save: bool, why: str = "") -> st
 
 def _play_for_people(env: Environment, topic: str, questions: Sequence[Question], seed: int,
                      replay: str, due: Sequence[str] | None,
-                     lines: Iterable[str] | None) -> Result:
+                     lines: Iterable[str] | None) -> QuizResult:
     from binatsec.quiz import engine as quiz
 
     screen = _screen(env)

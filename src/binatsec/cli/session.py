@@ -13,8 +13,8 @@ from binatsec.corpus import resources
 from binatsec.corpus.bundle import CacheDirError
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
+from binatsec.environment import Environment
 from binatsec.errors import ContentProblem, NothingFound
-from binatsec.terminal import Environment
 
 
 class Session:
@@ -97,7 +97,7 @@ def _export(result: results.Export, run: Session) -> None:
         run.env.stdout.write(text)
         return
     from binatsec.fileio import write_output
-    from binatsec.views.stream import say
+    from binatsec.streams import say
 
     try:
         write_output(result.output, text.encode("utf-8"))

@@ -125,7 +125,7 @@ def unsafe_text_warnings(file: ContentFile) -> Iterator[Problem]:
     """BC015: each text value holding characters that binatsec drops when it shows text
     (terminal and bidi controls, invisible format characters), whether written raw or as a
     TOML escape such as \\u001b."""
-    from binatsec.views.textsafety import unsafe_characters
+    from binatsec.textsafety import unsafe_characters
 
     for table, rows in file.data.items():
         for index, row in enumerate(rows if isinstance(rows, list) else [rows]):

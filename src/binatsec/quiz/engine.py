@@ -27,9 +27,8 @@ from binatsec.quiz import SEED_LIMIT as SEED_LIMIT
 Topic = str  # a kind's quiz topic, as the registry of kinds declares it
 TOPICS: tuple[Topic, ...] = kinds.quiz_topics()
 
-Kind = Literal["myth-or-fact", "figure", "which-year", "which-first", "pillar", "faq-answer"]
-KINDS: tuple[Kind, ...] = ("myth-or-fact", "figure", "which-year", "which-first", "pillar",
-                           "faq-answer")
+QuestionKind = Literal["myth-or-fact", "figure", "which-year", "which-first", "pillar",
+                       "faq-answer"]
 
 LETTERS = "abcdefghij"
 MYTH, FACT = "m", "f"
@@ -62,7 +61,7 @@ class Question(Frozen):
     id: str  # "<record id>#<variant>": stable across runs, used by the review schedule
     record_id: str
     topic: Topic
-    kind: Kind
+    kind: QuestionKind
     prompt: str
     options: tuple[Option, ...]
     answer: str  # the key of the right option
@@ -93,7 +92,7 @@ class Question(Frozen):
         """The option key `raw` stands for, or None: a letter, a number, m/f or myth/fact,
         or an option's own text ("over $3 billion"), in any case and spacing, its thousands
         separators optional."""
-        text = _plain(raw)
+        text = _as_typed(raw)
         if not self.multiple_choice:
             return _WORDS.get(text)
         keys = [o.key for o in self.options]
@@ -102,13 +101,13 @@ class Question(Frozen):
             return keys[number - 1]
         if text in keys:
             return text
-        return next((o.key for o in self.options if text and _plain(o.text) == text), None)
+        return next((o.key for o in self.options if text and _as_typed(o.text) == text), None)
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
-def _plain(text: str) -> str:
+def _as_typed(text: str) -> str:
     """Text as it is compared with what a person typed: spaces collapsed, case folded, and
     no thousands separators ("over 15000" is "over 15,000", and fits in --answers)."""
     return _THOUSANDS.sub("", " ".join(text.split()).casefold())
@@ -116,7 +115,7 @@ def _plain(text: str) -> str:
 
 def quits(raw: str) -> bool:
     """Whether `raw` is the quit key rather than an answer."""
-    return _plain(raw) == QUIT
+    return _as_typed(raw) == QUIT
 
 
 class Answered(Frozen):
@@ -131,7 +130,7 @@ class Answered(Frozen):
 Ending = Literal["finished", "quit", "end-of-input"]
 
 
-class Result(Frozen):
+class QuizResult(Frozen):
     """How a quiz went: the answers given, in order, and whether it was played to the end.
 
     A quiz ends unfinished when the player quits (`stopped`) or input runs out; then `total`
@@ -204,7 +203,7 @@ class ListedAnswers:
 
 
 def play(questions: Sequence[Question], source: AnswerSource,
-         after_each: Callable[[Answered, int], None] | None = None) -> Result:
+         after_each: Callable[[Answered, int], None] | None = None) -> QuizResult:
     """Ask every question in turn; invalid answers are asked again and not counted.
 
     Stops early, with the answers so far, when the source runs out of input or the player
@@ -215,9 +214,9 @@ def play(questions: Sequence[Question], source: AnswerSource,
         while True:
             raw = source.answer(question, number, len(questions))
             if raw is None:
-                return Result(tuple(questions), tuple(answered))
+                return QuizResult(tuple(questions), tuple(answered))
             if quits(raw) and question.parse(raw) is None:
-                return Result(tuple(questions), tuple(answered), stopped=True)
+                return QuizResult(tuple(questions), tuple(answered), stopped=True)
             key = question.parse(raw)
             if key is not None:
                 break
@@ -226,7 +225,7 @@ def play(questions: Sequence[Question], source: AnswerSource,
         answered.append(done)
         if after_each is not None:
             after_each(done, number)
-    return Result(tuple(questions), tuple(answered))
+    return QuizResult(tuple(questions), tuple(answered))
 
 
 def check_answers(questions: Sequence[Question], answers: Sequence[str]) -> str | None:

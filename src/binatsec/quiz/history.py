@@ -591,11 +591,6 @@ def read_document(document: Mapping[str, Any]) -> Reading:
                    skipped=skipped, refusal=refusal, converted=old)
 
 
-def from_document(document: Any) -> History:
-    """What this version understands of a parsed history (see read_document)."""
-    return read_document(document if isinstance(document, dict) else {}).history
-
-
 class HistoryStore:
     """The history file in one folder: read it, add to it under a lock, set bad files aside."""
 
@@ -606,7 +601,7 @@ class HistoryStore:
         self.lock_path = folder / f"{HISTORY_FILE}.lock"
         self.clock = clock
         if warn is None:
-            from binatsec.views.stream import say
+            from binatsec.streams import say
 
             warn = say
         self.warn = warn

@@ -23,8 +23,8 @@ from binatsec.queries import (
     source_of,
     timeline_between,
 )
+from binatsec.textsafety import SafeText, safe_text
 from binatsec.views import json as json_view
-from binatsec.views.textsafety import SafeText, safe_text
 
 # A cell a spreadsheet would read as a formula (OWASP's CSV injection list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,18 +11,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from binatsec import __version__, figures, results
 from binatsec.corpus import kinds
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import Corpus, Record, Stat, Text, TimelineEvent
 from binatsec.queries import figures_for, source_of
-from binatsec.views.textsafety import UNSAFE
+from binatsec.textsafety import UNSAFE
 
 # 2.0: a timeline event's year may be null, sections include "summary", and a value
 # converted with --unit is rounded as its text shows it (schemas/README.md lists it all).
 SCHEMA_VERSION = "2.1"
+
+if TYPE_CHECKING:
+    from binatsec.quiz.history import QuizRecord
 
 JSON = dict[str, Any]
 
@@ -49,7 +52,7 @@ def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        from binatsec.views.textsafety import without_surrogates
+        from binatsec.textsafety import without_surrogates
 
         text = without_surrogates(text)
     if ascii_only:
@@ -66,7 +69,7 @@ def envelope(command: str, language: str, **payload: Any) -> JSON:
 # --- records ---------------------------------------------------------------------------------
 
 
-def _plain(value: object, language: str) -> Any:
+def _json_value(value: object, language: str) -> Any:
     if isinstance(value, Text):
         return value.get(language)
     if isinstance(value, tuple):
@@ -82,7 +85,7 @@ BUNDLED = "bundled"  # a record's origin when it is the article's, not the user'
 def record(item: Record, language: str, corpus: Corpus) -> JSON:
     """A record's own fields, with text in the chosen language (None stays null), and its
     origin: "bundled" for the article's, else the user's file it comes from."""
-    data = {name: _plain(value, language) for name, value in item._asdict().items()}
+    data = {name: _json_value(value, language) for name, value in item._asdict().items()}
     data["origin"] = corpus.origin(item.id) or BUNDLED
     if isinstance(item, TimelineEvent):
         # `when` reads the same everywhere: the content's label, the span or the year.
@@ -100,10 +103,10 @@ def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> 
         # The value with the precision the text claims ("nearly 680 kg": two significant
         # figures, as the article's figures are round), and the exact conversion beside the
         # article's own figure.
-        data["value"] = _plain(figures.shown_value(item, target), language)
+        data["value"] = _json_value(figures.shown_value(item, target), language)
         data["unit"] = target
         data["converted_from"] = {
-            "value": _plain(item.value, language), "unit": item.unit,
+            "value": _json_value(item.value, language), "unit": item.unit,
             "exact_value": round(figures.convert(item.value, item.unit, target), 3)}
     source = source_of(item, corpus)
     data["attribution_name"] = source.name if source is not None else None
@@ -175,14 +178,20 @@ def document(result: results.Result) -> JSON:
         case results.QuizOutcome():
             return _quiz(result)
         case results.QuizHistory(history=history, file=file, due=due, upcoming=upcoming):
-            from binatsec.quiz.history import quiz_document  # the history file's own form
-
             return envelope("quiz-history", language, file=file, played=history.played,
-                            quizzes=[quiz_document(q) for q in history.quizzes],
+                            quizzes=[_past_quiz(q) for q in history.quizzes],
                             due_for_review=list(due),
                             upcoming=[{"date": day, "count": len(ids), "questions": list(ids)}
                                       for day, ids in upcoming])
     raise TypeError(f"no JSON document for {type(result).__name__}")  # pragma: no cover
+
+
+def _past_quiz(quiz: QuizRecord) -> JSON:
+    """One past quiz as the contract gives it: written out here, key by key, so a change to
+    the history file's own layout (storage) cannot change `quiz history --json` (a contract)."""
+    return {"finished_at": quiz.finished_at, "topic": quiz.topic, "seed": quiz.seed,
+            "score": quiz.score, "total": quiz.total, "planned": quiz.planned,
+            "complete": quiz.complete, "review": quiz.review, "missed": list(quiz.missed)}
 
 
 def _listing(result: results.Listing) -> JSON:

@@ -16,7 +16,7 @@ import os
 import re
 from typing import IO
 
-from binatsec.terminal import Environment
+from binatsec.environment import Environment
 
 # What less does when the user has not said (git's defaults): quit when the text fits on one
 # screen (F), pass colour codes through (R), and leave the text on the screen (X).

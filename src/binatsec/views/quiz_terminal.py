@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from binatsec.corpus import kinds
-from binatsec.quiz.engine import ALL, LETTERS, QUIT, Answered, Question, Result
-from binatsec.quiz.history import History
-from binatsec.views.terminal import Renderer, SafeConsole, Styled, _t, plural
+from binatsec.quiz.engine import LETTERS, QUIT, Answered, Question, QuizResult
+from binatsec.views.terminal import SafeConsole, Styled, _t, plural, topic_name
 
 MIN_WIDTH = 20
-
-
-def topic_name(topic: str) -> str:
-    """How a topic reads on screen: "figures", "FAQ", "all topics"."""
-    return "all topics" if topic == ALL else kinds.quiz_label(topic)
 
 
 class QuizScreen:
@@ -116,7 +109,7 @@ class QuizScreen:
         self.whole_line(_t(f"  {question.record_id}", "cyan"))
         self.blank()
 
-    def summary(self, result: Result) -> None:
+    def summary(self, result: QuizResult) -> None:
         score = _t("Score: ", "bold")
         if result.complete:
             score.append(f"{result.score} of {result.total}", style="bold")
@@ -148,43 +141,6 @@ class QuizScreen:
                 self.whole_line(_t(f"  {command}", "green"))
         elif result.complete:
             self.block(_t("Every answer right.", "green"))
-
-    def history(self, history: History, due: int,
-                upcoming: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
-        """Past quizzes, then what the schedule holds: how many questions are due now, and
-        when the next ones are (`upcoming`: the days ahead and their questions)."""
-        if not history.quizzes:
-            self.block(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
-            self.schedule(due, upcoming)
-            return
-        rows: list[tuple[str, Styled, str, str]] = []
-        for quiz in history.quizzes:
-            when = quiz.finished_at.replace("T", " ").removesuffix("Z")
-            if quiz.complete and quiz.total:
-                score = f"{quiz.score}/{quiz.total} ({round(100 * quiz.score / quiz.total)}%)"
-            else:  # unfinished: out of the questions asked, no percentage
-                score = f"{quiz.score}/{quiz.planned} asked, {quiz.planned - quiz.total} unanswered"
-            topic = topic_name(quiz.topic) + (" (review)" if quiz.review else "")
-            rows.append((when, _t(topic), score, str(quiz.seed)))
-        self.block(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
-        # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.
-        Renderer(self.console).table(("finished (UTC)", "topic", "score", "seed"), rows)
-        self.schedule(due, upcoming)
-
-    def schedule(self, due: int, upcoming: Sequence[tuple[str, Sequence[str]]]) -> None:
-        """"3 questions due now; next: 2 more on 2026-12-01", and how to review them."""
-        if not due and not upcoming:
-            return
-        line = f"{plural(due, 'question')} due now" if due else "No questions due now"
-        if upcoming:
-            day, ids = upcoming[0]
-            count = f"{len(ids)} more" if due else plural(len(ids), "question")
-            line += f"; next: {count} on {day}"
-        self.blank()
-        self.block(_t(line, "bold"))
-        if due:
-            self.whole_line(_t("Review them first: binatsec quiz --review", "dim"))
-
 
 def _option_label(question: Question, key: str, short: bool = False,
                   full: bool = False) -> str:

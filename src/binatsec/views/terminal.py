@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -31,10 +31,14 @@ from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
+from binatsec.environment import Environment
 from binatsec.frozen import Frozen
 from binatsec.queries import UNNAMED_SHORT, Hit, attribution_text, figures_for, source_of
-from binatsec.terminal import Environment
-from binatsec.views.textsafety import safe_text, unsafe_characters, visible_text
+from binatsec.quiz import ALL
+from binatsec.textsafety import safe_text, unsafe_characters, visible_text
+
+if TYPE_CHECKING:
+    from binatsec.quiz.history import History
 
 CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {unit} and "
                   "rounded to two significant figures; the article's own figure follows in "
@@ -130,6 +134,11 @@ def _longest_word(cells: Iterable[str | RichText]) -> int:
     return max((len(word) for cell in cells
                 for word in (cell.plain if isinstance(cell, RichText) else cell).split()),
                default=0)
+
+
+def topic_name(topic: str) -> str:
+    """How a quiz topic reads on screen: "figures", "FAQ", "all topics"."""
+    return "all topics" if topic == ALL else kinds.quiz_label(topic)
 
 
 def plural(count: int, word: str, many: str = "") -> str:
@@ -499,6 +508,42 @@ class Renderer:
         if truncated:
             self.print(_t("Checking stopped there: there may be more.", "red"))
 
+    def quiz_history(self, history: History, due: int,
+                upcoming: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
+        """Past quizzes, then what the schedule holds: how many questions are due now, and
+        when the next ones are (`upcoming`: the days ahead and their questions)."""
+        if not history.quizzes:
+            self.print(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
+            self.schedule(due, upcoming)
+            return
+        rows: list[tuple[str, Styled, str, str]] = []
+        for quiz in history.quizzes:
+            when = quiz.finished_at.replace("T", " ").removesuffix("Z")
+            if quiz.complete and quiz.total:
+                score = f"{quiz.score}/{quiz.total} ({round(100 * quiz.score / quiz.total)}%)"
+            else:  # unfinished: out of the questions asked, no percentage
+                score = f"{quiz.score}/{quiz.planned} asked, {quiz.planned - quiz.total} unanswered"
+            topic = topic_name(quiz.topic) + (" (review)" if quiz.review else "")
+            rows.append((when, _t(topic), score, str(quiz.seed)))
+        self.print(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
+        # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.
+        self.table(("finished (UTC)", "topic", "score", "seed"), rows)
+        self.schedule(due, upcoming)
+
+    def schedule(self, due: int, upcoming: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """"3 questions due now; next: 2 more on 2026-12-01", and how to review them."""
+        if not due and not upcoming:
+            return
+        line = f"{plural(due, 'question')} due now" if due else "No questions due now"
+        if upcoming:
+            day, ids = upcoming[0]
+            count = f"{len(ids)} more" if due else plural(len(ids), "question")
+            line += f"; next: {count} on {day}"
+        self.print("", _t(line, "bold"))
+        if due:
+            self.whole_line(_t("Review them first: binatsec quiz --review", "dim"))
+
+
     # --- one entry point per result -----------------------------------------------------------
 
     def show(self, result: results.Result) -> None:
@@ -519,9 +564,7 @@ class Renderer:
             case results.LintReport(checked=checked, problems=problems, truncated=truncated):
                 self.problems(problems, checked, truncated)
             case results.QuizHistory(history=history, due=due):
-                from binatsec.views.quiz_terminal import QuizScreen
-
-                QuizScreen(self.console).history(history, len(due), result.upcoming)
+                self.quiz_history(history, len(due), result.upcoming)
             case _:
                 pass  # a quiz draws itself as it is played
 

@@ -9,7 +9,7 @@ import re
 import sys
 from typing import IO
 
-from binatsec.views.textsafety import SHOWN_LIMIT, visible_text
+from binatsec.textsafety import SHOWN_LIMIT, visible_text
 
 PROG = "binatsec"
 
