@@ -86,7 +86,8 @@ def test_usage_error_and_nothing_found_exit_codes(binatsec: Path) -> None:
 
 
 @pytest.mark.slow
-def test_wheel_from_sdist_in_fresh_venv_carries_the_content(tmp_path: Path) -> None:
+def test_wheel_from_sdist_in_fresh_venv_carries_the_content(tmp_path: Path,
+                                                          package_index: None) -> None:
     """Build the sdist, a wheel from it, install that into a new venv, run it elsewhere."""
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(dist), str(ROOT)],

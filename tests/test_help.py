@@ -239,7 +239,7 @@ def test_the_accessor_prefers_the_packaged_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_wheel_carries_the_schemas(tmp_path: Path) -> None:
+def test_the_wheel_carries_the_schemas(tmp_path: Path, package_index: None) -> None:
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path),
                     str(ROOT)], check=True, capture_output=True, timeout=600)
     wheel = next(tmp_path.glob("binatsec-*.whl"))
