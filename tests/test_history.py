@@ -801,10 +801,10 @@ def test_a_killed_save_leaves_nothing_the_next_save_keeps(tmp_path: Path) -> Non
             "from pathlib import Path\n"
             "from binatsec import fileio\n"
             "from binatsec.quiz.history import HistoryStore, QuizRecord\n"
-            "real = os.replace\n"
-            "def replace(*args, **kwargs):\n"
+            # Killed at the fsync before the rename: the copy is written whole, not renamed.
+            "def fsync(*args, **kwargs):\n"
             "    os.kill(os.getpid(), signal.SIGKILL)\n"
-            "os.replace = replace\n"
+            "os.fsync = fsync\n"
             "store = HistoryStore(Path(sys.argv[1]), warn=print)\n"
             "store.add(QuizRecord(finished_at='2024-05-01T12:00:00Z', topic='all', seed=1,"
             " score=1, total=1, planned=1, complete=True), [])\n")
