@@ -21,6 +21,13 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 DEFAULT = f"{sys.version_info.major}.{sys.version_info.minor}"
 TEST_COMMAND = ("python", "-m", "pytest")  # the README's test command
 
+
+def _pytest(session: nox.Session, *args: str) -> None:
+    """The test command, with temporary folders of the session's own: .ci/run runs two
+    sessions at a time, and they must not share pytest's numbered folders."""
+    basetemp = Path(session.create_tmp()) / "pytest"
+    session.run(*TEST_COMMAND, f"--basetemp={basetemp}", *args, *session.posargs)
+
 nox.options.sessions = ["tests", "lowest", "package"]
 nox.options.error_on_missing_interpreters = False
 # uv makes the environments in a fraction of pip's time; plain virtualenv where it is
@@ -69,7 +76,7 @@ def tests(session: nox.Session) -> None:
     if session.python == DEFAULT:
         session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
         session.run("mypy")
-    session.run(*TEST_COMMAND, *session.posargs)
+    _pytest(session)
 
 
 @nox.session(python=DEFAULT, venv_params=WITH_PIP)
@@ -78,7 +85,7 @@ def lowest(session: nox.Session) -> None:
     pins = _lowest_requirements()
     session.log("lowest supported versions: " + ", ".join(pins))
     session.install("-e", ".[test]", *pins)
-    session.run(*TEST_COMMAND, "-m", "not slow", *session.posargs)
+    _pytest(session, "-m", "not slow")
 
 
 @nox.session(python=DEFAULT, venv_params=WITH_PIP)
@@ -99,7 +106,7 @@ def package(session: nox.Session) -> None:
     source = next(unpacked.iterdir())
     session.install(f"{source}[test]")
     session.chdir(str(source))  # the tests the sdist carries, against the sdist installed
-    session.run(*TEST_COMMAND, "-m", "not slow", "-p", "no:cacheprovider")
+    _pytest(session, "-m", "not slow", "-p", "no:cacheprovider")
     session.chdir(str(ROOT))
     pipx_home = Path(session.create_tmp()) / "pipx"
     env = {"PIPX_HOME": str(pipx_home), "PIPX_BIN_DIR": str(pipx_home / "bin"),
