@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from binatsec.cli.app import app
-from binatsec.corpus.bundle import CACHE_DIR_ENV
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.records import Corpus
 from binatsec.corpus.resources import bundled_content
+from binatsec.environment import CACHE_DIR_ENV, DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT.parent / "shared" / "source" / "article.txt"
@@ -36,11 +36,12 @@ class Run:
 def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the validated-corpus cache and the quiz history out of the real user's folders.
 
-    Set in os.environ so the console scripts the end-to-end tests start inherit them too;
-    tests that look at the history set their own BINATSEC_DATA_DIR on top.
+    Set in os.environ so the processes the end-to-end tests start inherit them too; an
+    in-process run reads them through its Environment, and tests that look at the history
+    give their own BINATSEC_DATA_DIR on top (`run_environ`).
     """
     os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("corpus-cache"))
-    os.environ.setdefault("BINATSEC_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
+    os.environ.setdefault(DATA_DIR_ENV, str(tmp_path_factory.mktemp("user-data")))
     # What platformdirs would fall back to, for anything that unsets the variables above.
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
@@ -71,14 +72,29 @@ def corpus() -> Corpus:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+def run_environ() -> dict[str, str]:
+    """Variables every in-process run of a test sees over os.environ: a test or a module's
+    fixture adds its own (a BINATSEC_DATA_DIR) here instead of patching os.environ."""
+    return {}
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, run_environ: dict[str, str]) -> Callable[..., Run]:
     """Run binatsec in-process through Typer's CliRunner, stdout and stderr apart."""
     monkeypatch.delenv("BINATSEC_CONTENT_DIR", raising=False)
-    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("COLUMNS", "80")  # click's help wraps to it, read from os.environ
     runner = CliRunner()
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
-        result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+    def run(*args: str, input: str | None = None,
+            env: dict[str, str | None] | None = None) -> Run:
+        given = {**run_environ, **(env or {})}
+        # The run's Environment (its folders too) is detected from these variables; the
+        # runner also sets them in os.environ while it runs, for what reads that (click's
+        # envvar options). A None unsets a variable, as for CliRunner.
+        environ = {name: value for name, value in {**os.environ, **given}.items()
+                   if value is not None}
+        result = runner.invoke(app, list(args), input=input, env=given, obj=environ,
+                               catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run

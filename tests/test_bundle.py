@@ -21,13 +21,16 @@ from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import Corpus
 from binatsec.corpus.resources import bundled_content
+from binatsec.environment import CACHE_DIR_ENV, CacheDirError, Folders
 from conftest import ROOT
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache(tmp_path: Path, run_environ: dict[str, str]) -> Path:
+    """The folder validated corpora are kept in: given to each ContentSource, and to the
+    in-process runs as BINATSEC_CACHE_DIR."""
     folder = tmp_path / "cache"
-    monkeypatch.setenv(bundle.CACHE_DIR_ENV, str(folder))
+    run_environ[CACHE_DIR_ENV] = str(folder)
     return folder
 
 
@@ -50,11 +53,11 @@ def _same(a: Corpus, b: Corpus) -> None:
 
 
 def test_the_bundle_agrees_with_the_toml_files(cache: Path, parses: list[str]) -> None:
-    cold = ContentSource(bundled_content()).load()
+    cold = ContentSource(bundled_content(), cache=cache).load()
     assert parses, "the first run parses the TOML"
     assert len(list(cache.glob("*.json"))) == 1
     parses.clear()
-    warm = ContentSource(bundled_content()).load()
+    warm = ContentSource(bundled_content(), cache=cache).load()
     assert parses == [], "the second run reads the validated bundle"
     _same(cold, warm)
 
@@ -69,13 +72,13 @@ def test_a_changed_file_is_parsed_again_never_served_stale(
         cache: Path, parses: list[str], tmp_path: Path) -> None:
     folder = tmp_path / "content"
     shutil.copytree(ROOT / "content", folder)
-    ContentSource(folder).load()
+    ContentSource(folder, cache=cache).load()
     faq = folder / "faq.toml"
     faq.write_text(faq.read_text(encoding="utf-8").replace(
         "What is the Merida Initiative?", "What is the Merida Initiative, again?"),
         encoding="utf-8")
     parses.clear()
-    changed = ContentSource(folder).load()
+    changed = ContentSource(folder, cache=cache).load()
     assert parses, "new bytes, new key: parsed again"
     assert changed.faq[0].question.en == "What is the Merida Initiative, again?"
 
@@ -84,9 +87,9 @@ def test_a_users_folder_goes_through_the_same_cache(
         cache: Path, parses: list[str], tmp_path: Path) -> None:
     (tmp_path / "faq.toml").write_text(
         '[[faq]]\nid = "faq.extra"\nquestion.en = "Q?"\nanswer.en = "A."\n', encoding="utf-8")
-    first = ContentSource(bundled_content(), tmp_path).load()
+    first = ContentSource(bundled_content(), tmp_path, cache).load()
     parses.clear()
-    second = ContentSource(bundled_content(), tmp_path).load()
+    second = ContentSource(bundled_content(), tmp_path, cache).load()
     assert parses == []
     assert second.faq[-1].id == "faq.extra"
     _same(first, second)
@@ -96,28 +99,26 @@ def test_invalid_content_is_never_stored(cache: Path, tmp_path: Path) -> None:
     (tmp_path / "faq.toml").write_text('[[faq]]\nid = "faq.broken"\n', encoding="utf-8")
     for _ in range(2):
         with pytest.raises(ContentError):
-            ContentSource(bundled_content(), tmp_path).load()
+            ContentSource(bundled_content(), tmp_path, cache).load()
     assert not list(cache.glob("*.json"))
 
 
 def test_a_damaged_entry_is_parsed_again_and_replaced(cache: Path, parses: list[str]) -> None:
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     (entry,) = cache.glob("*.json")
     entry.write_text("{not json", encoding="utf-8")
     parses.clear()
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     assert parses
     parses.clear()
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     assert parses == []
 
 
-def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path, corpus: Corpus) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setenv(bundle.CACHE_DIR_ENV, str(blocker / "cache"))
-    assert len(ContentSource(bundled_content()).load().faq) == 12
+    _same(ContentSource(bundled_content(), cache=blocker / "cache").load(), corpus)
 
 
 def test_the_cache_keeps_only_the_most_recently_used_entries(
@@ -132,12 +133,12 @@ def test_the_cache_keeps_only_the_most_recently_used_entries(
             encoding="utf-8")
         folders.append(folder)
     for folder in folders[:2]:
-        ContentSource(bundled_content(), folder).load()
+        ContentSource(bundled_content(), folder, cache).load()
     for stamp, entry in enumerate(sorted(cache.glob("*.json"),
                                          key=lambda path: path.stat().st_mtime), start=1):
         os.utime(entry, (stamp, stamp))
-    ContentSource(bundled_content(), folders[0]).load()  # a hit makes "a" recent again
-    ContentSource(bundled_content(), folders[2]).load()
+    ContentSource(bundled_content(), folders[0], cache).load()  # a hit makes "a" recent again
+    ContentSource(bundled_content(), folders[2], cache).load()
     assert len(list(cache.glob("*.json"))) == 2
     assert not list(cache.glob(".*.tmp")), "no temporary file is left behind"
 
@@ -148,21 +149,22 @@ def test_the_cache_folder_is_where_platformdirs_puts_it(
         xdg: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from platformdirs import user_cache_dir
 
-    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    assert bundle.cache_dir() == Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)  # platformdirs reads os.environ; binatsec not
+    environ = {"XDG_CACHE_HOME": xdg, "HOME": os.environ.get("HOME", "")}
+    assert Folders(environ).cache() == Path(user_cache_dir("binatsec", appauthor=False)) / \
+        "corpus"
 
 
 def test_a_cut_entry_is_refused_whole_not_when_a_record_is_built(
         cache: Path, parses: list[str]) -> None:
     """Records are built lazily, after the entry was accepted: a damaged entry (a row cut
     short) must be refused at once, not crash the first command that asks for the kind."""
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     (entry,) = cache.glob("*.json")
     raw = entry.read_bytes()
     entry.write_bytes(raw.replace(b'["faq.merida-initiative",', b'[', 1))
     parses.clear()
-    corpus = ContentSource(bundled_content()).load()
+    corpus = ContentSource(bundled_content(), cache=cache).load()
     assert parses, "parsed again"
     assert corpus.faq[0].id == "faq.merida-initiative"
 
@@ -217,15 +219,15 @@ WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], None]] = {
 @pytest.mark.parametrize("change", list(WRONG_SHAPES), ids=str)
 def test_an_entry_of_the_wrong_shape_is_refused_and_replaced(
         cache: Path, parses: list[str], corpus: Corpus, change: str) -> None:
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     (entry,) = cache.glob("*.json")
     _rewritten(entry, WRONG_SHAPES[change])
     parses.clear()
-    again = ContentSource(bundled_content()).load()
+    again = ContentSource(bundled_content(), cache=cache).load()
     assert parses, "the entry was refused and the TOML parsed again"
     _same(again, corpus)
     parses.clear()
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     assert parses == [], "a good entry took its place"
 
 
@@ -260,13 +262,13 @@ def _at_most(seconds: int) -> Iterator[None]:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and SIGALRM")
 def test_an_entry_that_is_a_fifo_is_removed_not_waited_on(cache: Path,
                                                           parses: list[str]) -> None:
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     (entry,) = cache.glob("*.json")
     entry.unlink()
     os.mkfifo(entry)
     parses.clear()
     with _at_most(10):
-        ContentSource(bundled_content()).load()
+        ContentSource(bundled_content(), cache=cache).load()
     assert parses
     assert entry.is_file() and not entry.is_fifo()
 
@@ -279,7 +281,7 @@ def test_an_entry_that_never_ends_is_not_read(cache: Path, parses: list[str],
     subprocess with a memory ceiling, since reading one whole would take all the memory."""
     import subprocess
 
-    ContentSource(bundled_content()).load()
+    ContentSource(bundled_content(), cache=cache).load()
     (entry,) = cache.glob("*.json")
     entry.unlink()
     if target == "big":
@@ -287,13 +289,15 @@ def test_an_entry_that_never_ends_is_not_read(cache: Path, parses: list[str],
             handle.truncate(bundle.MAX_ENTRY_BYTES + 1)  # sparse: instant, and never read
     else:
         entry.symlink_to(target)
-    code = ("import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+            "from pathlib import Path\n"
             "from binatsec.corpus.loader import ContentSource\n"
             "from binatsec.corpus.resources import bundled_content\n"
-            "print(len(ContentSource(bundled_content()).load().faq))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert (done.returncode, done.stdout.strip()) == (0, "12"), done.stderr[-2000:]
+            "print(len(ContentSource(bundled_content(), cache=Path(sys.argv[1])).load().faq))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(cache)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    expected = str(len(ContentSource(bundled_content()).load().faq))
+    assert (done.returncode, done.stdout.strip()) == (0, expected), done.stderr[-2000:]
     assert entry.is_file() and not entry.is_symlink()
     assert entry.stat().st_size < bundle.MAX_ENTRY_BYTES
 
@@ -310,12 +314,12 @@ def test_entries_dated_in_the_future_do_not_evict_new_ones(
             encoding="utf-8")
         folders.append(folder)
     for folder in folders[:2]:
-        ContentSource(bundled_content(), folder).load()
+        ContentSource(bundled_content(), folder, cache).load()
     future = time.time() + 10 * 365 * 86400  # a clock that was wrong once, or a copy
     for entry in cache.glob("*.json"):
         os.utime(entry, (future, future))
     before = set(cache.glob("*.json"))
-    ContentSource(bundled_content(), folders[2]).load()
+    ContentSource(bundled_content(), folders[2], cache).load()
     after = set(cache.glob("*.json"))
     assert len(after) == 2
     assert after - before, "the entry just written is kept"
@@ -330,10 +334,7 @@ def test_a_home_that_is_empty_or_relative_is_not_the_cache_home(
     from the password file instead."""
     import pwd
 
-    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", home)
-    found = bundle.cache_dir()
+    found = Folders({"HOME": home}).cache()
     home_folder = Path(pwd.getpwuid(os.getuid()).pw_dir)
     assert found == home_folder / ".cache" / "binatsec" / "corpus"
     assert found.is_absolute() and found.parts[:2] != ("/", ".cache")
@@ -346,24 +347,28 @@ def test_no_home_folder_at_all_means_no_cache(monkeypatch: pytest.MonkeyPatch) -
     def no_entry(uid: int) -> pwd.struct_passwd:
         raise KeyError(uid)
 
-    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", "")
     monkeypatch.setattr(pwd, "getpwuid", no_entry)
-    assert bundle.cache_dir() is None
+    assert Folders({"HOME": ""}).cache() is None
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG spec is Linux's")
-def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(bundle.CACHE_DIR_ENV, raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert bundle.cache_dir() == tmp_path / ".cache" / "binatsec" / "corpus"
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path) -> None:
+    environ = {"XDG_CACHE_HOME": "relative/cache", "HOME": str(tmp_path)}
+    assert Folders(environ).cache() == tmp_path / ".cache" / "binatsec" / "corpus"
 
 
-def test_a_cache_folder_for_an_unknown_user_is_a_clear_error(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(bundle.CACHE_DIR_ENV, "~nosuchuser-binatsec/c")
-    with pytest.raises(bundle.CacheDirError, match="BINATSEC_CACHE_DIR '~nosuchuser-binatsec/c'"):
-        bundle.cache_dir()
+def test_a_cache_folder_for_an_unknown_user_is_a_clear_error(cli: Callable[..., Any]) -> None:
+    folders = Folders({CACHE_DIR_ENV: "~nosuchuser-binatsec/c"})
+    with pytest.raises(CacheDirError, match="BINATSEC_CACHE_DIR '~nosuchuser-binatsec/c'"):
+        folders.cache()
+    result = cli("faq", env={CACHE_DIR_ENV: "~nosuchuser-binatsec/c"})
+    assert result.exit_code == 2 and "BINATSEC_CACHE_DIR" in result.stderr
+
+
+def test_a_hand_made_environment_falls_back_to_no_folder() -> None:
+    """An Environment a test builds without folders keeps nothing in the real user's."""
+    from binatsec.environment import NO_FOLDERS, DataDirError
+
+    assert NO_FOLDERS.cache() is None
+    with pytest.raises(DataDirError, match="set BINATSEC_DATA_DIR"):
+        NO_FOLDERS.data()

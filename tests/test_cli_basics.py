@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from binatsec.corpus import kinds
 from conftest import Run
 
 
 def test_overview_lists_every_section(cli: Callable[..., Run]) -> None:
     result = cli()
     assert result.exit_code == 0
-    for command in ("faq", "myths", "timeline", "pillars", "stats", "cooperation",
-                    "criticisms", "outlook", "actions", "sources"):
-        assert command in result.stdout
+    for kind in kinds.sections():
+        assert kind.name in result.stdout
     assert "binatsec faq merida" in result.stdout
 
 
@@ -207,6 +207,8 @@ def test_a_listing_query_that_matches_nothing_says_so(cli: Callable[..., Run]) -
     ("search --section my", {"myths"}),
     ("outlook trend.tech", {"trend.technology"}),
     ("export --format m", {"markdown", "md"}),
+    ("export -f md -s c", {"cooperation", "criticisms"}),  # sections the format can write
+    ("export -s c", {"categories", "cooperation", "criticisms"}),
 ])
 def test_completion_offers_whole_ids_years_sections_and_formats(
         words: str, offered: set[str], tmp_path: Path) -> None:

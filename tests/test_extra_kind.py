@@ -1,18 +1,18 @@
-"""A new kind of content takes its TOML file, its record type, a registry entry and a schema.
+"""A new kind of content takes its TOML file, its record type, a registry entry and a run of
+the generator (docs/architecture.md, "Add a kind of content"), and nothing else.
 
-The glossary below exists only here. Declared once, it must show up everywhere a kind
-does: the overview, search, every export format, lint, shell completion and its own
-command with --json, without a line of binatsec changed. Also: the schemas' lists of
-sections agree with the registry.
+The glossary below exists only here, under a name no real kind will take. Declared once, it
+must show up everywhere a kind does: the overview, search, every export format, lint, shell
+completion and its own command with --json, valid against the schemas the generator makes
+for it, without a line of binatsec changed. And the registry refuses a kind that clashes.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -23,12 +23,14 @@ from binatsec.cli.commands import complete_ids
 from binatsec.corpus import kinds, resources, spec
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.records import Text
+from binatsec.devtools import generate
 from conftest import ROOT, Run
 
 FIXTURE = ROOT / "tests" / "fixtures" / "extra_kind"
+NAME = "testonlyglossary"
 
 
-class GlossaryTerm(NamedTuple):
+class ExtraTerm(NamedTuple):
     id: str
     term: Text
     definition: Text
@@ -36,64 +38,89 @@ class GlossaryTerm(NamedTuple):
 
 
 GLOSSARY = Kind(
-    "glossary", "glossary", "term", "term", GlossaryTerm,
+    NAME, NAME, "testonlyterm", "testonlyterm", ExtraTerm,
     (spec.Field("id", spec.record_id), spec.Field("term", spec.text),
      spec.Field("definition", spec.text),
      spec.Field("related", spec.ids, required=False, link="any")),
     title="Glossary", summary="the terms the reference uses", headline="term",
+    description="a term and what it means", noun="term",
     body=(("", "definition"),), export_rank=95)
 
 
 @pytest.fixture
 def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The bundled content plus glossary.toml, with the glossary kind registered."""
+    """The bundled content plus the glossary's file, with its kind registered."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    shutil.copy(FIXTURE / "glossary.toml", content / "glossary.toml")
+    shutil.copy(FIXTURE / f"{NAME}.toml", content / f"{NAME}.toml")
     monkeypatch.setattr(resources, "bundled_content", lambda: content)
     with kinds.registered(GLOSSARY):
         yield content
 
 
-def test_the_overview_counts_the_new_kind(glossary: Path, cli: Callable[..., Run]) -> None:
-    sections = {s["name"]: s for s in cli("--json").json()["sections"]}
-    assert sections["glossary"]["count"] == 2
-    assert sections["glossary"]["command"] == "binatsec glossary"
-    assert "glossary" in cli().stdout
-
-
-def test_its_own_command_prints_text_and_json(glossary: Path, cli: Callable[..., Run]) -> None:
-    text = cli("glossary")
-    assert text.exit_code == 0
-    assert "Interdiction" in text.stdout and "term.interdiction" in text.stdout
-    document = cli("glossary", "--json").json()
-    schemas = {path.name: json.loads(path.read_text(encoding="utf-8"))
-               for path in [*(ROOT / "schemas").glob("common.schema.json"),
-                            FIXTURE / "glossary.schema.json"]}
+@pytest.fixture
+def validate(glossary: Path) -> Callable[[str, dict[str, Any]], list[str]]:
+    """Errors of a document against the schemas as the generator makes them with the
+    glossary registered (its command's, and common's and export's with it)."""
+    schemas = generate.schema_documents()
     registry: Registry = Registry().with_resources(  # type: ignore[type-arg]
         (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
         for schema in schemas.values())
-    validator = Draft202012Validator(schemas["glossary.schema.json"], registry=registry)
-    assert [error.message for error in validator.iter_errors(document)] == []
-    assert [item["id"] for item in document["items"]] == ["term.bilateral", "term.interdiction"]
-    assert "--json" in cli("glossary", "--help").stdout
+
+    def errors(name: str, document: dict[str, Any]) -> list[str]:
+        validator = Draft202012Validator(schemas[name], registry=registry)
+        return [error.message for error in validator.iter_errors(document)]
+
+    return errors
 
 
-def test_search_finds_it(glossary: Path, cli: Callable[..., Run]) -> None:
-    hits = cli("search", "contraband", "--json").json()["hits"]
-    assert [(hit["section"], hit["id"]) for hit in hits] == [("glossary", "term.interdiction")]
-    assert cli("search", "bilateral", "--section", "glossary").exit_code == 0
+def test_the_overview_counts_the_new_kind(glossary: Path, cli: Callable[..., Run],
+                                          validate: Callable[..., list[str]]) -> None:
+    document = cli("--json").json()
+    assert validate("overview", document) == []
+    sections = {s["name"]: s for s in document["sections"]}
+    assert sections[NAME]["count"] == 2
+    assert sections[NAME]["command"] == f"binatsec {NAME}"
+    assert NAME in cli().stdout
 
 
-def test_every_export_format_carries_it(glossary: Path, cli: Callable[..., Run]) -> None:
+def test_its_own_command_prints_text_and_json(glossary: Path, cli: Callable[..., Run],
+                                              validate: Callable[..., list[str]]) -> None:
+    text = cli(NAME)
+    assert text.exit_code == 0
+    assert "Interdiction" in text.stdout and "testonlyterm.interdiction" in text.stdout
+    document = cli(NAME, "--json").json()
+    assert validate(NAME, document) == []
+    assert [item["id"] for item in document["items"]] == ["testonlyterm.bilateral",
+                                                         "testonlyterm.interdiction"]
+    assert document["query"] is None
+    found = cli(NAME, "contraband", "--json").json()
+    assert validate(NAME, found) == []
+    assert (found["query"], found["count"]) == ("contraband", 1)
+    assert "--json" in cli(NAME, "--help").stdout
+
+
+def test_search_finds_it(glossary: Path, cli: Callable[..., Run],
+                         validate: Callable[..., list[str]]) -> None:
+    document = cli("search", "contraband", "--json").json()
+    assert validate("search", document) == []
+    assert [(hit["section"], hit["id"]) for hit in document["hits"]] == [
+        (NAME, "testonlyterm.interdiction")]
+    assert cli("search", "bilateral", "--section", NAME).exit_code == 0
+
+
+def test_every_export_format_carries_it(glossary: Path, cli: Callable[..., Run],
+                                        validate: Callable[..., list[str]]) -> None:
     exported = cli("export", "--format", "json").json()
-    assert [term["id"] for term in exported["glossary"]] == ["term.bilateral", "term.interdiction"]
+    assert validate("export", exported) == []
+    assert [term["id"] for term in exported[NAME]] == ["testonlyterm.bilateral",
+                                                       "testonlyterm.interdiction"]
     markdown = cli("export", "--format", "markdown").stdout
     assert "## Glossary" in markdown and "### Interdiction" in markdown
-    assert "`term.interdiction`" in markdown
-    table = cli("export", "--format", "csv", "--section", "glossary").stdout.splitlines()
+    assert "`testonlyterm.interdiction`" in markdown
+    table = cli("export", "--format", "csv", "--section", NAME).stdout.splitlines()
     assert table[0] == "id,term,definition,related"
-    assert table[1].startswith("term.bilateral,Bilateral,")
+    assert table[1].startswith("testonlyterm.bilateral,Bilateral,")
 
 
 def test_lint_checks_it_by_the_same_rules(glossary: Path, cli: Callable[..., Run],
@@ -101,36 +128,58 @@ def test_lint_checks_it_by_the_same_rules(glossary: Path, cli: Callable[..., Run
     assert cli("lint").exit_code == 0
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "glossary.toml").write_text(
-        '[[term]]\nid = "term.broken"\nterm.en = "Broken"\nrelated = ["faq.nowhere"]\n',
-        encoding="utf-8")
+    (mine / f"{NAME}.toml").write_text(
+        '[[testonlyterm]]\nid = "testonlyterm.broken"\nterm.en = "Broken"\n'
+        'related = ["faq.nowhere"]\n', encoding="utf-8")
     report = cli("lint", str(mine), "--json").json()
     assert sorted((p["rule"], p["key"]) for p in report["problems"]) == [
         ("BC004", "definition")]
-    (mine / "glossary.toml").write_text(
-        '[[term]]\nid = "term.linked"\nterm.en = "Linked"\ndefinition.en = "D."\n'
-        'related = ["faq.nowhere"]\n', encoding="utf-8")
+    (mine / f"{NAME}.toml").write_text(
+        '[[testonlyterm]]\nid = "testonlyterm.linked"\nterm.en = "Linked"\n'
+        'definition.en = "D."\nrelated = ["faq.nowhere"]\n', encoding="utf-8")
     report = cli("lint", str(mine), "--json").json()
     assert [(p["rule"], p["record_id"], p["line"]) for p in report["problems"]] == [
-        ("BC009", "term.linked", 5)]
+        ("BC009", "testonlyterm.linked", 5)]
 
 
 def test_completion_offers_its_ids(glossary: Path) -> None:
-    assert list(complete_ids("glossary")(incomplete="inter")) == ["interdiction"]
+    assert list(complete_ids(NAME)(incomplete="inter")) == ["interdiction"]
 
 
-# --- the schemas agree with the registry ---------------------------------------------------
+def test_the_generator_writes_its_schema_and_its_line_in_the_spec(glossary: Path) -> None:
+    """The recipe's last step: the generator would write the kind's command schema, its
+    record and section name in common and export, and its row in the content spec; no
+    other file changes."""
+    assert sorted(generate.stale()) == sorted([
+        "docs/content-spec.md", "schemas/common.schema.json", "schemas/export.schema.json",
+        f"schemas/{NAME}.schema.json"])
+    table = generate.files_table()
+    assert f"| `{NAME}.toml`" in table and "`testonlyterm.`" in table
 
 
-def _schema(name: str) -> dict:  # type: ignore[type-arg]
-    return json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+# --- the registry refuses a kind that clashes ------------------------------------------------
 
 
-def test_the_schemas_section_lists_agree_with_the_registry() -> None:
-    sections = [kind.name for kind in kinds.sections()]
-    assert _schema("common")["$defs"]["section_name"]["enum"] == sections
-    export = _schema("export")
-    assert export["required"] == [kind.name for kind in kinds.all_kinds()]
-    assert list(export["properties"]) == ["command", *export["required"]]
-    for name in sections:
-        assert (ROOT / "schemas" / f"{name}.schema.json").is_file(), name
+@pytest.mark.parametrize(("change", "clash"), [
+    ({"name": "faq"}, "has the name 'faq' of kind 'faq'"),
+    ({"prefix": "faq"}, "has the id prefix 'faq' of kind 'faq'"),
+    ({"file": "stats", "table": "stat"}, "has the table [[stat]] in stats.toml of kind 'stats'"),
+    ({"name": "test-only"}, "its name must be lowercase letters"),
+    ({"layout": "carousel"}, "unknown layout 'carousel'"),
+])
+def test_a_kind_that_clashes_is_refused(change: dict[str, str], clash: str) -> None:
+    before = kinds.all_kinds()
+    with pytest.raises(kinds.RegistryError, match=clash.replace("[", r"\[")), \
+            kinds.registered(GLOSSARY._replace(**change)):
+        pass  # pragma: no cover - never reached
+    assert kinds.all_kinds() == before
+
+
+def test_a_kind_registered_twice_is_refused() -> None:
+    with kinds.registered(GLOSSARY), pytest.raises(kinds.RegistryError, match=NAME), \
+            kinds.registered(GLOSSARY):
+        pass  # pragma: no cover - never reached
+
+
+def test_the_real_registry_has_no_clash() -> None:
+    assert kinds.problems(kinds.KINDS) == []

@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable
 
 from binatsec import queries
+from binatsec.corpus import kinds
 from binatsec.corpus.records import Corpus
+from binatsec.document import reference
 from binatsec.quiz import engine as quiz
 from binatsec.views import documents as export
 from binatsec.views import json as present
@@ -39,13 +41,14 @@ def test_every_output_words_a_figures_credit_the_same(
     assert question is not None and question.credit == unnamed
     question = quiz.question_for(corpus, f"{NAMED}#figure", random.Random(1))
     assert question is not None and question.credit == named
-    document = export.markdown(corpus, "en")
+    document = export.markdown(reference(corpus, kinds.sections(), "en"))
     assert "none named" not in document and "no source named" not in document
     assert present.stat(_stat(corpus, UNNAMED), corpus, "en")["attribution_name"] is None
 
 
 def test_markdown_figure_bullets_carry_their_attribution(corpus: Corpus) -> None:
-    bullets = [line for line in export.markdown(corpus, "en").splitlines()
+    document = export.markdown(reference(corpus, kinds.sections(), "en"))
+    bullets = [line for line in document.splitlines()
                if line.startswith("- ") and "`stat." in line]
     assert bullets
     assert all("as cited in the article" in b or "names no source" in b

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from binatsec.environment import DATA_DIR_ENV, DataDirError, Folders
 from binatsec.errors import NOT_SAVED
 from binatsec.quiz import history
 from binatsec.quiz.history import History, HistoryStore, Outcome, QuizRecord
@@ -54,15 +55,17 @@ def store(tmp_path: Path, warnings: Warnings) -> HistoryStore:
 
 
 def test_the_environment_moves_the_data_folder(tmp_path: Path) -> None:
-    assert history.data_dir({"BINATSEC_DATA_DIR": str(tmp_path)}) == tmp_path
-    default = history.data_dir({})
+    assert Folders({DATA_DIR_ENV: str(tmp_path)}).data() == tmp_path
+    default = Folders({}).data()
     assert default.name == "binatsec"
     assert default.is_absolute()
 
 
-def test_a_data_folder_for_an_unknown_user_is_a_clear_error() -> None:
-    with pytest.raises(history.DataDirError, match="BINATSEC_DATA_DIR '~nosuchuser-x/y'"):
-        history.data_dir({"BINATSEC_DATA_DIR": "~nosuchuser-x/y"})
+def test_a_data_folder_for_an_unknown_user_is_a_clear_error(cli: Callable[..., Run]) -> None:
+    with pytest.raises(DataDirError, match="BINATSEC_DATA_DIR '~nosuchuser-x/y'"):
+        Folders({DATA_DIR_ENV: "~nosuchuser-x/y"}).data()
+    result = cli("quiz", "history", env={DATA_DIR_ENV: "~nosuchuser-x/y"})
+    assert result.exit_code == 2 and "BINATSEC_DATA_DIR '~nosuchuser-x/y'" in result.stderr
 
 
 # --- the schedule: FSRS, by time ---------------------------------------------------------
@@ -397,9 +400,10 @@ def test_an_unreadable_file_is_kept_and_the_quiz_not_saved(
 
 
 def test_a_quiz_on_an_unreadable_history_reports_saved_false(
-        cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        run_environ: dict[str, str]) -> None:
     folder = tmp_path / "cli-data"
-    monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
+    run_environ[DATA_DIR_ENV] = str(folder)
     store = HistoryStore(folder, warn=lambda message: None)
     assert store.add(_quiz(), [])
     before = store.path.read_bytes()
@@ -498,9 +502,9 @@ def test_a_layout_this_version_does_not_know_is_read_but_never_written_over(
 
 
 def test_quiz_history_only_reads(cli: Callable[..., Run], tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                 run_environ: dict[str, str]) -> None:
     folder = tmp_path / "cli-data"
-    monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
+    run_environ[DATA_DIR_ENV] = str(folder)
     store = HistoryStore(folder, warn=lambda message: None)
     newer = _write(store, {"format": 3, "played": 1, "quizzes": [GOOD_QUIZ | {"topic": "x"}],
                            "cards": {}})
@@ -824,5 +828,5 @@ def test_no_home_folder_at_all_is_a_clear_error_naming_the_variable(
         raise RuntimeError("Could not determine home directory.")
 
     monkeypatch.setattr(platformdirs, "user_data_dir", no_home)
-    with pytest.raises(history.DataDirError, match="set BINATSEC_DATA_DIR"):
-        history.data_dir({})
+    with pytest.raises(DataDirError, match="set BINATSEC_DATA_DIR"):
+        Folders({}).data()

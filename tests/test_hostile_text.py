@@ -109,7 +109,7 @@ def hostile_folder(corpus: Corpus, draw: Callable[[], str], folder: Path) -> Non
                         continue
                     if isinstance(value, Text):
                         lines.append(f"{field.name}.en = {toml_string(draw())}")
-                    elif field.check.__name__ == "string":  # a name, free text
+                    elif getattr(field.check, "__name__", "") == "string":  # a name, free text
                         lines.append(f"{field.name} = {toml_string(draw())}")
                     else:
                         lines.append(f"{field.name} = {toml_value(value)}")
@@ -212,3 +212,20 @@ def test_interactive_quiz_in_a_terminal_prints_no_hostile_character(
     assert "Question 1 of 3" in shown and "Score:" in shown
     assert "is not one of the answers" in shown
     assert_clean("interactive quiz", shown.replace("\r", ""))
+
+
+def test_answers_that_are_not_utf8_are_asked_again_not_a_crash(tmp_path: Path) -> None:
+    """A binary file piped into a quiz: its bytes read as U+FFFD, an answer matching
+    nothing, and the quiz goes on (it exited 70 with a UnicodeDecodeError)."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "BINATSEC_CONTENT_DIR"}
+    env.update(BINATSEC_DATA_DIR=str(tmp_path), PYTHONIOENCODING="utf-8", LC_ALL="C.UTF-8")
+    done = subprocess.run([sys.executable, "-m", "binatsec", "quiz", "--topic", "myths",
+                           "--count", "1", "--seed", "1", "--no-save"],
+                          input=b"\xff\xfe\xed\xa0\x80\nm\n", capture_output=True, env=env,
+                          timeout=60, check=False)
+    stderr = done.stderr.decode("utf-8")
+    assert done.returncode == 0, stderr
+    assert "is not one of the answers" in done.stdout.decode("utf-8") + stderr
+    assert "internal error" not in stderr

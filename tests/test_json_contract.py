@@ -25,6 +25,7 @@ from referencing.jsonschema import DRAFT202012
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from binatsec.cli.app import app
+from binatsec.corpus import kinds
 from binatsec.views.json import SCHEMA_VERSION
 from conftest import ROOT, Run
 
@@ -34,8 +35,7 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # The lists that hold content records (each must carry its `id`): a command's results, the
 # figures linked to a record, search hits, stats categories, and export's sections. Overview
 # sections and lint problems describe the tool and the content, and are not records.
-SECTION_NAMES = ("faq", "myths", "timeline", "pillars", "stats", "cooperation", "criticisms",
-                 "outlook", "actions", "sources")
+SECTION_NAMES = tuple(kind.name for kind in kinds.sections())
 RECORD_LISTS = {"items", "figures", "hits", "categories", *SECTION_NAMES}
 # Colour forced every way Rich and Click look for it: JSON must stay plain regardless.
 FORCED_COLOUR: dict[str, str | None] = {"FORCE_COLOR": "1", "CLICOLOR_FORCE": "1",
@@ -187,6 +187,7 @@ def assert_contract(result: Run, schema: str, validate: Callable[[str, Document]
 
 CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("overview", ("--json",), 0),
+    ("summary", ("summary", "--json"), 0),
     ("faq", ("faq", "--json"), 0),
     ("faq", ("faq", "merida", "--json"), 0),
     ("faq", ("faq", "how", "much", "money", "--json"), 0),
@@ -224,6 +225,7 @@ CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("search", ("search", "zzzz", "--json"), 1),
     ("export", ("export", "--format", "json"), 0),
     ("export", ("export",), 0),
+    ("export", ("export", "-f", "json", "-s", "faq", "-s", "categories"), 0),
     ("lint", ("lint", "--json"), 0),
 ]
 
@@ -507,8 +509,21 @@ def test_export_records_read_as_their_section_commands_print_them(
 
 def test_command_tree_is_discovered() -> None:
     names = {path[0] for path, _ in COMMANDS if path}
-    assert {"faq", "myths", "timeline", "pillars", "stats", "cooperation", "criticisms",
-            "outlook", "actions", "sources", "search", "export", "lint"} <= names
+    assert {*SECTION_NAMES, "search", "export", "lint"} <= names
+
+
+@pytest.mark.parametrize("name", [kind.name for kind in kinds.sections()
+                                  if kind.layout != kinds.FIGURES])
+def test_every_section_echoes_its_query(
+    cli: Callable[..., Run], validate: Callable[[str, Document], list[str]], name: str,
+) -> None:
+    """null when none was given; as given when one was, with what it named."""
+    everything = assert_contract(cli(name, "--json"), name, validate)
+    assert everything["query"] is None
+    first = everything["items"][0]["id"]
+    named = assert_contract(cli(name, first, "--json"), name, validate)
+    assert named["query"] == first
+    assert [item["id"] for item in named["items"]] == [first]
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS,
@@ -552,3 +567,5 @@ def test_stats_names_the_category_it_resolved(
     document = cli("stats", query, "--json").json()
     assert validate("stats", document) == []
     assert document["category"] in ("seizures", None)
+    assert document["query"] == query  # as given; null with none (every figure)
+    assert cli("stats", "--json").json()["query"] is None

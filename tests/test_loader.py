@@ -420,7 +420,7 @@ def test_bundled_links_to_a_replaced_record_still_resolve(tmp_path: Path) -> Non
     write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.merida-funding"\n'
           'question.en = "How much went into Merida?"\nanswer.en = "See the figure."\n')
     corpus = ContentSource(bundled_content(), tmp_path).load()
-    assert len(corpus.faq) == 12
+    assert [e.id for e in corpus.faq] == [e.id for e in ContentSource(bundled_content()).load().faq]
 
 
 def test_hidden_files_and_folders_in_user_folder_are_ignored(tmp_path: Path) -> None:

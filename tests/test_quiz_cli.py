@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,9 +25,9 @@ SCHEMAS = ROOT / "schemas"
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, run_environ: dict[str, str]) -> Path:
     folder = tmp_path / "data"
-    monkeypatch.setenv("BINATSEC_DATA_DIR", str(folder))
+    run_environ["BINATSEC_DATA_DIR"] = str(folder)
     return folder
 
 
@@ -78,7 +77,7 @@ def _wrong(key: str) -> str:
 
 
 def _right_answers(corpus: Corpus, topic: str, count: int, seed: int) -> list[str]:
-    return [q.answer for q in quiz.build(corpus, topic, count, random.Random(seed))]
+    return [q.answer for q in quiz.build(corpus, topic, count, seed)]
 
 
 # --- scripted play, for people --------------------------------------------------------------
@@ -173,7 +172,7 @@ def test_a_line_q_stops_the_quiz(cli: Callable[..., Run], data_dir: Path,
 
 
 def test_an_answer_may_be_the_options_text(cli: Callable[..., Run], corpus: Corpus) -> None:
-    questions = quiz.build(corpus, "stats", 2, random.Random(3))
+    questions = quiz.build(corpus, "stats", 2, 3)
     texts = [q.answer_text for q in questions]
     assert texts == ["over 15,000", "over 2,000 kg"]
     # Typed on stdin as shown, or in --answers without the thousands separators.
@@ -414,7 +413,7 @@ def test_history_says_what_is_due_now_and_when_the_next_are(
     assert len(cli("quiz", "history", "--json").json()["due_for_review"]) == 2
     # Review the misses right, then nothing is due until the days have passed.
     due = doc["due_for_review"]
-    answers = [q.answer for q in quiz.build(corpus, "stats", 2, random.Random(11), first=due)]
+    answers = [q.answer for q in quiz.build(corpus, "stats", 2, 11, first=due)]
     review = cli("quiz", "--topic", "stats", "--count", "2", "--seed", "11", "--review",
                  "--json", "--answers", ",".join(answers)).json()
     assert [q["id"] for q in review["questions"]] == due and review["score"] == 2

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import random
 import re
 import sys
 from pathlib import Path
@@ -33,7 +32,7 @@ def _spawn(data_dir: Path, *args: str) -> TerminalChild:
 
 
 def _answers(corpus: Corpus, topic: str, count: int, seed: int) -> list[str]:
-    return [q.answer for q in quiz.build(corpus, topic, count, random.Random(seed))]
+    return [q.answer for q in quiz.build(corpus, topic, count, seed)]
 
 
 def _finish(child: TerminalChild) -> str:
@@ -88,7 +87,7 @@ def test_multiple_choice_takes_a_number_or_a_letter(tmp_path: Path, corpus: Corp
 
 
 def test_q_stops_the_quiz_unfinished(tmp_path: Path, corpus: Corpus) -> None:
-    questions = quiz.build(corpus, "stats", 3, random.Random(7))
+    questions = quiz.build(corpus, "stats", 3, 7)
     child = _spawn(tmp_path, "quiz", "--topic", "stats", "--count", "3", "--seed", "7")
     child.expect_exact("Question 1 of 3")
     child.expect_exact(CHOICE_PROMPT)  # the prompt names the quit key

@@ -1,19 +1,22 @@
-"""The terminal facts of one run, decided once and passed down (after httpie's Environment).
+"""The facts of one run, decided once and passed down (after httpie's Environment).
 
 Which streams are terminals, whether stdout can carry any character, whether to use colour
-(NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal or not), how wide to draw, and which pager
-long output goes through (BINATSEC_PAGER, PAGER, less) on a screen how tall. Tests build
-their own `Environment` instead of patching globals.
+(NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal or not), how wide to draw, which pager long
+output goes through (BINATSEC_PAGER, PAGER, less) on a screen how tall, and the folders
+binatsec keeps files in (BINATSEC_CACHE_DIR, BINATSEC_DATA_DIR). Tests build their own
+`Environment` (or `Environment.detect(environ)`) instead of patching globals.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import shutil
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from binatsec.frozen import Frozen
@@ -24,6 +27,10 @@ DEFAULT_WIDTH = 80
 DEFAULT_HEIGHT = 24
 PAGER_ENV = "BINATSEC_PAGER"
 DEFAULT_PAGER = "less -R"
+CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
+DATA_DIR_ENV = "BINATSEC_DATA_DIR"
+# What the folders are worked out from; a run keeps these and nothing else of its environ.
+FOLDER_VARIABLES = (CACHE_DIR_ENV, DATA_DIR_ENV, "XDG_CACHE_HOME", "HOME")
 
 
 def is_terminal(stream: Any) -> bool:
@@ -106,6 +113,118 @@ def _tolerant(stream: IO[str] | None, errors: str) -> None:
         stream.reconfigure(errors=errors)
 
 
+def _decoding_never_fails(stream: IO[str] | None) -> None:
+    """Read bytes that are not valid text (a binary file piped into a quiz) as U+FFFD: an
+    answer that matches nothing, asked again, never a crash."""
+    if isinstance(stream, io.TextIOWrapper):
+        # Not possible once read from, or closed: then it stays as it was.
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="replace")
+
+
+class CacheDirError(ValueError):
+    """$BINATSEC_CACHE_DIR names a folder that cannot be used (a usage error)."""
+
+
+class DataDirError(ValueError):
+    """$BINATSEC_DATA_DIR names a folder that cannot be used (a usage error)."""
+
+
+_UNKNOWN: Any = object()
+
+
+class Folders:
+    """Where binatsec keeps files: validated corpora (`cache`) and the user's data, the quiz
+    history (`data`). Each is worked out from the run's variables when first asked for (most
+    runs need one at most), then kept; one that cannot be used raises each time it is asked.
+
+    `platform` False (a test's hand-made Environment): only the BINATSEC_* variables count,
+    so nothing falls back to the real user's folders: no cache, and no data folder.
+    """
+
+    __slots__ = ("_cache", "_data", "_environ", "_platform")
+
+    def __init__(self, environ: Mapping[str, str], platform: bool = True) -> None:
+        self._environ = {name: environ[name] for name in FOLDER_VARIABLES if name in environ}
+        self._platform = platform
+        self._cache: Path | None = _UNKNOWN
+        self._data: Path = _UNKNOWN
+
+    def __repr__(self) -> str:
+        return f"Folders({self._environ!r}, platform={self._platform})"
+
+    def _configured(self, name: str, error: type[ValueError]) -> Path | None:
+        value = self._environ.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            return Path(value).expanduser()
+        except RuntimeError as failure:  # "Could not determine home directory."
+            raise error(f"{name} '{value}' cannot be used: {failure}") from None
+
+    def cache(self) -> Path | None:
+        """Where validated corpora are kept: $BINATSEC_CACHE_DIR, else the user cache folder
+        (None if there is no home folder to put it in). Raises CacheDirError if
+        $BINATSEC_CACHE_DIR cannot be used (~user for no such user)."""
+        if self._cache is _UNKNOWN:
+            self._cache = self._configured(CACHE_DIR_ENV, CacheDirError) or (
+                self._platform_cache() if self._platform else None)
+        return self._cache
+
+    def _platform_cache(self) -> Path | None:
+        if sys.platform == "linux":
+            # What platformdirs answers on Linux (the XDG base directory spec), without its
+            # imports, which every run would pay for; tests/test_bundle.py keeps the two
+            # equal. The spec says a relative path in an XDG_* variable is to be ignored.
+            xdg = self._environ.get("XDG_CACHE_HOME", "")
+            if Path(xdg).is_absolute():
+                return Path(xdg) / "binatsec" / "corpus"
+            home = self._home()
+            return None if home is None else home / ".cache" / "binatsec" / "corpus"
+        try:
+            from platformdirs import user_cache_dir
+
+            return Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
+        except (ImportError, RuntimeError):  # no home folder it can find
+            return None
+
+    def _home(self) -> Path | None:
+        """The home folder as platformdirs finds it: $HOME if absolute, else the password
+        file's. An empty HOME is not "/" (Path.home()'s answer), nor a relative one the
+        working folder."""
+        home = self._environ.get("HOME", "")
+        if not Path(home).is_absolute():
+            try:
+                import pwd
+
+                home = pwd.getpwuid(os.getuid()).pw_dir
+            except (ImportError, KeyError):  # no password file entry for this user
+                return None
+        return Path(home) if Path(home).is_absolute() else None
+
+    def data(self) -> Path:
+        """Where binatsec keeps user data: $BINATSEC_DATA_DIR, else the platform's data
+        folder. Raises DataDirError if $BINATSEC_DATA_DIR cannot be used (~user for no such
+        user) or there is no folder at all."""
+        if self._data is _UNKNOWN:
+            self._data = self._configured(DATA_DIR_ENV, DataDirError) or self._platform_data()
+        return self._data
+
+    def _platform_data(self) -> Path:
+        if not self._platform:
+            raise DataDirError(f"no folder for the quiz history; set {DATA_DIR_ENV}")
+        from platformdirs import user_data_dir
+
+        try:
+            return Path(user_data_dir("binatsec", appauthor=False))
+        except RuntimeError as error:  # no home folder at all: nowhere to keep a history
+            raise DataDirError(f"no folder for the quiz history ({error}); set {DATA_DIR_ENV}"
+                               ) from None
+
+
+NO_FOLDERS = Folders({}, platform=False)
+
+
 class Environment(Frozen):
     stdin: IO[str] | None
     stdout: IO[str] | None  # None when the program was started with stdout closed
@@ -117,6 +236,7 @@ class Environment(Frozen):
     width: int
     pager: str = ""  # the command that pages long output for people; "" for none
     height: int = 0  # the terminal's lines, when there is a pager: what fits on one screen
+    folders: Folders = NO_FOLDERS  # where files are kept; detect() reads the variables
 
     @classmethod
     def detect(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -125,6 +245,7 @@ class Environment(Frozen):
         stdout = sys.stdout
         _tolerant(stdout, "replace")
         _tolerant(sys.stderr, "backslashreplace")
+        _decoding_never_fails(sys.stdin)
         stdout_is_terminal = is_terminal(stdout)
         pager = pager_command(env, stdout_is_terminal)
         return cls(stdin=sys.stdin, stdout=stdout, stderr=sys.stderr,
@@ -133,4 +254,5 @@ class Environment(Frozen):
                    unicode=encodes_unicode(stdout),
                    colour=wants_colour(env, stdout_is_terminal),
                    width=_columns(env, stdout),
-                   pager=pager, height=_rows(env, stdout) if pager else 0)
+                   pager=pager, height=_rows(env, stdout) if pager else 0,
+                   folders=Folders(env))

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TypeVar, cast
 
-from binatsec import figures
 from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
@@ -93,20 +92,10 @@ _Field = tuple[str, str, float, list[str]]  # name, text in the asked language, 
 
 def _record_texts(record: Record, language: str = DEFAULT_LANGUAGE
                   ) -> list[tuple[str, str, float]]:
-    """Every searchable text of a record in `language`, with its weight (headlines count
-    more): each text field its kind declares, a figure's sentence, an event's date."""
-    kind = kind_of(record)
-    out = [(key, text.get(language), weight)
-           for key, text, weight in (kind.text_fields(record) if kind else ())
-           if not (isinstance(record, model.TimelineEvent) and key == "when")]
-    if isinstance(record, model.Stat):
-        # People search for a figure as they would say it ("over 10,000 kg").
-        out.append(("sentence", figures.sentence(record, language), 1.5))
-    if isinstance(record, model.TimelineEvent):
-        # An event's date is searchable as it reads ("2019", "2008–2021"), so a hit on a
-        # year shows the date, not only the id it also appears in.
-        out.append(("when", record.when_text(language), 1.0))
-    return out
+    """Every searchable text of a record in `language`, with its weight, as its kind
+    declares them (headlines count more; a figure's sentence and an event's date too)."""
+    kind = kinds.of_record(record)
+    return kind.searchable(record, language) if kind else []
 
 
 def _fields(record: Record, language: str) -> list[_Field]:
@@ -194,17 +183,21 @@ def rank(records: Sequence[Record], query: str,
     return sorted(hits, key=lambda r: -r.score)
 
 
-def look_up(records: Sequence[R], prefix: str, query: str,
+def look_up(kind: Kind, records: Sequence[R], query: str,
             language: str = DEFAULT_LANGUAGE) -> list[R]:
     """The records a query names, the same way for every kind: an id (whole, or after its
-    dot; any case) names one; otherwise words find the records that match, best first.
+    dot; any case) names one, and so does a number where the kind is numbered (a pillar's);
+    otherwise words find the records that match, best first.
 
     When the best match clearly leads, only it is returned; close runners-up are kept so an
     ambiguous query shows every plausible answer.
     """
-    exact = resolve_id(query, records, prefix)
+    exact = resolve_id(query, records, kind.prefix or "")
     if exact is not None:
         return [cast("R", exact)]
+    numbered = _numbered(kind, records, query)
+    if numbered:
+        return numbered
     ranked = rank(records, query, language)
     if not ranked:
         return []
@@ -214,23 +207,13 @@ def look_up(records: Sequence[R], prefix: str, query: str,
 
 def timeline_between(events: Sequence[model.TimelineEvent], start: int | None,
                      end: int | None) -> list[model.TimelineEvent]:
-    """Events overlapping [start, end], oldest first.
-
-    An undated period (only a `when` label) keeps its place in the content: it sorts with
-    the dated event before it. It has no year to match, so a range leaves it out.
-    """
-    placed: list[tuple[tuple[int, int, int], model.TimelineEvent]] = []
-    previous = (0, 0)
-    for index, event in enumerate(events):
-        if event.year is not None:
-            previous = (event.year, event.last_year or event.year)
-        placed.append(((*previous, index), event))
-    chosen = [(key, event) for key, event in placed
-              if (start is None and end is None) or (
-                  event.year is not None
-                  and (start is None or (event.last_year or event.year) >= start)
-                  and (end is None or event.year <= end))]
-    return [event for _, event in sorted(chosen, key=lambda item: item[0])]
+    """Events overlapping [start, end], oldest first (`records.in_time_order`). An undated
+    period has no year to match, so a range leaves it out."""
+    return [event for event in model.in_time_order(events)
+            if (start is None and end is None) or (
+                event.year is not None
+                and (start is None or (event.last_year or event.year) >= start)
+                and (end is None or event.year <= end))]
 
 
 MAX_TYPED_DIGITS = 6
@@ -245,42 +228,54 @@ def typed_number(text: str) -> int | None:
     return None
 
 
-def find_pillar(pillars: Sequence[model.Pillar], wanted: str) -> model.Pillar:
-    """A pillar by number (1-4), id, short id, or words of its name."""
+def _numbered(kind: Kind, records: Sequence[R], text: str) -> list[R]:
+    """The records whose number (the kind's `lookup_number` field) is the one typed."""
+    number = typed_number(text) if kind.lookup_number else None
+    if number is None:
+        return []
+    return [r for r in records if getattr(r, kind.lookup_number, None) == number]
+
+
+def find_one(kind: Kind, records: Sequence[R], wanted: str,
+             language: str = DEFAULT_LANGUAGE) -> R:
+    """The one record a query names: by its number where the kind is numbered (a pillar's
+    1-4), its id or short id, else the words that match best. NotFound names what was
+    looked for ("pillar number", "pillar"), with the close choices."""
     text = wanted.strip()
-    if text.isascii() and text.isdigit():
-        number = typed_number(text)
-        match = next((p for p in pillars if p.number == number), None)
-        if match:
-            return match
-        raise NotFound("pillar number", text, [str(p.number) for p in pillars])
-    exact = resolve_id(text, pillars, "pillar")
-    if isinstance(exact, model.Pillar):
-        return exact
-    ranked = rank(pillars, text)
-    if ranked and isinstance(ranked[0].record, model.Pillar):
-        return ranked[0].record
-    raise NotFound("pillar", text, [p.id for p in pillars])
+    if kind.lookup_number and text.isascii() and text.isdigit():
+        numbered = _numbered(kind, records, text)
+        if numbered:
+            return numbered[0]
+        raise NotFound(f"{kind.noun} {kind.lookup_number}", text,
+                       [str(getattr(r, kind.lookup_number)) for r in records])
+    found = look_up(kind, records, text, language)
+    if found:
+        return found[0]
+    raise NotFound(kind.noun, text, [r.id for r in records])
 
 
-def stats_in(corpus: Corpus, wanted: str | None) -> tuple[list[model.Stat], str | None]:
-    """The figures a query names, as every listing command reads one: a category (its id in
-    any case, or words of its name), a figure's id, or words of the figures themselves; and
-    the category id it named, if it named one."""
+def stats_in(corpus: Corpus, kind: Kind,
+             wanted: str | None) -> tuple[list[model.Stat], str | None]:
+    """The figures (records of `kind`) a query names: a category (its id in any case, or
+    words of its name), a figure's id, or words of the figures themselves; and the category
+    id it named, if it named one. Categories are the kind its one-kind link names."""
+    chosen = cast("tuple[model.Stat, ...]", corpus.of(kind.name))
     if wanted is None or not wanted.strip():
-        return list(corpus.stats), None
+        return list(chosen), None
     text = wanted.strip()
-    ids = [c.id for c in corpus.categories]
+    link = next(field for field in kind.links if field.link != "any")
+    groups = kinds.named(link.link or "")
+    ids = [group.id for group in corpus.of(groups.name)]
     category = text.casefold() if text.casefold() in ids else None
     if category is None:
-        figures_named = look_up(corpus.stats, "stat", text)
+        figures_named = look_up(kind, chosen, text)
         if figures_named:
             return figures_named, None
-        categories = look_up(corpus.categories, "", text)
-        if not categories:
-            raise NotFound("category", text, ids)
-        category = categories[0].id
-    return [s for s in corpus.stats if s.category == category], category
+        named_groups = look_up(groups, corpus.of(groups.name), text)
+        if not named_groups:
+            raise NotFound(groups.noun, text, ids)
+        category = named_groups[0].id
+    return [s for s in chosen if getattr(s, link.name) == category], category
 
 
 # The one wording for a figure the article credits to no one: said so that it cannot be read
@@ -543,13 +538,7 @@ def search(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
     return find(sections, query, language).hits
 
 
-def kind_of(record: Record) -> Kind | None:
-    """The kind a record belongs to, by its id's prefix (categories have none)."""
-    prefix, dot, _ = record.id.partition(".")
-    return kinds.of_prefix(prefix) if dot else kinds.get("categories")
-
-
 def title_of(record: Record, language: str = DEFAULT_LANGUAGE) -> str:
     """The line a record is known by: its kind's headline field."""
-    kind = kind_of(record)
+    kind = kinds.of_record(record)
     return kind.headline_of(record, language) if kind else record.id

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from binatsec.corpus.kinds import Kind
     from binatsec.corpus.problems import Problem
     from binatsec.corpus.records import Corpus, Record, Stat
+    from binatsec.formats import Format
     from binatsec.queries import Hit
     from binatsec.quiz.engine import QuizResult
     from binatsec.quiz.history import History
@@ -37,9 +38,9 @@ class Listing(Frozen):
     kind: Kind
     records: Sequence[Record]
     corpus: Corpus
-    query: str | None = None
-    from_year: int | None = None  # timeline only
-    to_year: int | None = None
+    query: str | None = None  # the id or words asked for, as given; None: every record
+    options: tuple[tuple[str, int | str | None], ...] = ()  # the command's own options, as
+    # its JSON echoes them (the kind's `json_options`: timeline's from_year and to_year)
     language: str = DEFAULT_LANGUAGE
     missing: str = ""  # why nothing was found, when records is empty and that is an error
 
@@ -53,13 +54,14 @@ class Figures(Frozen):
 
     stats: Sequence[Stat]
     corpus: Corpus
-    category: str | None = None
+    category: str | None = None  # the category the query named, if it named one
     unit: str | None = None  # --unit, as asked
     shown_unit: str | None = None  # the unit every figure is shown in, where they share one
     chart: bool = False
     language: str = DEFAULT_LANGUAGE
     command: str = "stats"
     left_out: Sequence[Stat] = ()  # --chart: the figures of another unit, not drawn
+    query: str | None = None  # the category, id or words asked for, as given; None: none
     missing: str = ""
 
 
@@ -76,13 +78,14 @@ class Found(Frozen):
 
 
 class Export(Frozen):
-    """The whole corpus, as one document: json, csv (one kind's table) or markdown."""
+    """The corpus, or some of its sections, in one of the registered formats."""
 
     corpus: Corpus
-    format: str = "json"
-    kind: Kind | None = None  # csv: the kind whose table to write
+    format: Format
+    sections: tuple[Kind, ...]  # the kinds to write, in the registry's order
     language: str = DEFAULT_LANGUAGE
     output: Path | None = None  # a file to write instead of stdout
+    ascii_only: bool = False  # stdout carries ASCII only: JSON escapes the rest
     command: str = "export"
     missing: str = ""
 

@@ -8,7 +8,7 @@ whether the output for people goes through a pager (`_pages`; views/pager.py doe
 
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -103,9 +103,11 @@ class BinatsecGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              windows_expand_args: bool = True, **extra: Any) -> Any:
-        # Tests pass their own environment as `obj`; a real run detects it, once.
+        # Tests pass their own environment as `obj` (or the variables to detect it from); a
+        # real run detects it from os.environ, once.
         given = extra.pop("obj", None)
-        env = given if isinstance(given, Environment) else Environment.detect()
+        env = given if isinstance(given, Environment) else Environment.detect(
+            given if isinstance(given, Mapping) else None)
 
         def invoke() -> Any:
             return super(BinatsecGroup, self).main(

@@ -15,16 +15,16 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.models import CommandInfo
 
-from binatsec import figures, queries, results
+from binatsec import figures, formats, queries, results
 from binatsec.cli import quiz_options  # the quiz's options, shared by myths --quiz
 from binatsec.cli.session import JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds, resources
-from binatsec.corpus.bundle import CacheDirError
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.loader import ContentSource, lint
 from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import Corpus
 from binatsec.corpus.spec import YEAR_RANGE
+from binatsec.environment import CacheDirError, Folders
 from binatsec.quiz import DEFAULT_COUNT
 
 # Commands with options of their own; every other section gets `_listing`.
@@ -44,6 +44,8 @@ def _custom() -> dict[str, CommandInfo]:
 
 
 def info(name: str) -> CommandInfo | None:
+    if name == "export":
+        return _export_info()
     if name in _custom():
         return _custom()[name]
     kind = kinds.get(name)
@@ -51,9 +53,6 @@ def info(name: str) -> CommandInfo | None:
         return None
     return CommandInfo(name=name, callback=_listing(kind),
                        help=f"{kind.title}: {kind.summary}.")
-
-
-EXPORT_FORMATS = {"json": "json", "csv": "csv", "markdown": "markdown", "md": "markdown"}
 
 
 # --- shell completion -------------------------------------------------------------------------
@@ -64,8 +63,10 @@ def _completion_corpus(ctx: typer.Context | None) -> Corpus | None:
     --content-dir earlier on the command line or by BINATSEC_CONTENT_DIR."""
     given = ctx.find_root().params.get("content_dir") if ctx is not None else None
     folder = str(given or os.environ.get(resources.CONTENT_DIR_ENV, "")).strip()
+    folders = session(ctx).env.folders if ctx is not None else Folders(os.environ)
     try:
-        return ContentSource(resources.bundled_content(), Path(folder) if folder else None).load()
+        return ContentSource(resources.bundled_content(), Path(folder) if folder else None,
+                             folders.cache()).load()
     except (ContentError, CacheDirError):
         return None
 
@@ -103,7 +104,16 @@ def complete_kinds(incomplete: str) -> list[str]:
 
 
 def complete_formats(incomplete: str) -> list[str]:
-    return [f for f in EXPORT_FORMATS if f.startswith(incomplete.casefold())]
+    return [word for word in formats.words() if word.startswith(incomplete.casefold())]
+
+
+def complete_export_sections(ctx: typer.Context | None = None,
+                             incomplete: str = "") -> list[str]:
+    """The sections the chosen --format can write (every kind, when it is not given yet)."""
+    given = ctx.params.get("format_") if ctx is not None else None
+    fmt = formats.get(given) if isinstance(given, str) else None
+    choices = fmt.writer.choices() if fmt is not None else kinds.all_kinds()
+    return [k.name for k in choices if k.name.startswith(incomplete.casefold())]
 
 
 # --- the sections -----------------------------------------------------------------------------
@@ -113,13 +123,18 @@ def _chosen(ctx: typer.Context, kind: Kind, query: list[str] | None) -> tuple[li
     """The records of `kind` a query names (all without one), and why none, if none."""
     corpus = session(ctx).corpus()
     text = " ".join(query or []).strip()
-    records = list(corpus.of(kind.name))
+    records = kind.in_order(corpus.of(kind.name))
     if not text:
         return records, ""
-    chosen = queries.look_up(records, kind.prefix or "", text, session(ctx).language)
+    chosen = queries.look_up(kind, records, text, session(ctx).language)
     missing = "" if chosen else (f"nothing in {kind.name} matches '{text}'; try 'binatsec "
                                  f"search {text}' or 'binatsec {kind.name}' for the list")
     return chosen, missing
+
+
+def _asked(query: list[str] | None) -> str | None:
+    """The query as a listing's JSON echoes it: the words given, or None for none."""
+    return " ".join(query or []).strip() or None
 
 
 def _query_of(kind_name: str) -> Any:
@@ -136,8 +151,8 @@ def _listing(kind: Kind) -> Callable[..., None]:
                 json_output: JsonOption = False) -> None:
         run = session(ctx)
         chosen, missing = _chosen(ctx, kind, query)
-        respond(ctx, results.Listing(kind, chosen, run.corpus(), query=" ".join(query or [])
-                                     or None, language=run.language, missing=missing),
+        respond(ctx, results.Listing(kind, chosen, run.corpus(), query=_asked(query),
+                                     language=run.language, missing=missing),
                 json_output)
 
     command.__name__ = kind.name
@@ -204,7 +219,8 @@ def myths(
     run = session(ctx)
     chosen, missing = _chosen(ctx, kinds.named("myths"), query)
     respond(ctx, results.Listing(kinds.named("myths"), chosen, run.corpus(),
-                                 language=run.language, missing=missing), json_output)
+                                 query=_asked(query), language=run.language, missing=missing),
+            json_output)
 
 
 def _year(value: int | None, name: str) -> int | None:
@@ -243,7 +259,9 @@ def timeline(
     if not events and not missing:
         missing = f"no events between {start or 'the start'} and {end or 'today'}"
     respond(ctx, results.Listing(kinds.named("timeline"), events, corpus,
-                                 from_year=start, to_year=end, language=run.language,
+                                 query=_asked(query),
+                                 options=(("from_year", start), ("to_year", end)),
+                                 language=run.language,
                                  missing=missing), json_output)
 
 
@@ -264,7 +282,8 @@ def pillars(
     chosen = list(corpus.pillars)
     if pillar is not None:
         try:
-            chosen = [queries.find_pillar(corpus.pillars, pillar)]
+            chosen = [queries.find_one(kinds.named("pillars"), corpus.pillars, pillar,
+                                       run.language)]
         except queries.NotFound as error:
             if error.suggestions:
                 usage_error(str(error), "PILLAR")
@@ -300,8 +319,9 @@ def stats(
     """Every figure in the article, by category, with qualifier, year and source."""
     run = session(ctx)
     corpus = run.corpus()
+    asked = category.strip() if category and category.strip() else None
     try:
-        chosen, category = queries.stats_in(corpus, category)
+        chosen, category = queries.stats_in(corpus, kinds.named("stats"), category)
     except queries.NotFound as error:
         usage_error(str(error), "CATEGORY")
     target = unit.value if unit else None
@@ -316,8 +336,8 @@ def stats(
             missing = ("no figures here share a unit to chart; try "
                        "'binatsec stats seizures --chart'")
     respond(ctx, results.Figures(chosen, corpus, category, target, shown_unit, chart,
-                                 run.language, missing=missing, left_out=left_out),
-            json_output)
+                                 run.language, missing=missing, left_out=left_out,
+                                 query=asked), json_output)
 
 
 # --- across sections -------------------------------------------------------------------------
@@ -364,39 +384,55 @@ def search(
 
 
 
-@registry.command(name="export", epilog="""Examples:
+EXPORT_EPILOG = """Examples:
     binatsec export > corpus.json
     binatsec export --format csv --section timeline
-    binatsec export --format markdown > corpus.md""")
-def export_command(
-    ctx: typer.Context,
-    format_: Annotated[str, typer.Option(
-        "--format", "-f", help="json: every section; csv: one section's table (--section, "
-        "the statistics by default); markdown (or md): every section as a document. Any case.",
-        metavar="[json|csv|markdown|md]",
-        autocompletion=complete_formats)] = "json",
-    section: Annotated[str, typer.Option(
-        "--section", "-s", help="With csv: the section whose table to write.", metavar="SECTION",
-        autocompletion=complete_kinds)] = "stats",
-    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write to this file instead of stdout, in one step (a reader "
-        "never sees half a file); '-' for stdout.", metavar="FILE", dir_okay=False,
-        allow_dash=True, show_default=False)] = None,
-    json_output: Annotated[bool, typer.Option(
-        "--json", help="The same as --format json, as every other command takes it.")] = False,
-) -> None:
-    """Write the whole corpus to stdout (or a file) as JSON, CSV or Markdown."""
-    chosen = "json" if json_output else EXPORT_FORMATS.get(format_.strip().casefold())
-    if chosen is None:
-        usage_error(str(queries.NotFound("format", format_, list(EXPORT_FORMATS))), "--format")
-    kind = kinds.get(section.casefold())
-    if kind is None:
-        choices = [k.name for k in kinds.all_kinds()]
-        usage_error(str(queries.NotFound("section", section, choices)), "--section")
-    run = session(ctx)
-    if output == Path("-"):  # stdout, as for every Unix tool; Path() drops a "./", so a
-        output = None  # file named '-' is given with its folder: "$PWD/-"
-    respond(ctx, results.Export(run.corpus(), chosen, kind, run.language, output=output))
+    binatsec export --format markdown --section faq --section myths > faq-and-myths.md"""
+
+
+def _export_info() -> CommandInfo:
+    """`export`, made each time it is built: its --format choices and help come from the
+    registry of formats, which a test or a plugin may have grown."""
+    words = formats.words()
+
+    def export(
+        ctx: typer.Context,
+        format_: Annotated[str, typer.Option(
+            "--format", "-f", help=formats.help_text(), metavar=f"[{'|'.join(words)}]",
+            autocompletion=complete_formats)] = "json",
+        section: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+            "--section", "-s", help="Only this section (faq, myths, stats, ...), in any "
+            "format; repeat it for several.", metavar="SECTION", show_default=False,
+            autocompletion=complete_export_sections)] = None,
+        output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+            "--output", "-o", help="Write to this file instead of stdout, in one step (a "
+            "reader never sees half a file); '-' for stdout.", metavar="FILE", dir_okay=False,
+            allow_dash=True, show_default=False)] = None,
+        json_output: Annotated[bool, typer.Option(
+            "--json", help="The same as --format json, as every other command takes it.")] = False,
+    ) -> None:
+        fmt = formats.named("json") if json_output else formats.get(format_)
+        if fmt is None:
+            usage_error(str(queries.NotFound("format", format_, words)), "--format")
+        if section and "section" not in fmt.options:
+            usage_error(f"{fmt.name} writes every section; leave out --section", "--section")
+        try:
+            chosen = formats.sections(fmt, section or [])
+        except (queries.NotFound, formats.SectionError) as error:
+            usage_error(str(error), "--section")
+        run = session(ctx)
+        if output == Path("-"):  # stdout, as for every Unix tool; Path() drops a "./", so a
+            output = None  # file named '-' is given with its folder: "$PWD/-"
+        if fmt.binary and output is None and run.env.stdout_is_terminal:
+            usage_error(f"{fmt.name} is binary, not for a terminal: give --output "
+                        f"FILE{fmt.suffix}, or redirect stdout", "--output")
+        respond(ctx, results.Export(run.corpus(), fmt, chosen, run.language, output=output,
+                                    ascii_only=output is None and not run.env.unicode))
+
+    names = [fmt.name for fmt in formats.all_formats()]
+    export.__doc__ = (f"Write the whole corpus, or some of its sections, to stdout or a file: "
+                      f"{', '.join(names[:-1])} or {names[-1]}.")
+    return CommandInfo(name="export", callback=export, epilog=EXPORT_EPILOG)
 
 
 @registry.command(name="lint", epilog="""Examples:
@@ -420,13 +456,10 @@ def lint_command(
         usage_error("--standalone needs a PATH to check", "--standalone")
     run = session(ctx)
     overlay = path if path is not None else run.content_dir
-    source = ContentSource(path, None) if standalone and path else ContentSource(
-        resources.bundled_content(), overlay)
+    source = ContentSource(path, None, run.cache_folder()) if standalone and path else \
+        ContentSource(resources.bundled_content(), overlay, run.cache_folder())
     checked = str(path) if path else (str(overlay) if overlay else "bundled content")
-    try:
-        problems, truncated = lint(source)
-    except CacheDirError as error:
-        usage_error(str(error))
+    problems, truncated = lint(source)
     respond(ctx, results.LintReport(checked, problems, truncated, run.language), json_output)
     if any(problem.is_error for problem in problems):
         raise typer.Exit(1)

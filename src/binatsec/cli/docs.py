@@ -17,9 +17,8 @@ from typer.models import CommandInfo
 
 from binatsec import __version__, errors, queries
 from binatsec.cli.session import session, usage_error
-from binatsec.corpus.bundle import CACHE_DIR_ENV
 from binatsec.corpus.resources import CONTENT_DIR_ENV
-from binatsec.environment import PAGER_ENV
+from binatsec.environment import CACHE_DIR_ENV, DATA_DIR_ENV, PAGER_ENV
 from binatsec.streams import PROG
 
 registry = typer.Typer()
@@ -45,7 +44,7 @@ EXIT_STATUS = (
 ENVIRONMENT = (
     (CONTENT_DIR_ENV, "A folder of your own content files, layered over the bundled content "
      "(the same as --content-dir)."),
-    ("BINATSEC_DATA_DIR", "Where the quiz history is kept; by default the platform's user data "
+    (DATA_DIR_ENV, "Where the quiz history is kept; by default the platform's user data "
      "folder ($XDG_DATA_HOME/binatsec on Linux)."),
     (CACHE_DIR_ENV, "Where checked content is cached between runs; by default the user cache "
      "folder ($XDG_CACHE_HOME/binatsec/corpus on Linux)."),

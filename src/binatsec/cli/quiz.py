@@ -3,16 +3,17 @@
 Answers come from a person at a terminal, from stdin one per line, or from --answers. The
 history file is written once, at the end, so Ctrl-C or a crash mid-quiz leaves it untouched.
 This module must not import Rich: views.quiz_terminal is imported only on the human path.
-It is imported to build `binatsec myths` too (which shares the quiz's options), so the
+Building the command imports the registry of topics (for its help), not the engine: the
 engine, the history and `random` are imported only when a quiz is played.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperGroup, TyperOption
 
 from binatsec import queries, results
 from binatsec.cli.quiz_options import (
@@ -25,15 +26,18 @@ from binatsec.cli.quiz_options import (
     TopicOption,
     topics,
 )
-from binatsec.cli.session import JsonOption, respond, session, usage_error
+from binatsec.cli.session import JsonOption, Session, respond, session, usage_error
 from binatsec.environment import Environment
 from binatsec.errors import INTERRUPTED, NOT_FOUND, NOT_SAVED, NothingFound
+from binatsec.frozen import Frozen
 from binatsec.quiz import ALL, DEFAULT_COUNT, SEED_LIMIT
 from binatsec.streams import say
 
 if TYPE_CHECKING:
-    from binatsec.quiz.engine import Question, QuizResult
-    from binatsec.quiz.history import HistoryStore
+    from binatsec.corpus.records import Corpus
+    from binatsec.quiz.engine import QuizResult
+    from binatsec.quiz.history import HistoryStore, QuizRecord
+    from binatsec.quiz.questions import Question
     from binatsec.views.quiz_terminal import QuizScreen
 
 # A quiz that ends before its last question (q, or the end of input) exits with this, after
@@ -41,10 +45,34 @@ if TYPE_CHECKING:
 UNFINISHED = NOT_FOUND
 
 
+class QuizGroup(TyperGroup):
+    """The `quiz` command group. Its help names the topics there are: `{topics}` in its
+    docstring and in --topic's help, and --topic's [a|b|all], are written from the registry
+    of topics (quiz/topics.py) each time the command is built."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        from binatsec.quiz import topics  # the makers: only the quiz command needs them
+
+        every = topics.all_topics()
+        self.help = (self.help or "").format(topics=_in_words([t.about for t in every], "and"))
+        choices = [*topics.names(), ALL]
+        for param in self.params:
+            if isinstance(param, TyperOption) and param.name == "topic":
+                param.help = (param.help or "").format(topics=_in_words(choices, "or"))
+                param.metavar = "[" + "|".join(choices) + "]"
+
+
+def _in_words(items: Sequence[str], last_joint: str) -> str:
+    """ "a, b and c" (or "a, b or c")."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last_joint} {items[-1]}"
 
 
 quiz_app = typer.Typer(
     name="quiz",
+    cls=QuizGroup,
     rich_markup_mode=None,
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -65,7 +93,7 @@ def quiz_command(
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Play a quiz on myths, the FAQ, figures, dates and pillars.
+    """Play a quiz on {topics}.
 
     In a terminal it asks one question at a time; type q to stop. Otherwise it reads one
     answer per line from stdin (a line 'q' stops), or takes --answers. Each quiz with an
@@ -90,7 +118,7 @@ def quiz_command(
 def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Past quiz scores, oldest first, and the review schedule: how many questions are due
     now, and when the next ones are."""
-    store = _store()
+    store = _store(session(ctx))
     now = store.clock()
     saved = store.load()  # only reads: a bad file is reported, not moved
     respond(ctx, results.QuizHistory(saved, str(store.path), saved.due(now),
@@ -110,71 +138,22 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     `replay` is the command (with the options that chose the topic) that the replay hint
     starts with; the count, seed and --review follow it. An unfinished quiz exits 1, and
     one whose result could not be saved exits 73 (NOT_SAVED), after showing it either way."""
-    import random
-
-    from binatsec.quiz import engine as quiz
-    from binatsec.quiz.history import Outcome, QuizRecord, moment_of, timestamp
-
     run = session(ctx)
     json_output = json_output or run.json
-    listed = _split(answers) if answers is not None else None
-    interactive = listed is None and run.env.stdin_is_terminal
-    if listed is None and run.env.stdin is None:
-        usage_error("standard input is closed, so there are no answers to read; give "
-                    "--answers a,m,2,... or pipe one answer per line", "--answers")
-    if interactive and (json_output or no_input):
-        why = "--json" if json_output else "--no-input"
-        usage_error(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
-                    "give --answers a,m,2,... or pipe one answer per line", "--answers")
+    listed = _listed_answers(run.env, answers, json_output=json_output, no_input=no_input)
     corpus = run.corpus()
-    if seed is None:
-        seed = random.SystemRandom().randrange(SEED_LIMIT)
-    store = _store() if save or review else None
-    due = store.load().due(store.clock()) if review and store is not None else []
-    questions = quiz.build(corpus, topic, count, random.Random(seed), first=due)
-    if not questions:
-        raise NothingFound(f"no questions can be made on {topic} from this content")
-    if listed is not None:
-        problem = quiz.check_answers(questions, listed)
-        if problem:
-            usage_error(problem, "--answers")
-    reader = _StdinLines(run.env, len(questions) * MAX_TRIES) if listed is None else None
-    lines: Iterable[str] = listed if listed is not None else reader or ()
-    again = (f"{replay or f'binatsec quiz --topic {topic}'} --count {len(questions)} "
-             f"--seed {seed}{' --review' if review else ''}")
-    try:
-        if json_output:
-            result = quiz.play(questions, _QuietAnswers(lines))
-        else:
-            result = _play_for_people(run.env, topic, questions, seed, again,
-                                      due if review else None, None if interactive else lines)
-    except KeyboardInterrupt:
-        # Typer turns Ctrl-C into a silent exit 130; say what became of the quiz.
-        say("interrupted; this quiz was not saved")
-        raise typer.Exit(INTERRUPTED) from None
-    record = None
-    if save and store is not None and result.total:
-        now = store.clock()
-        record = QuizRecord(finished_at=timestamp(now), topic=topic, seed=seed,
-                            score=result.score, total=result.total, planned=result.planned,
-                            complete=result.complete, review=review,
-                            missed=tuple(a.question.id for a in result.missed))
-    saved = False
-    try:
-        if record is not None and store is not None:
-            saved = store.add(record, (Outcome(a.question.id, a.correct)
-                                       for a in result.answered),
-                              at=moment_of(record.finished_at),
-                              in_content=lambda qid: corpus.get(_record_of(qid)) is not None)
-        if json_output:
-            respond(ctx, results.QuizOutcome(result, topic, seed, review, saved, run.language),
-                    True)
-    except KeyboardInterrupt:
-        # Ctrl-C may land before the new file replaced the old or after: the file says which.
-        if record is not None and store is not None and not saved:
-            saved = store.holds(record)
-        say(f"interrupted; this quiz was {'saved' if saved else 'not saved'}")
-        raise typer.Exit(INTERRUPTED) from None
+    seed = _drawn_seed() if seed is None else seed
+    store = _store(run) if save or review else None
+    quiz = _prepare(corpus, topic, count, seed, review=review, store=store, listed=listed,
+                    replay=replay)
+    lines: Iterable[str] | None = listed
+    reader = None
+    if listed is None:
+        reader = _StdinLines(run.env, len(quiz.questions) * MAX_TRIES)
+        lines = None if run.env.stdin_is_terminal else reader  # None: typed at the prompt
+    result = _play(run.env, quiz, lines, json_output=json_output)
+    record = _record(quiz, result, store) if save and store is not None and result.total else None
+    saved = _save_and_respond(ctx, quiz, result, record, store, corpus, json_output=json_output)
     if not result.complete:
         say(_unfinished(result, saved=saved, save=save, why=reader.stopped if reader else ""))
     if record is not None and not saved:
@@ -183,6 +162,112 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
         raise typer.Exit(NOT_SAVED)
     if not result.complete:
         raise typer.Exit(UNFINISHED)
+
+
+class _Quiz(Frozen):
+    """A quiz ready to play: its questions, and what replays them."""
+
+    topic: str
+    seed: int
+    review: bool
+    questions: tuple[Question, ...]
+    due: tuple[str, ...] | None  # with --review: the questions due on the schedule
+    replay: str  # the command that asks these questions again
+
+
+def _listed_answers(env: Environment, answers: str | None, *, json_output: bool,
+                    no_input: bool) -> list[str] | None:
+    """The answers given with --answers, or None to read them from stdin; a usage error when
+    there is no stdin, or when it is a terminal that --json or --no-input may not prompt."""
+    listed = _split(answers) if answers is not None else None
+    if listed is None and env.stdin is None:
+        usage_error("standard input is closed, so there are no answers to read; give "
+                    "--answers a,m,2,... or pipe one answer per line", "--answers")
+    if listed is None and env.stdin_is_terminal and (json_output or no_input):
+        why = "--json" if json_output else "--no-input"
+        usage_error(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
+                    "give --answers a,m,2,... or pipe one answer per line", "--answers")
+    return listed
+
+
+def _drawn_seed() -> int:
+    import random
+
+    return random.SystemRandom().randrange(SEED_LIMIT)
+
+
+def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
+             store: HistoryStore | None, listed: list[str] | None, replay: str) -> _Quiz:
+    """The questions (those due first, with --review), checked against the answers given up
+    front; "nothing found" when the content gives none."""
+    from binatsec.quiz import engine
+
+    due = store.load().due(store.clock()) if review and store is not None else []
+    questions = engine.build(corpus, topic, count, seed, first=due)
+    if not questions:
+        raise NothingFound(f"no questions can be made on {topic} from this content")
+    if listed is not None:
+        problem = engine.check_answers(questions, listed)
+        if problem:
+            usage_error(problem, "--answers")
+    again = (f"{replay or f'binatsec quiz --topic {topic}'} --count {len(questions)} "
+             f"--seed {seed}{' --review' if review else ''}")
+    return _Quiz(topic, seed, review, tuple(questions), tuple(due) if review else None, again)
+
+
+def _play(env: Environment, quiz: _Quiz, lines: Iterable[str] | None, *,
+          json_output: bool) -> QuizResult:
+    """Ask every question: quietly for --json, else on the screen (at the prompt when `lines`
+    is None). Ctrl-C ends the run here, before anything is saved."""
+    from binatsec.quiz import engine
+
+    try:
+        if json_output:
+            return engine.play(quiz.questions, _QuietAnswers(lines or ()))
+        return _play_for_people(env, quiz, lines)
+    except KeyboardInterrupt:
+        # Typer turns Ctrl-C into a silent exit 130; say what became of the quiz.
+        say("interrupted; this quiz was not saved")
+        raise typer.Exit(INTERRUPTED) from None
+
+
+def _record(quiz: _Quiz, result: QuizResult, store: HistoryStore) -> QuizRecord:
+    from binatsec.quiz.history import QuizRecord, timestamp
+
+    return QuizRecord(finished_at=timestamp(store.clock()), topic=quiz.topic, seed=quiz.seed,
+                      score=result.score, total=result.total, planned=result.planned,
+                      complete=result.complete, review=quiz.review,
+                      missed=tuple(a.question.id for a in result.missed))
+
+
+def _save_and_respond(ctx: typer.Context, quiz: _Quiz, result: QuizResult,
+                      record: QuizRecord | None, store: HistoryStore | None, corpus: Corpus, *,
+                      json_output: bool) -> bool:
+    """Save the record (if any), then print the JSON document (with --json); whether the
+    record was saved. Ctrl-C ends the run here, saying whether the record was kept."""
+    saved = False
+    try:
+        if record is not None and store is not None:
+            saved = _save(store, record, result, corpus)
+        if json_output:
+            respond(ctx, results.QuizOutcome(result, quiz.topic, quiz.seed, quiz.review, saved,
+                                             session(ctx).language), True)
+    except KeyboardInterrupt:
+        # Ctrl-C may land before the new file replaced the old or after: the file says which.
+        if record is not None and store is not None and not saved:
+            saved = store.holds(record)
+        say(f"interrupted; this quiz was {'saved' if saved else 'not saved'}")
+        raise typer.Exit(INTERRUPTED) from None
+    return saved
+
+
+def _save(store: HistoryStore, record: QuizRecord, result: QuizResult, corpus: Corpus) -> bool:
+    """Add the quiz to the history, and each answer to the review schedule."""
+    from binatsec.quiz.history import Outcome, moment_of
+
+    return store.add(record, (Outcome(a.question.id, a.correct) for a in result.answered),
+                     at=moment_of(record.finished_at),
+                     in_content=lambda qid: corpus.get(_record_of(qid)) is not None)
 
 
 def _record_of(question_id: str) -> str:
@@ -203,16 +288,17 @@ def _unfinished(result: QuizResult, *, saved: bool, save: bool, why: str = "") -
     return note
 
 
-def _play_for_people(env: Environment, topic: str, questions: Sequence[Question], seed: int,
-                     replay: str, due: Sequence[str] | None,
-                     lines: Iterable[str] | None) -> QuizResult:
-    from binatsec.quiz import engine as quiz
+def _play_for_people(env: Environment, quiz: _Quiz, lines: Iterable[str] | None) -> QuizResult:
+    from binatsec.quiz import engine
 
     screen = _screen(env)
-    reviewed = [q.id for q in questions if due and q.id in due]
-    screen.start(topic, len(questions), seed, replay, reviewed, review_asked=due is not None)
+    due = quiz.due
+    reviewed = [q.id for q in quiz.questions if due and q.id in due]
+    screen.start(quiz.topic, len(quiz.questions), quiz.seed, quiz.replay, reviewed,
+                 review_asked=due is not None)
     source = _ScreenAnswers(screen, None if lines is None else iter(lines))
-    result = quiz.play(questions, source, after_each=lambda done, _: screen.feedback(done))
+    result = engine.play(quiz.questions, source,
+                         after_each=lambda done, _: screen.feedback(done))
     screen.summary(result)
     return result
 
@@ -240,14 +326,11 @@ class _ScreenAnswers:
         self.screen.rejected(question, raw)
 
 
-def _store() -> HistoryStore:
-    """The quiz history in the user's data folder; a usage error if the folder is unusable."""
-    from binatsec.quiz.history import HistoryStore, data_dir  # only a quiz needs them
+def _store(run: Session) -> HistoryStore:
+    """The quiz history in the run's data folder; a usage error if the folder is unusable."""
+    from binatsec.quiz.history import HistoryStore  # only a quiz needs it
 
-    try:
-        return HistoryStore(data_dir())
-    except ValueError as error:  # history.DataDirError: $BINATSEC_DATA_DIR is unusable
-        usage_error(str(error))
+    return HistoryStore(run.data_folder())
 
 
 class _QuietAnswers:

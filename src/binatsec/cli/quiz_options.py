@@ -10,19 +10,21 @@ from typing import Annotated, Optional
 
 import typer
 
-from binatsec.corpus import kinds
 from binatsec.quiz import ALL, SEED_LIMIT
 
 
 def topics() -> list[str]:
-    """The quiz topics the registry of kinds declares, then "all"."""
-    return [*kinds.quiz_topics(), ALL]
+    """The quiz topics (quiz/topics.py), then "all"."""
+    from binatsec.quiz import topics as registry  # it imports the makers: only quizzes need it
+
+    return [*registry.names(), ALL]
 
 
 # The quiz's options, declared once: `binatsec quiz` and `binatsec myths --quiz` take them all.
+# --topic's {topics} and its [a|b|all] are written when the quiz command is built
+# (cli/quiz.py's QuizGroup), from the registry of topics as it is then.
 TopicOption = Annotated[str, typer.Option(
-    "--topic", "-t", help="What to be asked about: myths, faq, stats, timeline, pillars or all.",
-    metavar="[" + "|".join(topics()) + "]",
+    "--topic", "-t", help="What to be asked about: {topics}.",
     autocompletion=lambda incomplete: [t for t in topics() if t.startswith(incomplete)])]
 CountOption = Annotated[int, typer.Option(
     "--count", "-n", min=1, metavar="N", help="How many questions (at most one per record).")]

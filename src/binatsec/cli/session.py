@@ -10,15 +10,15 @@ import typer
 
 from binatsec import results
 from binatsec.corpus import resources
-from binatsec.corpus.bundle import CacheDirError
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
-from binatsec.environment import Environment
+from binatsec.environment import CacheDirError, DataDirError, Environment
 from binatsec.errors import ContentProblem, NothingFound
 
 
 class Session:
-    """One run: the terminal facts, the options given before the command, the corpus."""
+    """One run: its environment (terminal facts, folders), the options given before the
+    command, the corpus."""
 
     def __init__(self, env: Environment, content_dir: Path | None = None, json: bool = False,
                  language: str = DEFAULT_LANGUAGE) -> None:
@@ -34,12 +34,27 @@ class Session:
             from binatsec.corpus.problems import ContentError
 
             try:
-                self._corpus = ContentSource(resources.bundled_content(), self.content_dir).load()
+                self._corpus = ContentSource(resources.bundled_content(), self.content_dir,
+                                             self.cache_folder()).load()
             except ContentError as error:
                 raise ContentProblem(error) from None
-            except CacheDirError as error:
-                usage_error(str(error))
         return self._corpus
+
+    def cache_folder(self) -> Path | None:
+        """Where validated corpora are kept; a usage error (exit 2) naming the variable if
+        $BINATSEC_CACHE_DIR cannot be used."""
+        try:
+            return self.env.folders.cache()
+        except CacheDirError as error:
+            usage_error(str(error))
+
+    def data_folder(self) -> Path:
+        """Where the quiz history is kept; a usage error (exit 2) naming the variable if
+        $BINATSEC_DATA_DIR cannot be used, or if there is no folder at all."""
+        try:
+            return self.env.folders.data()
+        except DataDirError as error:
+            usage_error(str(error))
 
 
 def session(ctx: typer.Context) -> Session:
@@ -81,28 +96,36 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
 
 
 def _export(result: results.Export, run: Session) -> None:
-    """The corpus as one document, on stdout or written whole to --output."""
-    if result.format == "json":
-        from binatsec.views.json import document, dumps
-
-        text = dumps(document(result), ascii_only=result.output is None and not run.env.unicode)
-    else:
-        from binatsec.views import documents  # csv and the Markdown writer: export only
-
-        text = (documents.csv_table(result.corpus, result.kind, result.language)
-                if result.format == "csv" and result.kind is not None
-                else documents.markdown(result.corpus, result.language))
+    """The export in its format (formats.py), on stdout or written whole to --output."""
+    data = result.format.write(result)
+    encoded = data if isinstance(data, bytes) else data.encode("utf-8")
     if result.output is None:
-        assert run.env.stdout is not None
-        run.env.stdout.write(text)
+        _to_stdout(data, run.env)
         return
     from binatsec.fileio import write_output
     from binatsec.streams import say
 
     try:
-        write_output(result.output, text.encode("utf-8"))
+        write_output(result.output, encoded)
     except OSError as error:
         say(f"error: cannot write {result.output}: {error.strerror or error}", run.env.stderr)
         raise typer.Exit(1) from None
-    say(f"wrote {result.format} to {result.output} ({len(text.encode('utf-8')):,} bytes)",
+    say(f"wrote {result.format.name} to {result.output} ({len(encoded):,} bytes)",
         run.env.stderr)
+
+
+def _to_stdout(data: str | bytes, env: Environment) -> None:
+    """Text as it is; bytes (a binary format) to the stream under stdout, which the export
+    command keeps from being a terminal."""
+    out = env.stdout
+    assert out is not None
+    if isinstance(data, str):
+        out.write(data)
+        return
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        usage_error("this stdout takes text only; give --output FILE for a binary format",
+                    "--output")
+    out.flush()  # what was written as text goes first
+    binary.write(data)
+    binary.flush()

@@ -30,7 +30,6 @@ from binatsec import __version__
 from binatsec.corpus import kinds, spec
 from binatsec.corpus.records import Corpus, Record, Text
 
-CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
@@ -38,52 +37,6 @@ MAX_ENTRIES = 32
 # its size under 3 MB; anything larger is parsed each run instead, never read into memory.
 MAX_ENTRY_BYTES = 64 * 2**20
 FORMAT = "v6"  # v6: each kind as columns
-
-
-class CacheDirError(ValueError):
-    """$BINATSEC_CACHE_DIR names a folder that cannot be used (a usage error)."""
-
-
-def cache_dir() -> Path | None:
-    """Where validated corpora are kept: $BINATSEC_CACHE_DIR, else the user cache folder
-    (None if there is no home folder to put it in). Raises CacheDirError if
-    $BINATSEC_CACHE_DIR cannot be used (~user for no such user)."""
-    configured = os.environ.get(CACHE_DIR_ENV, "").strip()
-    if configured:
-        try:
-            return Path(configured).expanduser()
-        except RuntimeError as error:  # "Could not determine home directory."
-            raise CacheDirError(f"{CACHE_DIR_ENV} '{configured}' cannot be used: "
-                                f"{error}") from None
-    if sys.platform == "linux":
-        # What platformdirs answers on Linux (the XDG base directory spec), without its
-        # imports, which every run would pay for; tests/test_bundle.py keeps the two equal.
-        # The spec says a relative path in an XDG_* variable is invalid and to be ignored.
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        if Path(xdg).is_absolute():
-            return Path(xdg) / "binatsec" / "corpus"
-        home = _home()
-        return None if home is None else home / ".cache" / "binatsec" / "corpus"
-    try:
-        from platformdirs import user_cache_dir
-
-        return Path(user_cache_dir("binatsec", appauthor=False)) / "corpus"
-    except (ImportError, RuntimeError):  # no home folder it can find
-        return None
-
-
-def _home() -> Path | None:
-    """The home folder as platformdirs finds it: $HOME if absolute, else the password file's.
-    An empty HOME is not "/" (Path.home()'s answer), nor a relative one the working folder."""
-    home = os.environ.get("HOME", "")
-    if not Path(home).is_absolute():
-        try:
-            import pwd
-
-            home = pwd.getpwuid(os.getuid()).pw_dir
-        except (ImportError, KeyError):  # no password file entry for this user
-            return None
-    return Path(home) if Path(home).is_absolute() else None
 
 
 def _blake2b(data: bytes = b"") -> hashlib.blake2b:
@@ -226,9 +179,8 @@ def _build(kind: kinds.Kind, columns: list[list[Any]]) -> list[Record]:
     return list(map(kind.record, *values))
 
 
-def lookup(digest: str) -> Corpus | None:
-    """The corpus kept under `digest`, or None. Raises CacheDirError (see cache_dir)."""
-    folder = cache_dir()
+def lookup(digest: str, folder: Path | None) -> Corpus | None:
+    """The corpus kept under `digest` in `folder` (the run's `Folders.cache()`), or None."""
     if folder is None:
         return None
     from binatsec.fileio import read_regular_file
@@ -248,9 +200,8 @@ def lookup(digest: str) -> Corpus | None:
     return corpus
 
 
-def store(digest: str, corpus: Corpus) -> None:
-    """Keep `corpus` under `digest`. Raises CacheDirError (see cache_dir)."""
-    folder = cache_dir()
+def store(digest: str, corpus: Corpus, folder: Path | None) -> None:
+    """Keep `corpus` under `digest` in `folder` (None: keep nothing)."""
     if folder is None:
         return
     from binatsec.fileio import atomic_write

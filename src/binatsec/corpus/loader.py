@@ -97,11 +97,14 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str
 
 
 class ContentSource:
-    """Bundled content plus an optional user folder layered over it."""
+    """Bundled content plus an optional user folder layered over it; `cache` is the folder
+    validated corpora are kept in (the run's `Folders.cache()`; None: parse every time)."""
 
-    def __init__(self, bundled: Traversable, overlay: Path | None = None) -> None:
+    def __init__(self, bundled: Traversable, overlay: Path | None = None,
+                 cache: Path | None = None) -> None:
         self.bundled = bundled
         self.overlay = overlay
+        self.cache = cache
 
     def load(self) -> Corpus:
         """Every content file, layered and checked; raises ContentError listing the problems
@@ -110,7 +113,7 @@ class ContentSource:
         layers = self._read(found)
         digest = bundle.key([(layer.label, layer.raw) for layer in layers])
         if not found:
-            cached = bundle.lookup(digest)
+            cached = bundle.lookup(digest, self.cache)
             if cached is not None:
                 return cached
         from binatsec.corpus.problems import ContentError
@@ -126,7 +129,7 @@ class ContentSource:
             raise ContentError(problems, truncated=True) from None
         if problems:
             raise ContentError(problems)
-        bundle.store(digest, corpus)
+        bundle.store(digest, corpus, self.cache)
         return corpus
 
     def _read(self, problems: list[Problem]) -> list[Layer]:

@@ -101,6 +101,18 @@ class TimelineEvent(Frozen):
         return self.end_year if self.end_year is not None else self.year
 
 
+def in_time_order(events: Sequence[TimelineEvent]) -> list[TimelineEvent]:
+    """Events oldest first. An undated period (only a `when` label) keeps its place in the
+    content: it sorts with the dated event before it."""
+    placed: list[tuple[tuple[int, int, int], TimelineEvent]] = []
+    previous = (0, 0)
+    for index, event in enumerate(events):
+        if event.year is not None:
+            previous = (event.year, event.last_year or event.year)
+        placed.append(((*previous, index), event))
+    return [event for _, event in sorted(placed, key=lambda item: item[0])]
+
+
 class SummaryPoint(Frozen):
     """A passage of the article's own framing: its introduction, its overview of the model,
     how it reads its figures, its outlook, its conclusion."""
@@ -148,7 +160,7 @@ class Stat(Frozen):
         return str(self.year) if self.year is not None else ""
 
 
-class Area(Frozen):
+class CooperationArea(Frozen):
     """One of the areas of cooperation."""
 
     id: str

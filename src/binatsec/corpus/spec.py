@@ -79,6 +79,7 @@ class Field(Frozen):
     check: Check
     required: bool = True
     link: str | None = None
+    about: str = ""  # what the value means, where its name and type don't say (JSON Schema)
 
 
 def type_name(value: object) -> str:
@@ -191,15 +192,23 @@ def ids(value: Any, key: str, report: Report) -> Any:
     return tuple(value)
 
 
-def one_of(choices: Sequence[str]) -> Check:
-    """A string from a fixed set (a unit, a qualifier)."""
+class OneOf:
+    """A string from a fixed set (a unit, a qualifier); `choices` says which, for the schemas."""
 
-    def check(value: Any, key: str, report: Report) -> Any:
+    __slots__ = ("choices",)
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.choices = tuple(choices)
+
+    def __call__(self, value: Any, key: str, report: Report) -> Any:
         if not isinstance(value, str):
             return _wrong(value, key, report, "a string")
-        if value not in choices:
-            report("BC010", f"{value!r} is not one of: {', '.join(choices)}", key)
+        if value not in self.choices:
+            report("BC010", f"{value!r} is not one of: {', '.join(self.choices)}", key)
             return INVALID
         return value
 
-    return check
+
+def one_of(choices: Sequence[str]) -> Check:
+    """A string from a fixed set (a unit, a qualifier)."""
+    return OneOf(choices)

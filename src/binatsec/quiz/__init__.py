@@ -1,4 +1,4 @@
-"""Quizzes: a pure engine over the corpus, and the history kept on disk.
+"""Quizzes: the topics and their question makers, a pure engine, and the history on disk.
 
 The few constants the command line declares its options with live here, so building a
 command does not import the engine (or `random`) until a quiz is played.

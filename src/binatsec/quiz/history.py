@@ -1,9 +1,10 @@
 """Quiz history: past scores and a review schedule by time (FSRS), kept in one JSON file.
 
-The file lives in the user's data folder (platformdirs; `BINATSEC_DATA_DIR` moves it). It is
-only ever replaced whole and atomically, so an interrupted quiz or a full disk leaves the
-previous version intact, and a quiz reads, adds to and writes it while holding a lock beside
-it (history.json.lock), so quizzes run side by side all get recorded.
+The file lives in the user's data folder (`environment.Folders.data`: `BINATSEC_DATA_DIR`,
+else platformdirs'). It is only ever replaced whole and atomically, so an interrupted quiz or
+a full disk leaves the previous version intact, and a quiz reads, adds to and writes it
+while holding a lock beside it (history.json.lock), so quizzes run side by side all get
+recorded.
 
 Reading is not repairing: whatever this version understands is shown and the rest skipped,
 with one warning; when a quiz adds to the file, every entry is written back as it was found.
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -40,11 +40,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from binatsec.frozen import Frozen
+from binatsec.quiz import ALL
 
 if TYPE_CHECKING:
     import fsrs
 
-DATA_DIR_ENV = "BINATSEC_DATA_DIR"
 HISTORY_FILE = "history.json"
 FORMAT = 2  # 2: FSRS cards, by time; 1: Leitner boxes, by quiz count (read and converted)
 State = Literal["learning", "review", "relearning"]
@@ -67,29 +67,6 @@ LOCK_TIMEOUT = 10.0  # seconds a quiz waits for another one to finish saving
 QUESTION_ID = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*#[a-z]+")
 OLD_TOP_BOX = 5  # the highest Leitner box format 1 ever wrote
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-
-
-class DataDirError(ValueError):
-    """$BINATSEC_DATA_DIR names a folder that cannot be used (a usage error)."""
-
-
-def data_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where binatsec keeps user data: $BINATSEC_DATA_DIR, else the platform's data folder.
-    Raises DataDirError if $BINATSEC_DATA_DIR cannot be used (~user for no such user)."""
-    env = os.environ if environ is None else environ
-    value = env.get(DATA_DIR_ENV, "").strip()
-    if value:
-        try:
-            return Path(value).expanduser()
-        except RuntimeError as error:  # "Could not determine home directory."
-            raise DataDirError(f"{DATA_DIR_ENV} '{value}' cannot be used: {error}") from None
-    from platformdirs import user_data_dir
-
-    try:
-        return Path(user_data_dir("binatsec", appauthor=False))
-    except RuntimeError as error:  # no home folder at all: nowhere to keep a history
-        raise DataDirError(f"no folder for the quiz history ({error}); set {DATA_DIR_ENV}"
-                           ) from None
 
 
 def utc_now() -> datetime:
@@ -540,9 +517,9 @@ class _OldCards:
 
 def read_document(document: Mapping[str, Any]) -> Reading:
     """Everything in a parsed history object that this version understands, in one pass."""
-    from binatsec.corpus import kinds
+    from binatsec.quiz import topics as registry
 
-    topics = frozenset((*kinds.quiz_topics(), "all"))
+    topics = frozenset((*registry.names(), ALL))
     layout: list[str] = []
     skipped = 0
     version = document.get("format")

@@ -1,8 +1,9 @@
-"""The corpus as documents to keep: CSV (one table per kind) and Markdown (every section).
+"""The corpus as documents to keep: CSV (one table per kind) and Markdown.
 
-Built from the same records and the same JSON-ready values as `--json`, in the order the
-registry of kinds gives, so a new kind appears here with no code of its own. Text from the
-content is data: control characters are dropped and Markdown markup is escaped.
+CSV is built from the same records and JSON-ready values as `--json`; Markdown walks the
+document model (binatsec.document), which decides the sections, their order and every
+headline, so a new kind appears here with no code of its own. Text from the content is data:
+control characters are dropped and Markdown markup is escaped.
 """
 
 from __future__ import annotations
@@ -12,16 +13,22 @@ import io
 import re
 from typing import Any
 
-from binatsec import figures
-from binatsec.corpus import kinds
 from binatsec.corpus.kinds import Kind
-from binatsec.corpus.records import Corpus, Pillar, Record, Text, TimelineEvent
-from binatsec.queries import (
-    UNNAMED_SOURCE,
-    attribution_text,
-    figures_for,
-    source_of,
-    timeline_between,
+from binatsec.corpus.records import Corpus
+from binatsec.document import (
+    AnswerKey,
+    Block,
+    DatedEvent,
+    Definition,
+    DefinitionList,
+    Document,
+    Entry,
+    FigureTable,
+    MythReality,
+    Paragraph,
+    Question,
+    RecordBlock,
+    unreachable,
 )
 from binatsec.textsafety import SafeText, safe_text
 from binatsec.views import json as json_view
@@ -63,16 +70,16 @@ _BLOCK_START = re.compile(r"\A(\s*)([-+=]|\d+(?=[.)]))")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
 
 
-def escape_markdown(text: str) -> SafeText:
+def escape_markdown(text: str, line_start: bool = True) -> SafeText:
     """Text from content is data: keep it from turning into Markdown or HTML.
 
     One line (a field is never a block of its own), every character Markdown reads as markup
-    escaped, a leading list, rule or heading marker escaped, and bare URLs broken up so that
-    no renderer turns them into links.
+    escaped, a leading list, rule or heading marker escaped (`line_start`: the text starts a
+    line), and bare URLs broken up so that no renderer turns them into links.
     """
     text = _MARKUP.sub(lambda m: "\\" + m.group(), safe_text(text, one_line=True))
     text = _AUTOLINK.sub(lambda m: m.group().replace("/", "\\/").replace(".", "\\."), text)
-    match = _BLOCK_START.match(text)
+    match = _BLOCK_START.match(text) if line_start else None
     if match is not None:
         # "- x" becomes "\- x"; "1. x" becomes "1\. x" (the escape goes before the punctuation).
         at = match.end() if match.group(2)[0].isdigit() else match.start(2)
@@ -80,70 +87,72 @@ def escape_markdown(text: str) -> SafeText:
     return safe_text(text)  # escaping added only backslashes: the same text, typed as safe
 
 
-class _Markdown:
-    def __init__(self, corpus: Corpus, language: str) -> None:
-        self.corpus = corpus
-        self.language = language
-        self.out: list[str] = ["# US–Mexico security cooperation: a reference", "",
-                               "Drawn from a single source article; figures are as the article "
-                               "reports them, with its qualifiers and attributions.", ""]
-
-    def t(self, text: Text | str | None) -> SafeText:
-        if text is None:
-            return safe_text("")
-        return escape_markdown(text if isinstance(text, str) else text.get(self.language))
-
-    def block(self, title: str, record: Record, paragraphs: list[str]) -> None:
-        self.out.extend([f"### {title}", "", f"`{record.id}`", ""])
-        for paragraph in paragraphs:
-            if paragraph:
-                self.out.extend([paragraph, ""])
-        linked = figures_for(self.corpus, record.id, getattr(record, "related", ()))
-        for stat in linked:
-            credit = attribution_text(source_of(stat, self.corpus))
-            self.out.append(f"- {self.t(figures.sentence(stat, self.language))} — "
-                            f"{self.t(credit)} (`{stat.id}`)")
-        if linked:
-            self.out.append("")
-
-    def headline(self, kind: Kind, record: Record) -> str:
-        text = self.t(kind.headline_of(record, self.language))
-        if isinstance(record, TimelineEvent):
-            return f"{self.t(record.when_text(self.language))}: {text}"
-        if isinstance(record, Pillar):
-            return f"{record.number}. {text}"
-        return f"{kind.headline_label}: {text}" if kind.headline_label else text
-
-    def section(self, kind: Kind) -> None:
-        self.out += [f"## {kind.long_title}", ""]
-        if kind.name == "stats":
-            self.figures_table()
-            return
-        chosen = self.corpus.of(kind.name)
-        if kind.name == "timeline":
-            chosen = tuple(timeline_between(self.corpus.timeline, None, None))
-        for record in chosen:
-            paragraphs = [(f"{label}: " if label else "") + self.t(getattr(record, field, None))
-                          for label, field in kind.body if getattr(record, field, None)]
-            self.block(self.headline(kind, record), record, paragraphs)
-
-    def figures_table(self) -> None:
-        self.out += ["| figure | value | qualifier | year | source | id |",
-                     "|---|---|---|---|---|---|"]
-        for stat in self.corpus.stats:
-            source = source_of(stat, self.corpus)
-            name = source.name if source is not None else UNNAMED_SOURCE
-            self.out.append(
-                f"| {self.t(stat.label)} | {self.t(figures.format_amount(stat.value, stat.unit))} "
-                f"| {stat.qualifier} | {self.t(stat.when_text(self.language)) or '—'} | "
-                f"{self.t(name)} | `{stat.id}` |")
-        self.out.append("")
+def _heading_text(text: str) -> SafeText:
+    """Text after a heading's "### ": no block can start there, so only markup is escaped."""
+    return escape_markdown(text, line_start=False)
 
 
-def markdown(corpus: Corpus, language: str) -> str:
-    """Every section as one Markdown document, with ids kept for citation."""
-    writer = _Markdown(corpus, language)
-    for kind in kinds.ordered(kinds.sections()):
-        writer.section(kind)
-    return "\n".join(writer.out).rstrip() + "\n"
+def _record(block: RecordBlock) -> list[str]:
+    """A record: its headline, its id (for citation), its text, the figures linked to it."""
+    out = [f"### {_heading_text(block.headline)}", "", f"`{block.id}`", ""]
+    for text in block.body:
+        label = f"{escape_markdown(text.label)}: " if isinstance(text, Definition) else ""
+        out += [label + escape_markdown(text.text), ""]
+    out += [f"- {escape_markdown(figure.sentence)} — {escape_markdown(figure.credit)} "
+            f"(`{figure.id}`)" for figure in block.figures]
+    return [*out, ""] if block.figures else out
 
+
+def _figure_table(table: FigureTable) -> list[str]:
+    out = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    for row in table.rows:
+        *cells, record_id = row.cells()
+        out.append("| " + " | ".join(escape_markdown(cell) for cell in cells)
+                   + f" | `{record_id}` |")
+    return [*out, ""]
+
+
+def _question(question: Question) -> list[str]:
+    out = [f"**{question.number}.** {escape_markdown(question.prompt)}", ""]
+    out += [f"- {choice.key}) {escape_markdown(choice.text)}" for choice in question.options]
+    return [*out, ""]
+
+
+def _answer_key(key: AnswerKey) -> list[str]:
+    out = []
+    for answer in key.answers:
+        read = ", ".join(f"`{record_id}`" for record_id in answer.ids)
+        out.append(f"- **{answer.number}.** {answer.key}) {escape_markdown(answer.text)} — "
+                   f"{escape_markdown(answer.explanation)}" + (f" (read {read})" if read else ""))
+    return [*out, ""]
+
+
+def _block(block: Block) -> list[str]:
+    match block:
+        case Entry() | MythReality() | DatedEvent():
+            return _record(block)
+        case FigureTable():
+            return _figure_table(block)
+        case Paragraph():
+            return [escape_markdown(block.text), ""]
+        case DefinitionList():
+            return [line for item in block.items
+                    for line in (f"{escape_markdown(item.label)}: "
+                                 f"{escape_markdown(item.text)}", "")]
+        case Question():
+            return _question(block)
+        case AnswerKey():
+            return _answer_key(block)
+    return unreachable(block)  # mypy: every Block type has its case above
+
+
+def markdown(document: Document) -> str:
+    """A document as Markdown: every section and record, with ids kept for citation."""
+    out = [f"# {_heading_text(document.title)}", ""]
+    for paragraph in document.introduction:
+        out += [escape_markdown(paragraph.text), ""]
+    for section in document.sections:
+        out += [f"## {_heading_text(section.heading)}", ""]
+        for block in section.blocks:
+            out += _block(block)
+    return "\n".join(out).rstrip() + "\n"

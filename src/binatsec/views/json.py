@@ -11,18 +11,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from binatsec import __version__, figures, results
 from binatsec.corpus import kinds
 from binatsec.corpus.problems import Problem
-from binatsec.corpus.records import Corpus, Record, Stat, Text, TimelineEvent
+from binatsec.corpus.records import Corpus, Record, Stat, Text
 from binatsec.queries import figures_for, source_of
 from binatsec.textsafety import UNSAFE
 
-# 2.0: a timeline event's year may be null, sections include "summary", and a value
-# converted with --unit is rounded as its text shows it (schemas/README.md lists it all).
-SCHEMA_VERSION = "2.1"
+# 2.2: every section command's document echoes its `query` (schemas/README.md lists every
+# change). `python -m binatsec.devtools.generate` writes it into common.schema.json.
+SCHEMA_VERSION = "2.2"
 
 if TYPE_CHECKING:
     from binatsec.quiz.history import QuizRecord
@@ -87,9 +87,11 @@ def record(item: Record, language: str, corpus: Corpus) -> JSON:
     origin: "bundled" for the article's, else the user's file it comes from."""
     data = {name: _json_value(value, language) for name, value in item._asdict().items()}
     data["origin"] = corpus.origin(item.id) or BUNDLED
-    if isinstance(item, TimelineEvent):
-        # `when` reads the same everywhere: the content's label, the span or the year.
-        data["when"] = item.when_text(language)
+    kind = kinds.of_record(item)
+    # What the kind works out reads the same everywhere (an event's `when`: the content's
+    # label, the span or the year), so JSON carries it in place of the stored field.
+    data.update((value.name, value.value(item, language))
+                for value in (kind.derived if kind else ()) if value.in_json)
     return data
 
 
@@ -125,12 +127,18 @@ def with_figures(item: Record, corpus: Corpus, language: str) -> JSON:
 
 def records(items: Iterable[Record], corpus: Corpus, language: str,
             figures_too: bool = False) -> list[JSON]:
-    """Records as JSON: statistics with their wording; others bare, or with the figures
-    linked to them (`figures_too`), as every section command prints them."""
-    return [stat(r, corpus, language) if isinstance(r, Stat)
+    """Records as JSON, as their kind lays them out: figures with their wording; others
+    bare, or with the figures linked to them (`figures_too`), as every section command
+    prints them."""
+    return [stat(cast("Stat", r), corpus, language) if _is_figure(r)
             else with_figures(r, corpus, language) if figures_too
             else record(r, language, corpus)
             for r in items]
+
+
+def _is_figure(item: Record) -> bool:
+    kind = kinds.of_record(item)
+    return kind is not None and kind.layout == kinds.FIGURES
 
 
 def problem(item: Problem) -> JSON:
@@ -161,9 +169,9 @@ def document(result: results.Result) -> JSON:
                       "matches": [list(span) for span in h.spans]} for h in hits]
             return envelope("search", language, query=query, searched_for=searched_for,
                             total=total, count=len(found), hits=found)
-        case results.Export(corpus=corpus):
+        case results.Export(corpus=corpus, sections=chosen):
             payload: JSON = {}
-            for kind in kinds.all_kinds():
+            for kind in chosen:
                 # Records read as their section commands print them, figures included
                 # (categories, plain labels of the statistics, have none).
                 payload[kind.name] = records(corpus.of(kind.name), corpus, language,
@@ -197,12 +205,9 @@ def _past_quiz(quiz: QuizRecord) -> JSON:
 def _listing(result: results.Listing) -> JSON:
     corpus, language = result.corpus, result.language
     items = [with_figures(r, corpus, language) for r in result.records]
-    extra: JSON = {}
-    if result.kind.name == "timeline":
-        extra = {"from_year": result.from_year, "to_year": result.to_year}
-    elif result.kind.name in ("faq", "pillars"):
-        extra = {"query": result.query}
-    return envelope(result.command, language, **extra, count=len(items), items=items)
+    # Every section echoes the query it was asked (null for none), then its own options.
+    return envelope(result.command, language, query=result.query, **dict(result.options),
+                    count=len(items), items=items)
 
 
 def _figures(result: results.Figures) -> JSON:
@@ -211,7 +216,8 @@ def _figures(result: results.Figures) -> JSON:
              for s in result.stats]
     shown = {s.category for s in result.stats}
     return envelope(
-        "stats", language, category=result.category, unit=result.unit,
+        result.command, language, query=result.query, category=result.category,
+        unit=result.unit,
         chart_unit=result.shown_unit if result.chart and result.stats else None,
         not_charted=[{"id": s.id, "unit": s.unit} for s in result.left_out],
         count=len(items),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from binatsec.quiz.engine import LETTERS, QUIT, Answered, Question, QuizResult
+from binatsec.quiz.engine import QUIT, Answered, QuizResult
+from binatsec.quiz.questions import LETTERS, Question
 from binatsec.views.terminal import SafeConsole, Styled, _t, plural, topic_name
 
 MIN_WIDTH = 20
@@ -146,12 +147,12 @@ def _option_label(question: Question, key: str, short: bool = False,
                   full: bool = False) -> str:
     """How an answer reads: "b) over $3 billion", "myth", or just "c" (`short`).
 
-    Right after an FAQ question the explanation repeats the long answer, so only its letter
-    is named there; the summary (`full`) names the text.
+    Right after a question whose explanation repeats its long answer (the FAQ's), only the
+    letter is named there; the summary (`full`) names the text.
     """
     option = question.option(key)
     if not question.multiple_choice:
         return option.text
-    if short or (not full and question.kind == "faq-answer"):
+    if short or (not full and question.repeats_answer):
         return key
     return f"{key}) {option.text}"

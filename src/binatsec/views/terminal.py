@@ -138,7 +138,9 @@ def _longest_word(cells: Iterable[str | RichText]) -> int:
 
 def topic_name(topic: str) -> str:
     """How a quiz topic reads on screen: "figures", "FAQ", "all topics"."""
-    return "all topics" if topic == ALL else kinds.quiz_label(topic)
+    from binatsec.quiz import topics  # only quiz screens and the history name topics
+
+    return "all topics" if topic == ALL else topics.label(topic)
 
 
 def plural(count: int, word: str, many: str = "") -> str:
@@ -186,8 +188,10 @@ class Renderer:
     def yours_footer(self) -> None:
         """After a page that showed the user's records: where they come from."""
         if self.marked:
-            self.print("", _t(f"{YOURS}: from your content folder, not the article: "
-                              f"{', '.join(sorted(self.marked))}", "yellow"))
+            # The files' paths whole, never folded mid-name: the terminal wraps the line.
+            self.print("")
+            self.whole_line(_t(f"{YOURS}: from your content folder, not the article: "
+                               f"{', '.join(sorted(self.marked))}", "yellow"))
 
     def _lang(self, text: model.Text | None) -> str:
         return text.get(self.language) if text is not None else ""
@@ -325,45 +329,6 @@ class Renderer:
         text.append(self.ident(line.record_id))
         self.print(Padding(text, (0, 0, 0, 2), expand=False))
 
-    def faq_list(self, entries: Sequence[model.FaqEntry]) -> None:
-        self.heading("Frequently asked questions", "binatsec faq ID-or-words for an answer")
-        # Full ids, as every other command shows them; the short form is accepted too.
-        rows = [(self.ident(e.id), _t(self._lang(e.question))) for e in entries]
-        self.table(("id", "question"), rows)
-
-    def faq_answers(self, entries: Sequence[model.FaqEntry], corpus: Corpus) -> None:
-        if len(entries) > 1:
-            self.print(_t(f"{len(entries)} questions match; best first.", "dim"), "")
-        for entry in entries:
-            self.card(self._lang(entry.question), entry.id,
-                      [("", self._lang(entry.answer))], self.linked_figures(entry, corpus))
-
-    def myths(self, myths: Sequence[model.Myth], corpus: Corpus) -> None:
-        self.heading("Myths and realities",
-                     f"{plural(len(myths), 'misconception')} the article corrects")
-        self.print("")
-        for myth in myths:
-            self.card(f"Myth: {self._lang(myth.myth)}", myth.id,
-                      [("Reality", self._lang(myth.reality))], self.linked_figures(myth, corpus))
-
-    def timeline(self, events: Sequence[model.TimelineEvent], corpus: Corpus) -> None:
-        self.heading("Timeline", plural(len(events), "event"))
-        self.print("")
-        for event in events:
-            title = f"{event.when_text(self.language)}  {self._lang(event.title)}"
-            self.card(title, event.id, [("", self._lang(event.summary))],
-                      self.linked_figures(event, corpus))
-
-    def pillars(self, pillars: Sequence[model.Pillar], corpus: Corpus) -> None:
-        if len(pillars) > 1:
-            self.heading("The four pillars of the bilateral security model",
-                         "as the article gives them, citing the U.S. Department of State")
-            self.print("")
-        for pillar in pillars:
-            self.card(f"{pillar.number}. {self._lang(pillar.name)}", pillar.id,
-                      [("", self._lang(pillar.summary)), ("Example", self._lang(pillar.example))],
-                      self.linked_figures(pillar, corpus))
-
     def stats(self, stats: Sequence[model.Stat], corpus: Corpus, unit: str | None) -> None:
         names = {c.id: self._lang(c.name) for c in corpus.categories}
         order = [c.id for c in corpus.categories]
@@ -453,17 +418,19 @@ class Renderer:
             # Stacked figures already end in a blank line.
             self.print(*([] if stacked else [""]), *(_t(note, "dim") for note in notes))
 
+    def index(self, kind: Kind, records: Sequence[model.Record]) -> None:
+        """A table of ids and headlines (a listing that shows no text until asked)."""
+        # Full ids, as every other command shows them; the short form is accepted too.
+        rows = [(self.ident(r.id), _t(kind.headline_text(r, self.language))) for r in records]
+        self.table(("id", kind.noun), rows)
+
     def cards(self, kind: Kind, records: Sequence[model.Record], corpus: Corpus) -> None:
-        """Any kind's records as cards: its headline, then its body fields."""
-        self.heading(kind.long_title)
-        self.print("")
+        """Any kind's records as cards: its headline, its body fields, its figures."""
         for record in records:
             parts = [(label, self.field_text(getattr(record, key, None)))
                      for label, key in kind.body]
-            headline = kind.headline_of(record, self.language)
-            if kind.headline_label:
-                headline = f"{kind.headline_label}: {headline}"
-            self.card(headline, record.id, parts, self.linked_figures(record, corpus))
+            self.card(kind.headline_text(record, self.language), record.id, parts,
+                      self.linked_figures(record, corpus))
 
     def field_text(self, value: object) -> str:
         if isinstance(value, model.Text):
@@ -504,7 +471,8 @@ class Renderer:
         errors = sum(problem.is_error for problem in problems)
         warnings = len(problems) - errors
         counts = [plural(n, word) for n, word in ((errors, "problem"), (warnings, "warning")) if n]
-        self.print(_t(f"{' and '.join(counts)} in {checked}", "red" if errors else "yellow"))
+        # The folder's path whole, never folded mid-name.
+        self.whole_line(_t(f"{' and '.join(counts)} in {checked}", "red" if errors else "yellow"))
         if truncated:
             self.print(_t("Checking stopped there: there may be more.", "red"))
 
@@ -569,22 +537,25 @@ class Renderer:
                 pass  # a quiz draws itself as it is played
 
     def listing(self, result: results.Listing) -> None:
-        kind, chosen, corpus = result.kind, result.records, result.corpus
-        if kind.name == "faq":
-            if not result.query:
-                self.faq_list(cast("Sequence[model.FaqEntry]", chosen))
-            elif chosen:
-                self.faq_answers(cast("Sequence[model.FaqEntry]", chosen), corpus)
-        elif kind.name == "myths":
-            if chosen:
-                self.myths(cast("Sequence[model.Myth]", chosen), corpus)
-        elif kind.name == "timeline":
-            if chosen:
-                self.timeline(cast("Sequence[model.TimelineEvent]", chosen), corpus)
-        elif kind.name == "pillars":
-            self.pillars(cast("Sequence[model.Pillar]", chosen), corpus)
-        elif chosen or not result.missing:
-            self.cards(kind, chosen, corpus)
+        """A section's records as its kind lays them out: under the section's heading (with
+        the kind's subtitle), or, for a look-up the kind shows bare, after a line saying how
+        many matched; as an index until a query names some, or as cards."""
+        kind, chosen = result.kind, result.records
+        if not chosen and result.missing:
+            return
+        looked_up = bool(result.query)
+        if looked_up and not kind.heading_on_lookup:
+            if len(chosen) > 1:
+                self.print(_t(f"{plural(len(chosen), kind.noun)} match; best first.", "dim"),
+                           "")
+        else:
+            self.heading(kind.long_title,
+                         kind.subtitle.replace("{count}", plural(len(chosen), kind.noun)))
+            if kind.layout == kinds.INDEX and not looked_up:
+                self.index(kind, chosen)
+                return
+            self.print("")
+        self.cards(kind, chosen, result.corpus)
 
 
 def render(result: results.Result, env: Environment) -> None:

@@ -1,0 +1,1 @@
+"""Tools for working on binatsec itself (never imported by a run)."""

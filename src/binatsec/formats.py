@@ -1,0 +1,201 @@
+"""Every output format of `binatsec export`, declared once.
+
+A format says what it is called (name and aliases, matched in any case), the suffix its
+files take, whether it writes bytes or text, which of export's options it takes, and its
+writer. `export --format`'s choices, help, metavar and completion, the man page (made from
+the same command) and the dispatch in `cli/session.py` all read this registry, so a format
+that is declared is reachable and one that is not can't be asked for.
+
+Writers are imported only when a format is written: this module is read on every run.
+There are two kinds. A `FromDocument` walks the document model (`binatsec.document`), built
+once from the chosen sections: Markdown, and the HTML, Anki and printable editions to come.
+A `FromRecords` writes the records as data (JSON, CSV, an SQLite file) and may be given any
+kind of record, stats categories included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from binatsec.corpus import kinds
+from binatsec.corpus.kinds import Kind
+from binatsec.frozen import Frozen
+
+if TYPE_CHECKING:
+    from binatsec.document import Document
+    from binatsec.results import Export
+
+# The export options a format may take; `lang` is the language of the text it writes.
+OPTIONS = ("section", "lang")
+
+
+class FromDocument(Frozen):
+    """A writer that walks the document model: section order, headlines and the figures
+    table are decided there, once, for every format of this kind."""
+
+    walk: Callable[[Document], str | bytes]
+
+    def write(self, export: Export) -> str | bytes:
+        from binatsec.document import reference
+
+        return self.walk(reference(export.corpus, export.sections, export.language))
+
+    def choices(self) -> tuple[Kind, ...]:
+        return kinds.sections()
+
+
+class FromRecords(Frozen):
+    """A writer of the records themselves, as data."""
+
+    convert: Callable[[Export], str | bytes]
+
+    def write(self, export: Export) -> str | bytes:
+        return self.convert(export)
+
+    def choices(self) -> tuple[Kind, ...]:
+        return kinds.all_kinds()
+
+
+class Format(Frozen):
+    name: str  # what --format takes, lower case
+    summary: str  # its part of --format's help, after "name:"
+    suffix: str  # the suffix of the files it writes (".md")
+    writer: FromDocument | FromRecords
+    aliases: tuple[str, ...] = ()  # other words --format takes for it ("md")
+    binary: bool = False  # writes bytes: a file or a pipe, never a terminal
+    options: tuple[str, ...] = OPTIONS  # which of OPTIONS it takes
+    one_section: str = ""  # writes one section's table: this one unless --section says
+
+    def write(self, export: Export) -> str | bytes:
+        """The format's output: bytes when it is binary, else text."""
+        data = self.writer.write(export)
+        if isinstance(data, bytes) is not self.binary:
+            raise TypeError(f"the {self.name} writer returned {type(data).__name__}")
+        return data
+
+
+# --- the writers, each imported when its format is written -----------------------------------
+
+
+def _json(export: Export) -> str:
+    from binatsec.views.json import document, dumps
+
+    return dumps(document(export), ascii_only=export.ascii_only)
+
+
+def _csv(export: Export) -> str:
+    from binatsec.views.documents import csv_table
+
+    (kind,) = export.sections  # `sections()` gives a one-section format exactly one
+    return csv_table(export.corpus, kind, export.language)
+
+
+def _markdown(document: Document) -> str:
+    from binatsec.views.documents import markdown
+
+    return markdown(document)
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+FORMATS: tuple[Format, ...] = (
+    Format("json", "the records of every section (or of those --section names), as "
+           "'binatsec schema export' describes them", ".json", FromRecords(_json)),
+    Format("csv", "one section's table (the figures unless --section names another)", ".csv",
+           FromRecords(_csv), one_section="stats"),
+    Format("markdown", "a document to read, with ids kept for citation", ".md",
+           FromDocument(_markdown), aliases=("md",)),
+)
+
+
+def _refused(adding: Sequence[Format], present: Sequence[Format]) -> str:
+    """Why `adding` can't join `present`, or "" when it can: every name and alias is taken by
+    one format only, in lower case (--format matches in any case), and options are known."""
+    taken = {word for fmt in present for word in (fmt.name, *fmt.aliases)}
+    for fmt in adding:
+        for word in (fmt.name, *fmt.aliases):
+            if word != word.casefold() or not word:
+                return f"format name '{word}' must be lower case"
+            if word in taken:
+                return f"format name '{word}' is taken"
+            taken.add(word)
+        unknown = set(fmt.options) - set(OPTIONS)
+        if unknown:
+            return f"format {fmt.name} takes unknown options: {', '.join(sorted(unknown))}"
+        if fmt.one_section and kinds.get(fmt.one_section) is None:
+            return f"format {fmt.name} writes an unknown section '{fmt.one_section}'"
+    return ""
+
+
+_registry: list[Format] = list(FORMATS)
+
+
+def all_formats() -> tuple[Format, ...]:
+    return tuple(_registry)
+
+
+def words() -> list[str]:
+    """What --format takes: every name, each followed by its aliases."""
+    return [word for fmt in _registry for word in (fmt.name, *fmt.aliases)]
+
+
+def get(word: str) -> Format | None:
+    """The format a name or alias stands for, in any case and spacing."""
+    wanted = word.strip().casefold()
+    return next((fmt for fmt in _registry if wanted in (fmt.name, *fmt.aliases)), None)
+
+
+def named(name: str) -> Format:
+    """A format the code relies on by name; KeyError if the registry lacks it."""
+    fmt = get(name)
+    if fmt is None:
+        raise KeyError(f"no output format '{name}'")
+    return fmt
+
+
+def help_text() -> str:
+    """--format's help: each format with its aliases and what it writes."""
+    parts = [fmt.name + (f" (or {', '.join(fmt.aliases)})" if fmt.aliases else "")
+             + f": {fmt.summary}" for fmt in _registry]
+    return "; ".join(parts) + ". Any case."
+
+
+class SectionError(ValueError):
+    """--section named something this format can't write."""
+
+
+def sections(fmt: Format, names: Sequence[str]) -> tuple[Kind, ...]:
+    """The kinds an export writes, in the registry's order: those `names` choose (any case),
+    else every one the format can write (a one-section format: its own). Raises
+    queries.NotFound for a name that is not a choice, SectionError for too many."""
+    choices = fmt.writer.choices()
+    wanted: list[Kind] = []
+    for name in names:
+        kind = next((k for k in choices if k.name == name.strip().casefold()), None)
+        if kind is None:
+            from binatsec.queries import NotFound
+
+            raise NotFound("section", name, [k.name for k in choices])
+        wanted.append(kind)
+    if fmt.one_section:
+        if len(set(wanted)) > 1:
+            raise SectionError(f"{fmt.name} writes one section's table; give one --section")
+        return tuple(wanted[:1]) or (kinds.named(fmt.one_section),)
+    return tuple(kind for kind in choices if kind in wanted) if wanted else choices
+
+
+@contextmanager
+def registered(*extra: Format) -> Iterator[None]:
+    """The registry with `extra` formats added, for as long as the block runs (tests,
+    plugins). Refuses a name or alias that another format has."""
+    refused = _refused(extra, _registry)
+    if refused:
+        raise ValueError(refused)
+    saved = list(_registry)
+    _registry.extend(extra)
+    try:
+        yield
+    finally:
+        _registry[:] = saved

@@ -1,0 +1,359 @@
+"""The questions binatsec asks, one maker per kind of question. Pure.
+
+Each maker takes the records of one kind of content (quiz/topics.py says which) and draws
+every random choice from `Asking.rng`, in a fixed order: changing that order changes what
+an existing seed replays.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from binatsec import figures
+from binatsec.corpus import records as model
+from binatsec.queries import attribution_text, figures_for, source_of
+from binatsec.quiz.questions import FACT, LETTERS, MAX_OPTIONS, MYTH, Asking, Maker, Option, Posed
+
+if TYPE_CHECKING:
+    import random
+
+# Wrong figures come from a ladder around the right one: each rung the last times a ratio
+# drawn from RATIO_RANGE, rounded as the article rounds (see _round_like). The right answer
+# takes a random rung of the window, so neither its place nor the ratios give it away.
+# A percentage steps by a drawn amount instead (PERCENT_STEP), staying between 0 and 100.
+RATIO_RANGE = (1.4, 1.7)
+PERCENT_STEP = (7.0, 15.0)
+NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+# "about X" and "nearly X" are loose: a wrong option closer than this share of X could be
+# read as the same figure.
+APART = 0.1
+LADDER_TRIES = 30
+YEAR_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3)
+
+
+def _full_stop(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+# --- myths ------------------------------------------------------------------------------------
+
+
+class MythOrFact(Maker[model.Myth]):
+    """Myth or fact? The myth itself, or the article's reality."""
+
+    kind = "myth-or-fact"
+    asks = "is the statement a myth or a fact"
+    variants = ("myth", "reality")
+    multiple_choice = False
+
+    def ask(self, record: model.Myth, variant: str, asking: Asking) -> Posed:
+        statement, reality = asking.text(record.myth), asking.text(record.reality)
+        if variant == "myth":
+            answer, explanation = MYTH, f"A myth. The reality: {reality}"
+        else:
+            answer, explanation = FACT, f"A fact: the article's answer to the myth \"{statement}\""
+            statement = reality
+        return Posed(
+            prompt=f"Myth or fact? \"{statement}\"",
+            options=(Option(MYTH, "myth"), Option(FACT, "fact")), answer=answer,
+            explanation=explanation, read="binatsec myths")
+
+
+# --- the FAQ ------------------------------------------------------------------------------------
+
+
+class FaqAnswer(Maker[model.FaqEntry]):
+    """Which answer matches this question? The other options are other entries' answers."""
+
+    kind = "faq-answer"
+    asks = "which answer matches a question"
+    variants = ("answer",)
+    repeats_answer = True
+
+    def askable(self, record: model.FaqEntry, asking: Asking) -> tuple[str, ...]:
+        return self.variants if len(asking.corpus.faq) > 1 else ()
+
+    def ask(self, record: model.FaqEntry, variant: str, asking: Asking) -> Posed:
+        others = [e for e in asking.corpus.faq if e.id != record.id
+                  and asking.text(e.answer) != asking.text(record.answer)]
+        chosen = [record, *asking.rng.sample(others, min(MAX_OPTIONS - 1, len(others)))]
+        asking.rng.shuffle(chosen)
+        options = tuple(Option(LETTERS[i], asking.text(e.answer)) for i, e in enumerate(chosen))
+        linked = figures_for(asking.corpus, record.id, record.related)
+        explanation = asking.text(record.answer)
+        if linked:
+            explanation += " " + _full_stop(figures.sentence(linked[0], asking.language))
+        return Posed(
+            prompt=f"Which answer matches this question? \"{asking.text(record.question)}\"",
+            options=options, answer=LETTERS[chosen.index(record)], explanation=explanation,
+            read=f"binatsec faq {record.id.removeprefix('faq.')}")
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+class WhichFigure(Maker[model.Stat]):
+    """Which figure does the article give? Wrong options keep the unit, scale and qualifier."""
+
+    kind = "figure"
+    asks = "which figure the article gives"
+    variants = ("figure",)
+
+    def ask(self, record: model.Stat, variant: str, asking: Asking) -> Posed:
+        right = _amount(record.value, record)
+        # Shown in random order: for "over X" the right figure is the smallest (see
+        # figure_distractors), so sorted options would always put it first.
+        texts = [right, *(text for _, text in figure_distractors(record, asking.rng))]
+        asking.rng.shuffle(texts)
+        options = tuple(Option(LETTERS[i], text) for i, text in enumerate(texts))
+        when = record.when_text(asking.language)
+        subject = asking.text(record.label) + (f" ({when})" if when else "")
+        # A figure always says who the article credits, even when it names no one.
+        return Posed(
+            prompt=f"{subject}: which figure does the article give?", options=options,
+            answer=LETTERS[texts.index(right)],
+            explanation=_full_stop(figures.sentence(record, asking.language)),
+            credit=attribution_text(source_of(record, asking.corpus)),
+            read=f"binatsec stats {record.category}")
+
+
+def _amount(value: float, stat: model.Stat) -> str:
+    return figures.hedged(value, stat.unit, stat.qualifier)
+
+
+def figure_distractors(stat: model.Stat, rng: random.Random,
+                       wanted: int = MAX_OPTIONS - 1) -> list[tuple[float, str]]:
+    """Wrong but plausible figures, smallest first: same unit, scale and qualifier, all
+    distinct, and none that the article's figure would make true as well.
+
+    They are rungs of a ladder around the right figure, which takes a random rung of the
+    window (see RATIO_RANGE), so neither its rank nor the ratios between options give it
+    away. "About X" and "nearly X" get no wrong option within APART of X. "Over X" gets only
+    larger ones, as "over" anything smaller would be true too: there the right figure is
+    always the smallest, and only the order the options are shown in hides it.
+    """
+    ranks = [0] if stat.qualifier == "over" else list(range(wanted + 1))
+    while ranks:
+        rank = rng.choice(ranks)
+        for _ in range(LADDER_TRIES):
+            ladder = _ladder(stat, rank, wanted, rng)
+            if ladder is not None:
+                return ladder
+        ranks.remove(rank)  # this rung cannot hold the right figure (a percentage near 0)
+    return _nearby(stat, wanted)
+
+
+def _ladder(stat: model.Stat, rank: int, wanted: int,
+            rng: random.Random) -> list[tuple[float, str]] | None:
+    """`wanted` wrong figures around the right one, which is number `rank` (from 0) of
+    them all in order; None if this draw gives figures that cannot be used."""
+    value = stat.value
+    steps = [k for k in range(-rank, wanted + 1 - rank) if k != 0]
+    if stat.unit == "percent":
+        step = rng.uniform(*PERCENT_STEP)
+        decimals = 0 if value == int(value) else 1
+        values = [round(value + k * step, decimals) for k in steps]
+    else:
+        ratio = rng.uniform(*RATIO_RANGE)
+        values = [_round_like(value * ratio**k, value) for k in steps]
+    order = [*values[:rank], value, *values[rank:]]
+    if any(b <= a for a, b in itertools.pairwise(order)):
+        return None  # rounding folded two rungs together, or crossed the right figure
+    found = _distinct(values, stat, {_amount(value, stat)})
+    if len(found) < len(values) or not all(implied_by(stat, v) is False for v in values):
+        return None
+    return found
+
+
+def implied_by(stat: model.Stat, value: float) -> bool | None:
+    """Whether the article's figure makes "<qualifier> `value`" true as well (or, for a loose
+    figure, too close to tell apart): True, False, or None when `value` is out of range."""
+    if value <= 0 or (stat.unit == "percent" and value >= 100):
+        return None
+    if _amount(value, stat) == _amount(stat.value, stat):
+        return True
+    if stat.qualifier == "over":
+        return value <= stat.value
+    if stat.qualifier in ("about", "nearly"):
+        return abs(value - stat.value) <= APART * stat.value
+    return value == stat.value
+
+
+def _nearby(stat: model.Stat, wanted: int) -> list[tuple[float, str]]:
+    """Wrong figures by small steps, for a figure no ladder fits (tiny values that round
+    onto each other, a percentage at the edge): the nearest usable ones, smallest first."""
+    steps = (max(1.0, stat.value * 2 * APART), 1.0, 0.5)
+    candidates = sorted((stat.value + sign * k * step for step in steps
+                         for k in range(1, 4 * wanted + 1) for sign in (1, -1)),
+                        key=lambda v: abs(v - stat.value))
+    usable = [v for v in candidates if implied_by(stat, v) is False]
+    return sorted(_distinct(usable, stat, {_amount(stat.value, stat)})[:wanted])
+
+
+def _significant_digits(value: float) -> int:
+    mantissa = f"{abs(value):.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return max(1, len(mantissa))
+
+
+def _mantissa(value: float) -> tuple[float, int]:
+    exponent = math.floor(math.log10(value))
+    return value / 10**exponent, exponent
+
+
+def _round_like(value: float, like: float) -> float:
+    """`value` rounded as the article rounded `like`: to a round mantissa (1, 1.2, 1.5, 2,
+    2.5, 3, 4, 5, 6, 8) when `like` has one, else to as many significant digits (2 or 3)."""
+    if value <= 0 or like <= 0:
+        return value
+    mantissa, exponent = _mantissa(value)
+    if any(math.isclose(_mantissa(like)[0], m, rel_tol=1e-9) for m in NICE_MANTISSAS):
+        nearest = min(NICE_MANTISSAS, key=lambda m: abs(math.log(mantissa / m)))
+        return figures.significant(nearest * 10.0**exponent, 3)
+    return figures.significant(value, min(3, max(2, _significant_digits(like))))
+
+
+def _distinct(values: Iterable[float], stat: model.Stat,
+              taken: set[str]) -> list[tuple[float, str]]:
+    """Positive values whose wording differs from every wording in `taken` and each other."""
+    seen = set(taken)
+    out: list[tuple[float, str]] = []
+    for value in values:
+        text = _amount(value, stat)
+        if value > 0 and text not in seen:
+            seen.add(text)
+            out.append((value, text))
+    return out
+
+
+# --- the timeline ---------------------------------------------------------------------------
+# Only dated events are asked about, or offered: an undated period has no date to ask for
+# or to order by.
+
+
+class WhichYear(Maker[model.TimelineEvent]):
+    """When was this? Nearby years for a single year, other events' dates for a span."""
+
+    kind = "which-year"
+    asks = "when an event happened"
+    variants = ("year",)
+
+    def askable(self, record: model.TimelineEvent, asking: Asking) -> tuple[str, ...]:
+        if not record.dated:
+            return ()
+        return self.variants if record.end_year is None or _other_dates(record, asking) else ()
+
+    def ask(self, record: model.TimelineEvent, variant: str, asking: Asking) -> Posed:
+        right = record.when_text(asking.language)
+        first = _span(record)[0]
+        if record.end_year is None:
+            # A single year: the wrong options are nearby years, never the event's own.
+            years = [first + d for d in YEAR_OFFSETS]
+            wrong = [str(y) for y in asking.rng.sample(years, MAX_OPTIONS - 1)]
+            dates = sorted([right, *wrong])
+        else:
+            pool = _other_dates(record, asking)
+            wrong = asking.rng.sample(pool, min(MAX_OPTIONS - 1, len(pool)))
+            by_date = {e.when_text(asking.language): _span(e)[0] for e in _dated(asking)}
+            dates = sorted([right, *wrong], key=lambda d: (by_date.get(d, 0), d))
+        options = tuple(Option(LETTERS[i], d) for i, d in enumerate(dates))
+        return Posed(
+            prompt=f"When was this? \"{asking.text(record.title)}\"", options=options,
+            answer=LETTERS[dates.index(right)],
+            explanation=f"{right}: {asking.text(record.summary)}", read=_read(record))
+
+
+class WhichFirst(Maker[model.TimelineEvent]):
+    """Which came first? The event and later ones that do not overlap it."""
+
+    kind = "which-first"
+    asks = "which event came first"
+    variants = ("first",)
+
+    def askable(self, record: model.TimelineEvent, asking: Asking) -> tuple[str, ...]:
+        return self.variants if record.dated and _later(record, asking) else ()
+
+    def ask(self, record: model.TimelineEvent, variant: str, asking: Asking) -> Posed:
+        later = _later(record, asking)
+        wrong = asking.rng.sample(later, min(MAX_OPTIONS - 2, len(later)))
+        chosen = [record, *wrong]
+        asking.rng.shuffle(chosen)
+        options = tuple(Option(LETTERS[i], asking.text(e.title)) for i, e in enumerate(chosen))
+        after = ", ".join(f"{asking.text(e.title)} ({e.when_text(asking.language)})"
+                          for e in sorted(wrong, key=lambda e: _span(e)[0]))
+        return Posed(
+            prompt="Which came first?", options=options, answer=LETTERS[chosen.index(record)],
+            explanation=f"{asking.text(record.title)} ({record.when_text(asking.language)}) "
+            f"came before {after}.", read=_read(record))
+
+
+def _span(event: model.TimelineEvent) -> tuple[int, int]:
+    """A dated event's first and last year."""
+    first = event.year if event.year is not None else 0
+    return first, event.end_year if event.end_year is not None else first
+
+
+def _dated(asking: Asking) -> list[model.TimelineEvent]:
+    return [e for e in asking.corpus.timeline if e.dated]
+
+
+def _other_dates(event: model.TimelineEvent, asking: Asking) -> list[str]:
+    """Dates of other events that don't overlap this one, as the content writes them."""
+    own = event.when_text(asking.language)
+    first, last = _span(event)
+    dates = [e.when_text(asking.language) for e in _dated(asking)
+             if _span(e)[1] < first or _span(e)[0] > last]
+    return [d for d in dict.fromkeys(dates) if d != own]
+
+
+def _later(event: model.TimelineEvent, asking: Asking) -> list[model.TimelineEvent]:
+    last = _span(event)[1]
+    later = [e for e in _dated(asking) if _span(e)[0] > last]
+    title = asking.text(event.title)
+    unique = {asking.text(e.title): e for e in later if asking.text(e.title) != title}
+    return list(unique.values())
+
+
+def _read(event: model.TimelineEvent) -> str:
+    first, last = _span(event)
+    return f"binatsec timeline --from {first} --to {last}"
+
+
+# --- pillars ------------------------------------------------------------------------------------
+
+
+class WhichPillar(Maker[model.Pillar]):
+    """Which pillar is this? Asked with its example, or with its summary."""
+
+    kind = "pillar"
+    asks = "which pillar a practice belongs to"
+    variants = ("example", "summary")
+
+    def askable(self, record: model.Pillar, asking: Asking) -> tuple[str, ...]:
+        return self.variants if len(asking.corpus.pillars) > 1 else ()
+
+    def ask(self, record: model.Pillar, variant: str, asking: Asking) -> Posed:
+        pillars = list(asking.corpus.pillars)
+        if len(pillars) > MAX_OPTIONS:
+            # A user's folder may hold more pillars than answers fit on a screen (or letters
+            # in LETTERS): the right one and a sample of the others.
+            others = [p for p in pillars if p.id != record.id]
+            pillars = [record, *asking.rng.sample(others, MAX_OPTIONS - 1)]
+        pillars.sort(key=lambda p: p.number)
+        options = tuple(Option(LETTERS[i], asking.text(p.name)) for i, p in enumerate(pillars))
+        if variant == "example":
+            prompt = f"Which pillar does this example belong to? \"{asking.text(record.example)}\""
+        else:
+            prompt = f"Which pillar is this? \"{asking.text(record.summary)}\""
+        shown = asking.text(record.summary if variant == "example" else record.example)
+        label = "Example" if variant == "summary" else "In short"
+        # The credit is the four-part model's, not its example's (whose figure has its own).
+        source = source_of(record, asking.corpus)
+        credit = (f"the four pillars are the {source.name}'s, as cited in the article"
+                  if source is not None else "")
+        return Posed(
+            prompt=prompt, options=options, answer=options[pillars.index(record)].key,
+            explanation=f"Pillar {record.number}, {asking.text(record.name)}. {label}: {shown}",
+            credit=credit, read=f"binatsec pillars {record.number}")
