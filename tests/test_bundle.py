@@ -207,6 +207,8 @@ WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], None]] = {
     "a link that is a number": _set("faq", "related", [1]),
     "a year that is a string": _set("timeline", "year", "2008"),
     "a pillar number that is true": _set("pillars", "number", True),
+    "a flag that is a number": _set("timeline", "ongoing", 1),
+    "a flag that is null": _set("timeline", "ongoing", None),
     "a figure that is text": _set("stats", "value", "lots"),
     "a figure that is an integer": _set("stats", "value", 3),
     "a figure that is NaN": _set("stats", "value", float("nan")),

@@ -104,7 +104,7 @@ def test_search_finds_it(glossary: Path, cli: Callable[..., Run],
                          validate: Callable[..., list[str]]) -> None:
     document = cli("search", "contraband", "--json").json()
     assert validate("search", document) == []
-    assert [(hit["section"], hit["id"]) for hit in document["hits"]] == [
+    assert [(hit["section"], hit["id"]) for hit in document["items"]] == [
         (NAME, "testonlyterm.interdiction")]
     assert cli("search", "bilateral", "--section", NAME).exit_code == 0
 
@@ -132,8 +132,9 @@ def test_lint_checks_it_by_the_same_rules(glossary: Path, cli: Callable[..., Run
         '[[testonlyterm]]\nid = "testonlyterm.broken"\nterm.en = "Broken"\n'
         'related = ["faq.nowhere"]\n', encoding="utf-8")
     report = cli("lint", str(mine), "--json").json()
+    # The broken record's own problem and its dangling link, in one run.
     assert sorted((p["rule"], p["key"]) for p in report["problems"]) == [
-        ("BC004", "definition")]
+        ("BC004", "definition"), ("BC009", "related")]
     (mine / f"{NAME}.toml").write_text(
         '[[testonlyterm]]\nid = "testonlyterm.linked"\nterm.en = "Linked"\n'
         'definition.en = "D."\nrelated = ["faq.nowhere"]\n', encoding="utf-8")

@@ -21,7 +21,7 @@ import pytest
 
 from binatsec import figures
 from binatsec.corpus import kinds
-from binatsec.corpus.records import Corpus, Stat, Text, TimelineEvent
+from binatsec.corpus.records import Corpus, Myth, Stat, Text, TimelineEvent
 from binatsec.quiz import engine as quiz
 from conftest import ARTICLE, ROOT
 
@@ -125,6 +125,12 @@ def test_every_date_is_the_articles(corpus: Corpus, fact: dict[str, Any]) -> Non
         assert event.year is None and event.end_year is None and event.when is not None
     else:
         assert (event.year, event.end_year) == (fact["year"], fact.get("end_year"))
+    # What the article describes as ongoing is marked, so no date question implies that it
+    # began (or happened only) in the year of the one instance the article dates; its title
+    # names that instance, without the year (a field) or a figure (stats.toml).
+    assert event.ongoing is fact.get("ongoing", False)
+    if event.ongoing:
+        assert not re.search(r"\d", event.title.en), event.title.en
 
 
 def test_every_event_is_dated_as_the_article_dates_it(corpus: Corpus) -> None:
@@ -142,6 +148,52 @@ def test_credits_are_read_once_and_applied_everywhere(corpus: Corpus,
         assert "pillars" in question.credit, question.credit
     officers = corpus.get("stat.police-officers-trained")
     assert isinstance(officers, Stat) and officers.attribution is None
+
+
+# --- myths: a fact beside each myth ----------------------------------------------------------
+
+MYTH_IDS = [myth["id"] for myth in tomllib.loads(
+    (ROOT / "content" / "myths.toml").read_text(encoding="utf-8"))["myth"]]
+# How a reply to a claim opens ("Not quite, according to the article", "That is a huge
+# oversimplification"): a fact the quiz shows on its own, to a player who never saw the
+# myth, opens like none of these.
+REPLY_OPENINGS = ("not ", "not,", "no,", "no.", "no ", "nope", "that is", "that's", "thats",
+                  "this is", "it is", "it's", "yes", "actually", "in fact", "on the contrary",
+                  "wrong", "false", "true", "quite", "rather", "far from", "according to",
+                  "the article", "the reality", "in reality")
+FACT_LENGTH = (0.6, 1.8)  # a fact's length as a share of its myth's: neither is given away
+SENTENCE_END = re.compile(r"(?<!\bU\.S)[.!?](?=\s)")
+
+
+@pytest.mark.parametrize("myth_id", MYTH_IDS)
+def test_a_myths_fact_is_a_plain_statement_of_its_length(corpus: Corpus, myth_id: str) -> None:
+    """Myth or fact is not won by form (issue 16): the fact is one short declarative
+    sentence like the myth, not the long reply that corrects it."""
+    myth = corpus.get(myth_id)
+    assert isinstance(myth, Myth)
+    claim, fact = myth.myth.en, myth.fact.en
+    assert not fact.casefold().startswith(REPLY_OPENINGS), f"{myth_id}: opens as a reply"
+    ratio = len(fact) / len(claim)
+    assert FACT_LENGTH[0] <= ratio <= FACT_LENGTH[1], f"{myth_id}: {ratio:.2f} the myth's length"
+    assert fact.endswith(".") and not SENTENCE_END.search(fact), f"{myth_id}: not one sentence"
+    assert fact[:1].isupper() and not fact.endswith("?"), myth_id
+    assert words(fact) not in (words(claim), words(myth.reality.en)), myth_id
+
+
+def test_every_myth_has_its_fact_test(corpus: Corpus) -> None:
+    assert [myth.id for myth in corpus.myths] == MYTH_IDS
+
+
+@pytest.mark.parametrize("record_id,said", FACTS["author_views"],
+                         ids=[view[0] for view in FACTS["author_views"]])
+def test_the_authors_own_views_are_credited_to_the_author(corpus: Corpus, record_id: str,
+                                                          said: str) -> None:
+    """The author's judgements ("this teamwork is vital") are told apart from what the
+    article reports: the record that carries each says whose view it is."""
+    record = corpus.get(record_id)
+    assert record is not None, record_id
+    texts = [value.en for value in record._asdict().values() if isinstance(value, Text)]
+    assert any("the article's author" in text.casefold() for text in texts), (record_id, said)
 
 
 # --- links ---------------------------------------------------------------------------------
@@ -200,6 +252,8 @@ def test_the_fixture_names_and_figures_are_in_the_article(article: str) -> None:
             assert fact["credited"] in article
     for fact in FACTS["date"]:
         assert fact.get("undated", str(fact.get("year"))) in article, fact["id"]
+    for _, said in FACTS["author_views"]:
+        assert said in article, said
 
 
 def test_the_shingles_are_the_articles(article: str) -> None:

@@ -268,7 +268,7 @@ def test_the_document_orders_sections_records_and_figures_once(corpus: Corpus) -
     assert events[0].headline == f"{first.when_text()}: {first.title.get()}"  # type: ignore[union-attr]
     myth = by_name["myths"].blocks[0]
     assert isinstance(myth, MythReality) and myth.headline == f"Myth: {myth.myth}"
-    assert myth.body == (Definition("Reality", myth.reality),)
+    assert myth.body == (Definition("Fact", myth.fact), Definition("Reality", myth.reality))
     pillar = by_name["pillars"].blocks[0]
     assert isinstance(pillar, Entry) and pillar.headline.startswith("1. ")
     (table,) = by_name["stats"].blocks

@@ -184,9 +184,10 @@ def test_mutated_content_through_lint_standalone(cli: Callable[..., Run],
         assert human.stdout.splitlines()[-1].endswith(folder)
 
 
-TOML_KEYS = ["id", "question.en", "answer.en", "myth.en", "reality.en", "year", "end_year",
-             "title.en", "summary.en", "value", "unit", "qualifier", "category", "related",
-             "number", "name.en", "label.en", "what.en", "attribution", "es", "question"]
+TOML_KEYS = ["id", "question.en", "answer.en", "myth.en", "fact.en", "reality.en", "year",
+             "end_year", "ongoing", "title.en", "summary.en", "value", "unit", "qualifier",
+             "category", "related", "number", "name.en", "label.en", "what.en", "attribution",
+             "es", "question"]
 TOML_VALUES = ['"faq.fuzz"', '"stat.fuzz"', '""', '" "', "1", "-1", "0", "2020", "1e400",
                "nan", "inf", "true", "[]", '["faq.merida-initiative"]', '[1, 2]', "{}",
                '{en = "x"}', '{en = "x", xx = "y"}', "2024-01-01", '"kg"', '"over"',
@@ -380,6 +381,8 @@ def _good(draw: st.DrawFn, kind: Kind, field: Field, record: dict[str, Any],
         return draw(TEXT if check is not spec.slug else SLUG)
     if check is spec.year:
         return draw(st.one_of(st.sampled_from([1800, 2100, 2020]), st.integers(1800, 2100)))
+    if check is spec.boolean:
+        return draw(st.booleans())
     if check is spec.positive:
         # The kind's records count from 1 without gaps: a replaced record keeps its number.
         replaced = next((r for r in _bundled().of(kind.name) if r.id == record.get("id")),
@@ -422,6 +425,8 @@ def _bad(draw: st.DrawFn, kind: Kind, field: Field, record: dict[str, Any]) -> A
             odd = [-1, -1e-300, math.inf, -math.inf, math.nan, 101, "3.9 million", True, [1],
                    Raw("-0.0")]
         extreme = [*HUGE_INTS, Raw("9" * 5000), Raw("1e400")]
+    elif check is spec.boolean:
+        odd = [0, 1, "true", "false", "", [], {}, 1.0]
     else:
         odd = [5, 1.7e308, True, "", [], {}]
     return draw(st.one_of(st.sampled_from(odd), st.sampled_from(extreme), ANY_VALUE))

@@ -30,6 +30,7 @@ VIEWS = {
     "sources": ("sources",),
     "quiz-scripted": ("quiz", "--topic", "pillars", "--count", "3", "--seed", "11",
                       "--answers", "a,b,c", "--no-save"),
+    "quiz-print": ("quiz", "--print", "--count", "5", "--seed", "16"),
 }
 
 

@@ -360,14 +360,15 @@ def test_a_shell_pager_command_works(tmp_path: Path) -> None:
 @needs_script
 @pytest.mark.parametrize(("args", "extra"), [
     (("--no-pager", "timeline"), {}),
+    (("timeline", "--no-pager"), {}),
     (("timeline",), {"BINATSEC_PAGER": ""}),
     (("timeline", "--json"), {}),
     (("--json", "timeline"), {}),
     (("export", "--format", "markdown"), {}),
     (("man",), {}),
     (("pillars", "2"), {"LINES": "200"}),  # fits on the screen: printed directly
-], ids=["--no-pager", "empty BINATSEC_PAGER", "--json", "global --json", "export", "man",
-        "fits"])
+], ids=["--no-pager", "--no-pager after the command", "empty BINATSEC_PAGER", "--json",
+        "global --json", "export", "man", "fits"])
 def test_no_pager_when_it_should_be_off(tmp_path: Path, fake_pager: tuple[str, Path],
                                         args: tuple[str, ...], extra: dict[str, str]) -> None:
     command, paged = fake_pager

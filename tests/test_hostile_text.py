@@ -162,7 +162,9 @@ def test_hostile_content_and_arguments_through_every_command(
                  ",".join(["a"] * 40), "--no-save"),
                 ("quiz", "--topic", "pillars", "--count", "3", "--seed", "1", "--answers",
                  ",".join(answers), "--no-save"),
-                ("quiz", "--topic", "myths", "--count", "3", "--seed", "2", "--no-save")]
+                ("quiz", "--topic", "myths", "--count", "3", "--seed", "2", "--no-save"),
+                ("quiz", "--print", "--topic", "all", "--count", "40", "--seed", "7"),
+                ("myths", query, "--quiz", "--print", "--seed", "3")]
     # Bytes that are not UTF-8 on stdin, as a lone surrogate in an argument stands for.
     typed = ("\n".join(answers) + "\n").encode("utf-8", "surrogatepass")
     for command in commands:

@@ -36,7 +36,7 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # figures linked to a record, search hits, stats categories, and export's sections. Overview
 # sections and lint problems describe the tool and the content, and are not records.
 SECTION_NAMES = tuple(kind.name for kind in kinds.sections())
-RECORD_LISTS = {"items", "figures", "hits", "categories", *SECTION_NAMES}
+RECORD_LISTS = {"items", "figures", "categories", *SECTION_NAMES}
 # Colour forced every way Rich and Click look for it: JSON must stay plain regardless.
 FORCED_COLOUR: dict[str, str | None] = {"FORCE_COLOR": "1", "CLICOLOR_FORCE": "1",
                                         "TERM": "xterm-256color", "NO_COLOR": None}
@@ -177,7 +177,7 @@ def assert_contract(result: Run, schema: str, validate: Callable[[str, Document]
         if key in RECORD_LISTS:
             missing = [r for r in records if not (isinstance(r, dict) and r.get("id"))]
             assert missing == [], f"records under {key!r} without an id"
-    for key in ("items", "hits", "problems"):
+    for key in ("items", "problems"):
         if key in document:
             assert document["count"] == len(document[key])
     return document
@@ -214,6 +214,11 @@ CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("stats", ("stats", "--chart", "--json"), 0),
     ("stats", ("stats", "seizures", "--chart", "--unit", "lb", "--json"), 0),
     ("stats", ("stats", "funding", "--chart", "--json"), 1),
+    ("stats", ("stats", "xyzzy", "--json"), 1),  # words that find nothing
+    ("stats", ("stats", "--source", "pew", "--json"), 0),
+    ("stats", ("stats", "seizures", "--source", "dea", "--json"), 1),
+    ("pillars", ("pillars", "xyzzy", "--json"), 1),
+    ("sources", ("sources", "pew", "--json"), 0),
     ("cooperation", ("cooperation", "--json"), 0),
     ("criticisms", ("criticisms", "--json"), 0),
     ("outlook", ("outlook", "--json"), 0),
@@ -227,6 +232,10 @@ CASES: list[tuple[str, tuple[str, ...], int]] = [
     ("export", ("export",), 0),
     ("export", ("export", "-f", "json", "-s", "faq", "-s", "categories"), 0),
     ("lint", ("lint", "--json"), 0),
+    ("quiz", ("quiz", "--topic", "pillars", "--count", "2", "--seed", "1", "--answers", "a,b",
+              "--no-save", "--json"), 0),
+    ("quiz", ("quiz", "--print", "--seed", "1", "--json"), 0),  # never played nor saved
+    ("quiz", ("myths", "drugs", "--quiz", "--print", "--seed", "1", "--json"), 0),
 ]
 
 
@@ -270,7 +279,7 @@ def test_nothing_found_is_still_one_document(
 ) -> None:
     result = cli("search", "zzzz", "--json")
     document = assert_contract(result, "search", validate, exit_code=1)
-    assert (document["count"], document["total"], document["hits"]) == (0, 0, [])
+    assert (document["count"], document["total"], document["items"]) == (0, 0, [])
     assert "nothing matches 'zzzz'" in result.stderr
 
 
@@ -303,8 +312,8 @@ def test_the_figures_match_the_asked_question(
     assert all(2008 <= item["year"] <= 2020 for item in timeline["items"])
     sections = assert_contract(cli("search", "fentanyl", "--section", "faq", "--json"),
                                "search", validate)
-    assert sections["hits"]
-    assert {hit["section"] for hit in sections["hits"]} == {"faq"}
+    assert sections["items"]
+    assert {hit["section"] for hit in sections["items"]} == {"faq"}
 
 
 def test_unit_conversion_keeps_the_article_figure(
@@ -350,9 +359,10 @@ def test_chart_json_lists_exactly_the_charted_figures(
 def test_a_record_reads_the_same_wherever_it_appears(
     cli: Callable[..., Run], validate: Callable[[str, Document], list[str]],
 ) -> None:
-    """The same id gives the same fields in every section command, embedded figure and export."""
+    """The same id gives the same fields in every section command, embedded figure and export.
+    (A quiz's questions have ids of their own, not records'.)"""
     runs = [(schema, args) for schema, args, code in CASES
-            if code == 0 and schema not in ("overview", "search", "lint")
+            if code == 0 and schema not in ("overview", "search", "lint", "quiz")
             and "--unit" not in args and "--chart" not in args]  # those convert figures
     seen: dict[str, tuple[str, Document]] = {}
     for schema, args in runs:
@@ -472,7 +482,7 @@ MUTATIONS: dict[str, Callable[[Document], None]] = {
     "a year given as text": lambda d: d["items"][0].update(year="2020"),
     "an unknown qualifier": lambda d: d["items"][0].update(qualifier="roughly"),
     "an unknown unit": lambda d: d["items"][0].update(unit="tons"),
-    "another schema version": lambda d: d.update(schema_version="3.0"),
+    "another schema version": lambda d: d.update(schema_version="4.0"),
     "a record without its id": lambda d: d["items"][0].pop("id"),
     "an id without its kind": lambda d: d["items"][0].update(id="meth-seizures-2020"),
     "an id of another kind": lambda d: d["items"][0].update(id="faq.meth-seizures-2020"),

@@ -57,6 +57,8 @@ EXPECTED: dict[str, Expected] = {
     "BC013-invented-date": Expected("timeline.toml", 7, "event.rise-of-cartels-again", "when"),
     "BC014-deep-key": Expected("faq.toml", 4),
     "BC015-control-characters": Expected("faq.toml", 5, "faq.title-setter", "answer.en"),
+    "BC016-undated-ongoing": Expected("timeline.toml", 6, "event.cartels-keep-growing",
+                                      "ongoing"),
 }
 
 
@@ -228,7 +230,9 @@ def test_keys_up_to_the_limit_and_dots_in_text_reach_the_parser(tmp_path: Path) 
           f'related = ["{dotted}"]\nnote = """\n{dotted}\n"""\n'
           + ".".join(["x"] * 32) + " = 1\n")
     problems = overlay_problems(tmp_path)
-    assert sorted((p.rule, p.key) for p in problems) == [("BC003", "note"), ("BC003", "x")]
+    # The broken record's link (text, not an id) is checked in the same run.
+    assert sorted((p.rule, p.key) for p in problems) == [("BC003", "note"), ("BC003", "x"),
+                                                         ("BC009", "related")]
 
 
 # --- BC012, built at test time --------------------------------------------------------------
@@ -372,6 +376,79 @@ def test_file_and_cross_file_problems_come_in_the_same_run(tmp_path: Path) -> No
     }
 
 
+def _found(folder: Path) -> set[tuple[str, str | None, str | None]]:
+    return {(p.rule, p.record_id, p.key) for p in overlay_problems(folder)}
+
+
+LINKING_FAQ = ('[[faq]]\nid = "faq.a"\nquestion.en = "Q?"\nanswer.en = "A."\n'
+               'related = ["stat.nowhere", "stat.mine", "faq.nowhere"]\n')
+
+
+def test_a_file_that_cannot_be_parsed_hides_no_problem_of_another(tmp_path: Path) -> None:
+    """A syntax error in stats.toml and dangling links in faq.toml: one run lists them all.
+    A link to an id the broken file's text holds is left until it parses (it may declare
+    it); one it cannot hold is dangling whatever the fix."""
+    write(tmp_path, "stats.toml", '[[stat]\nid = "stat.mine"\n')
+    write(tmp_path, "faq.toml", LINKING_FAQ)
+    problems = overlay_problems(tmp_path)
+    assert [(p.rule, p.record_id, p.key) for p in problems] == [
+        ("BC001", None, None),
+        ("BC009", "faq.a", "related"), ("BC009", "faq.a", "related")]
+    messages = " ".join(p.message for p in problems)
+    assert "'stat.nowhere'" in messages and "'faq.nowhere'" in messages
+    assert "stat.mine" not in messages
+
+
+def test_a_broken_records_own_links_are_checked_in_the_same_run(tmp_path: Path) -> None:
+    write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.a"\nquestion.en = "Q?"\nanswer.en = 5\n'
+          'related = ["faq.nowhere", "faq.merida-initiative"]\n')
+    problems = overlay_problems(tmp_path)
+    assert [(p.rule, p.record_id, p.key, p.line) for p in problems] == [
+        ("BC005", "faq.a", "answer.en", 4), ("BC009", "faq.a", "related", 5)]
+    assert "'faq.nowhere'" in problems[1].message
+
+
+PILLAR = ('[[pillar]]\nid = "pillar.{name}"\nnumber = {number}\nname.en = "N"\n'
+          'summary.en = "S."\n{example}\n')
+
+
+def test_rules_over_a_kind_run_beside_a_broken_record(tmp_path: Path) -> None:
+    """Pillars numbered with a gap, one of them missing its example: both said at once."""
+    write(tmp_path, "pillars.toml",
+          PILLAR.format(name="x", number=7, example='example.en = "E."')
+          + PILLAR.format(name="y", number=5, example=""))
+    problems = overlay_problems(tmp_path)
+    assert [(p.rule, p.record_id, p.key) for p in problems] == [
+        ("BC004", "pillar.y", "example"), ("BC010", None, "number")]
+    assert "got [1, 2, 3, 4, 5, 7]" in problems[1].message
+
+
+def test_a_rule_that_needs_a_broken_field_waits_for_it(tmp_path: Path) -> None:
+    """A pillar whose number is wrong: the numbering cannot be judged without it, so only
+    the number's own problem is said (not a gap that the fix may close)."""
+    write(tmp_path, "pillars.toml", PILLAR.format(name="x", number='"five"',
+                                                  example='example.en = "E."'))
+    assert _found(tmp_path) == {("BC005", "pillar.x", "number")}
+
+
+def test_an_id_taken_by_a_broken_record_is_a_duplicate_at_once(tmp_path: Path) -> None:
+    write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.a"\nquestion.en = "Q?"\n\n'
+          '[[faq]]\nid = "faq.a"\nquestion.en = "Q?"\nanswer.en = "A."\n')
+    assert _found(tmp_path) == {("BC004", "faq.a", "answer"), ("BC007", "faq.a", "id")}
+
+
+def test_lint_says_every_problem_in_one_pass(cli: Callable[..., Run], tmp_path: Path) -> None:
+    write(tmp_path, "stats.toml", "[[stat]\n")
+    write(tmp_path, "faq.toml", LINKING_FAQ)
+    write(tmp_path, "pillars.toml",
+          PILLAR.format(name="x", number=7, example='example.en = "E."')
+          + PILLAR.format(name="y", number=5, example=""))
+    report = cli("lint", str(tmp_path), "--json")
+    assert report.exit_code == 1
+    assert sorted(p["rule"] for p in report.json()["problems"]) == [
+        "BC001", "BC004", "BC009", "BC009", "BC009", "BC010"]
+
+
 def test_every_dangling_link_is_reported_with_its_line(tmp_path: Path) -> None:
     write(tmp_path, "faq.toml", '[[faq]]\nid = "faq.a"\nquestion.en = "Q?"\nanswer.en = "A."\n'
           'related = ["faq.nowhere"]\n\n[[faq]]\nid = "faq.b"\nquestion.en = "Q?"\n'
@@ -503,8 +580,11 @@ def test_lint_standalone_path_exits_1_with_the_problems(
     (folder / "myths.toml").write_text("[[myth]\n", encoding="utf-8")
     doc = cli("lint", "--standalone", "--json", str(folder)).json()
     assert doc["ok"] is False
+    # The broken myths.toml declares no myth, so the links to myths are dangling too, and
+    # said in the same run.
     assert sorted((p["rule"], Path(p["file"]).name) for p in doc["problems"]) == [
-        ("BC001", "myths.toml"), ("BC010", "stats.toml")]
+        ("BC001", "myths.toml"), ("BC009", "criticisms.toml"), ("BC009", "pillars.toml"),
+        ("BC010", "stats.toml")]
     result = cli("lint", "--standalone", str(folder))
     assert result.exit_code == 1
     assert "[BC001]" in result.stdout and "[BC010]" in result.stdout
@@ -560,10 +640,10 @@ def test_content_spec_lists_exactly_the_loader_rules() -> None:
 
 # --- nothing but ContentError escapes the loader ---------------------------------------------
 
-KEYS = ["id", "question", "answer", "related", "myth", "reality", "year", "end_year", "when",
-        "title", "summary", "number", "name", "example", "attribution", "category", "label",
-        "what", "value", "unit", "qualifier", "period", "note", "supports", "role",
-        "short_name", "claim", "response", "en", "es", "fr"]
+KEYS = ["id", "question", "answer", "related", "myth", "fact", "reality", "year", "end_year",
+        "when", "ongoing", "title", "summary", "number", "name", "example", "attribution",
+        "category", "label", "what", "value", "unit", "qualifier", "period", "note", "supports",
+        "role", "short_name", "claim", "response", "en", "es", "fr"]
 TABLES = ["faq", "myth", "event", "pillar", "category", "stat", "area", "criticism", "trend",
           "action", "source", "other"]
 SCALARS = st.one_of(

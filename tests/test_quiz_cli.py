@@ -136,7 +136,7 @@ def test_end_of_input_mid_quiz_is_an_unfinished_quiz(cli: Callable[..., Run],
     assert result.exit_code == 1  # a script can tell it from a finished quiz (0)
     out = result.stdout
     assert "Input ended after 1 of 4 questions: the quiz is unfinished." in out
-    assert "Score: 1 of 4 asked; 3 not answered" in out
+    assert "Score: 1 of 1 answered right; 3 not reached" in out
     assert "%" not in out.split("Score:")[1] and "Every answer right" not in out  # no praise
     assert result.stderr == ("binatsec: quiz ended after 1 of 4 questions (input ended); "
                              "saved as unfinished\n")
@@ -149,7 +149,7 @@ def test_no_input_at_all_records_nothing(cli: Callable[..., Run], data_dir: Path
     result = cli("quiz", "--seed", "1", input="")
     assert result.exit_code == 1
     assert "Input ended after 0 of 10 questions" in result.stdout
-    assert "Score: 0 of 10 asked; 10 not answered" in result.stdout
+    assert "Score: none answered; 10 not reached" in result.stdout
     assert result.stderr == ("binatsec: quiz ended after 0 of 10 questions (input ended); "
                              "nothing answered, so nothing saved\n")
     assert not (data_dir / "history.json").exists()
@@ -162,12 +162,13 @@ def test_a_line_q_stops_the_quiz(cli: Callable[..., Run], data_dir: Path,
     assert result.exit_code == 1
     assert "or q to stop): q\n" in result.stdout  # echoed like any typed answer
     assert "Stopped after 1 of 3 questions: the quiz is unfinished." in result.stdout
-    assert "Score: 1 of 3 asked; 2 not answered" in result.stdout
+    assert "Score: 1 of 1 answered right; 2 not reached" in result.stdout
     assert "Question 3 of 3" not in result.stdout
     assert "(stopped with q); saved as unfinished" in result.stderr
     doc = _valid("quiz", cli("quiz", "--count", "3", "--seed", "12", "--json", "--no-save",
                              input=f"{right[0]}\nq\n").json())
     assert (doc["total"], doc["planned"], doc["complete"], doc["ended"]) == (1, 3, False, "quit")
+    assert (doc["right"], doc["answered"], doc["not_reached"]) == (1, 1, 2)
     assert len(doc["unanswered"]) == 2 and doc["saved"] is False
 
 
@@ -367,7 +368,12 @@ def test_history_lists_past_quizzes(cli: Callable[..., Run], data_dir: Path,
     human = cli("quiz", "history")
     assert human.exit_code == 0
     assert "Quiz history: 2 quizzes" in human.stdout
-    assert "/3 asked, 1 unanswered" in human.stdout  # unfinished: no percentage
+    # Unfinished: the same words as after the quiz, no percentage.
+    wide = cli("quiz", "history", env={"COLUMNS": "120"}).stdout
+    assert " of 2 answered right; 1 not reached " in wide
+    unfinished = doc["quizzes"][1]
+    assert (unfinished["answered"], unfinished["not_reached"]) == (2, 1)
+    assert unfinished["right"] == unfinished["score"]
 
 
 def test_review_asks_the_latest_misses_first(cli: Callable[..., Run], corpus: Corpus) -> None:
@@ -507,3 +513,98 @@ def test_ctrl_c_while_saving_says_truly_whether_the_quiz_was_saved(
     assert result.stderr.splitlines()[-1] == (
         f"binatsec: interrupted; this quiz was {'saved' if saved else 'not saved'}")
     assert (data_dir / "history.json").exists() is saved
+
+
+# --- questions without playing: quiz --print (issue 16) -----------------------------------
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_print_writes_a_worksheet_then_its_answer_key(cli: Callable[..., Run], corpus: Corpus,
+                                                      data_dir: Path, columns: int) -> None:
+    questions = quiz.build(corpus, "all", 10, 7)
+    env = {"COLUMNS": str(columns)}
+    result = cli("quiz", "--print", "--seed", "7", env=env, input="a\nb\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    assert out == cli("quiz", "--print", "--seed", "7", env=env).stdout  # the same sheet
+    sheet, key = out.split("\nAnswer key\n")
+    assert "Questions\n" in sheet and "10 questions, seed 7." in sheet
+    assert "binatsec quiz --topic all --count 10 --seed 7 --answers ANSWERS\n" in sheet
+    for number, question in enumerate(questions, start=1):
+        assert f"\n{number}. " in sheet and f"\n{number}. " in key
+        for option in question.options:
+            assert f"{option.key}) " in sheet
+        assert question.record_id in key
+        assert f"Read more: {question.read}\n" in key  # a command, whole on its line
+    flat_key = " ".join(key.split())
+    assert all(" ".join(q.answer_text.split()) in flat_key for q in questions)
+    assert "✓" not in out and "Your answer" not in out and "\x1b" not in out
+    for line in out.splitlines():  # wrapped to the width, but for whole ids and commands
+        assert line == line.rstrip()
+        assert len(line) <= columns or line.strip().startswith(
+            ("binatsec ", "Read more: binatsec ", "Read: ")), line
+    assert not data_dir.exists() or not (data_dir / "history.json").exists()  # never saved
+
+
+def test_print_json_is_what_a_script_needs_to_answer(cli: Callable[..., Run],
+                                                     corpus: Corpus) -> None:
+    result = cli("quiz", "--print", "--json", "--topic", "stats", "--count", "4", "--seed", "3")
+    assert result.exit_code == 0, result.stderr
+    doc = _valid("quiz", result.json())
+    assert doc["printed"] is True and doc["seed"] == 3 and doc["planned"] == 4
+    built = quiz.build(corpus, "stats", 4, 3)
+    assert [q["id"] for q in doc["questions"]] == [q.id for q in built]
+    assert [a["answer"] for a in doc["answer_key"]] == [q.answer for q in built]
+    assert [q["options"] for q in doc["questions"]] == [
+        [{"key": o.key, "text": o.text} for o in q.options] for q in built]
+    # The key, given to the command it names, is a full score.
+    answers = ",".join(a["answer"] for a in doc["answer_key"])
+    played = cli(*doc["play"].split()[1:], "--answers", answers, "--json", "--no-save").json()
+    assert (played["right"], played["answered"], played["not_reached"]) == (4, 4, 0)
+    assert played["printed"] is False
+    # The text and the JSON are the same sheet.
+    text = cli("quiz", "--print", "--topic", "stats", "--count", "4", "--seed", "3",
+               env={"COLUMNS": "200"}).stdout
+    assert all(q["prompt"] in text for q in doc["questions"])
+
+
+def test_print_never_plays(cli: Callable[..., Run]) -> None:
+    refused = cli("quiz", "--print", "--answers", "a")
+    assert refused.exit_code == 2 and "--print writes the questions" in refused.stderr
+    myths = cli("myths", "--quiz", "--print", "--seed", "4", "--count", "2")
+    assert myths.exit_code == 0 and "Myth or fact?" in myths.stdout
+    assert "binatsec myths --quiz --count 2 --seed 4 --answers ANSWERS" in myths.stdout
+    assert cli("myths", "--print").exit_code == 2  # a quiz option, without --quiz
+
+
+# --- myths WORDS --quiz asks about what the look-up found --------------------------------
+
+
+def test_myths_quiz_asks_only_about_the_myths_found(cli: Callable[..., Run],
+                                                    corpus: Corpus) -> None:
+    found = [item["id"] for item in cli("myths", "drugs", "--json").json()["items"]]
+    assert 0 < len(found) < len(corpus.myths)
+    doc = _valid("quiz", cli("myths", "drugs", "--quiz", "--seed", "3", "--json",
+                             "--no-save", input="m\n" * 10).json())
+    assert doc["query"] == "drugs" and doc["planned"] == len(found)
+    assert sorted(q["record_id"] for q in doc["questions"]) == sorted(found)
+    human = cli("myths", "drugs", "--quiz", "--seed", "3", "--no-save", input="")
+    assert f"On the {len(found)} myths that match 'drugs'." in human.stdout
+    assert (f"Play these questions again: binatsec myths drugs --quiz --count {len(found)} "
+            "--seed 3\n") in human.stdout
+    plain = cli("quiz", "--topic", "myths", "--seed", "3", "--json", "--no-save", input="")
+    assert plain.json()["query"] is None
+
+
+def test_myths_quiz_on_words_that_find_nothing_is_nothing_found(cli: Callable[..., Run],
+                                                                data_dir: Path) -> None:
+    listing = cli("myths", "xyzzy")
+    for args in (("--quiz",), ("--quiz", "--json"), ("--quiz", "--print")):
+        result = cli("myths", "xyzzy", *args, input="m\n")
+        assert result.exit_code == 1
+        assert result.stderr == listing.stderr  # the usual "nothing found"
+        assert "Your answer" not in result.stdout
+    document = cli("myths", "xyzzy", "--quiz", "--json").json()
+    assert document["command"] == "myths" and document["count"] == 0
+    assert not (data_dir / "history.json").exists()

@@ -97,7 +97,7 @@ def test_q_stops_the_quiz_unfinished(tmp_path: Path, corpus: Corpus) -> None:
     child.expect_exact(CHOICE_PROMPT)
     child.sendline("q")
     child.expect_exact("Stopped after 1 of 3 questions: the quiz is unfinished.")
-    child.expect_exact("Score: 1 of 3 asked; 2 not answered")
+    child.expect_exact("Score: 1 of 1 answered right; 2 not reached")
     child.expect_exact("binatsec: quiz ended after 1 of 3 questions (stopped with q); saved as "
                        "unfinished")
     rest = _finish(child)
@@ -116,7 +116,7 @@ def test_myths_quiz_takes_the_quiz_options_and_the_quit_key(tmp_path: Path,
     child.expect_exact(MYTH_PROMPT)
     child.sendline("Q")
     child.expect_exact("Stopped after 0 of 2 questions: the quiz is unfinished.")
-    child.expect_exact("Score: 0 of 2 asked; 2 not answered")
+    child.expect_exact("Score: none answered; 2 not reached")
     rest = _finish(child)
     assert child.exitstatus == 1, rest
     assert not (tmp_path / "history.json").exists()
@@ -130,7 +130,7 @@ def test_ctrl_d_mid_quiz_prints_the_partial_score(tmp_path: Path) -> None:
     child.expect_exact(MYTH_PROMPT)
     child.sendeof()
     child.expect_exact("Input ended after 1 of 3 questions: the quiz is unfinished.")
-    child.expect("Score: [01] of 3 asked; 2 not answered")
+    child.expect("Score: [01] of 1 answered right; 2 not reached")
     child.expect_exact("quiz ended after 1 of 3 questions (input ended)")
     rest = _finish(child)
     assert child.exitstatus == 1

@@ -35,10 +35,12 @@ def test_the_quiz_schema_lists_the_registrys_topics_and_kinds_of_question() -> N
 def test_every_topic_in_the_schemas_is_read_from_the_registrys_lists() -> None:
     """No topic or kind enum is kept by hand elsewhere: each place refers to the defs above."""
     quiz, history = _schema("quiz"), _schema("quiz-history")
-    answered = quiz["$defs"]["answered_question"]["properties"]
-    assert quiz["properties"]["topic"]["$ref"] == "#/$defs/quiz_topic"
-    assert answered["topic"] == {"$ref": "#/$defs/topic_name"}
-    assert answered["kind"] == {"$ref": "#/$defs/question_kind"}
+    for document in ("played", "printed"):  # a quiz played, and one printed (--print)
+        assert quiz["$defs"][document]["properties"]["topic"]["$ref"] == "#/$defs/quiz_topic"
+    for question in ("answered_question", "printed_question"):
+        properties = quiz["$defs"][question]["properties"]
+        assert properties["topic"] == {"$ref": "#/$defs/topic_name"}
+        assert properties["kind"] == {"$ref": "#/$defs/question_kind"}
     assert history["$defs"]["quiz"]["properties"]["topic"] == {
         "$ref": "quiz.schema.json#/$defs/quiz_topic"}
 

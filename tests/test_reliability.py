@@ -310,7 +310,7 @@ def test_every_id_whole_at_every_width(args: list[str]) -> None:
             # The overview names every command, whole, at any width.
             for command in ("faq", "myths", "timeline", "pillars", "stats", "search"):
                 assert command in result.stdout.split()
-    top = {item["id"] for item in document.get("items", document.get("hits", []))}
+    top = {item["id"] for item in document.get("items", [])}
     assert top <= shown[200]
     assert shown[5] == shown[20] == shown[40] == shown[200]
 
@@ -386,7 +386,8 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f'[[faq]]\nid = "faq.hostile"\nquestion.en = {json.dumps("Q " + HOSTILE)}\n'
         f"answer.en = {quoted}\n", encoding="utf-8")
     (folder / "myths.toml").write_text(
-        f'[[myth]]\nid = "myth.hostile"\nmyth.en = {quoted}\nreality.en = {quoted}\n',
+        f'[[myth]]\nid = "myth.hostile"\nmyth.en = {quoted}\nfact.en = {quoted}\n'
+        f'reality.en = {quoted}\n',
         encoding="utf-8")
     return folder
 

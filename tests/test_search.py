@@ -115,15 +115,15 @@ def test_a_quoted_phrase_finds_the_article_phrase(cli: Callable[..., Run],
                                                   validate: Validate) -> None:
     # The shell passes "human smuggling" as one argument with a space: a phrase.
     document = assert_contract(cli("search", "human smuggling", "--json"), "search", validate)
-    assert [hit["id"] for hit in document["hits"]] == [
+    assert [hit["id"] for hit in document["items"]] == [
         "myth.all-crime-drug-related", "event.operation-archangel", "source.fbi"]
-    assert all("human smuggling" in hit["text"] for hit in document["hits"])
+    assert all("human smuggling" in hit["text"].casefold() for hit in document["items"])
     typed = cli("search", '"human smuggling"', "--json").json()  # quotes typed inside
-    assert typed["hits"] == document["hits"]
+    assert typed["items"] == document["items"]
 
 
 def test_human_smuggling_finds_operation_archangel(cli: Callable[..., Run]) -> None:
-    hits = cli("search", "human smuggling", "--json").json()["hits"]
+    hits = cli("search", "human smuggling", "--json").json()["items"]
     assert "event.operation-archangel" in [hit["id"] for hit in hits]
 
 
@@ -156,7 +156,7 @@ def test_an_argument_with_spaces_is_a_phrase_and_quotes_are_kept() -> None:
 def test_a_figure_is_found_by_its_sentence(cli: Callable[..., Run], validate: Validate) -> None:
     for args in (("over", "800"), ("over 800",)):
         document = assert_contract(cli("search", *args, "--json"), "search", validate)
-        first = document["hits"][0]
+        first = document["items"][0]
         assert (first["id"], first["field"]) == ("stat.us-soldiers-exercises-2019", "sentence")
         assert first["text"].startswith("Over 800 U.S. soldiers")
         assert [first["text"][start:end] for start, end in first["matches"]] == ["Over", "800"]
@@ -175,13 +175,13 @@ def test_heroine_shows_results_for_heroin_and_says_so(cli: Callable[..., Run],
     assert "stat.heroin-seizures-2020" in shown.stdout
     document = assert_contract(cli("search", "heroine", "--json"), "search", validate)
     assert (document["query"], document["searched_for"]) == ("heroine", "heroin")
-    assert "stat.heroin-seizures-2020" in [hit["id"] for hit in document["hits"]]
+    assert "stat.heroin-seizures-2020" in [hit["id"] for hit in document["items"]]
 
 
 def test_a_misspelling_is_searched_as_the_content_spells_it(cli: Callable[..., Run]) -> None:
     document = cli("search", "Fentanil", "pills", "--json").json()
     assert document["searched_for"] == "fentanyl pills"
-    assert document["hits"][0]["id"] == "stat.fentanyl-pills-2020"
+    assert document["items"][0]["id"] == "stat.fentanyl-pills-2020"
 
 
 def test_a_query_that_matches_as_typed_reads_as_before(cli: Callable[..., Run],

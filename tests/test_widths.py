@@ -36,7 +36,7 @@ def test_every_id_and_value_is_whole_at_every_width(cli: Callable[..., Run],
                                                     args: list[str]) -> None:
     document = cli(*args, "--json").json()
     if args[:1] == ["search"]:
-        wanted = {hit["id"] for hit in document["hits"]}
+        wanted = {hit["id"] for hit in document["items"]}
     elif args == []:
         wanted = set()
     else:

@@ -15,7 +15,7 @@ with no layout of its own for myths or events can show every record the same way
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from binatsec import figures
 from binatsec.corpus import kinds
@@ -23,6 +23,9 @@ from binatsec.corpus.kinds import FIGURES, Kind
 from binatsec.corpus.records import Corpus, Myth, Record, Stat, Text, TimelineEvent
 from binatsec.frozen import Frozen
 from binatsec.queries import UNNAMED_SOURCE, attribution_text, figures_for, source_of
+
+if TYPE_CHECKING:
+    from binatsec.quiz import questions as quiz
 
 TITLE = "US–Mexico security cooperation: a reference"
 INTRODUCTION = ("Drawn from a single source article; figures are as the article reports "
@@ -45,6 +48,12 @@ class Definition(Frozen):
 
 class DefinitionList(Frozen):
     items: tuple[Definition, ...]
+
+
+class Command(Frozen):
+    """A command to copy as it is: never wrapped or cut, set apart from the prose."""
+
+    text: str
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -94,14 +103,15 @@ class Entry(Frozen):
 
 
 class MythReality(Frozen):
-    """A myth and the reality that corrects it; `body` holds the reality as it reads under
-    the headline ("Reality: ...")."""
+    """A myth, a fact set beside it and the reality that corrects it; `body` holds the fact
+    and the reality as they read under the headline ("Fact: ...", "Reality: ...")."""
 
     id: str
     headline: str  # "Myth: ..."
     body: Body
     figures: tuple[Figure, ...]
     myth: str
+    fact: str
     reality: str
 
 
@@ -137,9 +147,11 @@ class Question(Frozen):
 class Answer(Frozen):
     number: int  # the question's
     key: str  # the right option's key
-    text: str  # the right option's text
+    text: str  # the right option's text; "" when the explanation repeats it whole (the FAQ's)
     explanation: str
     ids: tuple[str, ...]  # the records to read
+    credit: str = ""  # who the article credits for the fact, if anyone
+    read: str = ""  # the command that shows them ("binatsec faq merida-initiative")
 
 
 class AnswerKey(Frozen):
@@ -148,8 +160,8 @@ class AnswerKey(Frozen):
 
 # --- the tree ---------------------------------------------------------------------------------
 
-Block = (Paragraph | DefinitionList | FigureTable | Entry | MythReality | DatedEvent | Question
-         | AnswerKey)
+Block = (Paragraph | DefinitionList | Command | FigureTable | Entry | MythReality | DatedEvent
+         | Question | AnswerKey)
 RecordBlock = Entry | MythReality | DatedEvent
 
 
@@ -211,7 +223,7 @@ def _record(kind: Kind, record: Record, corpus: Corpus, language: str) -> Record
     headline = kind.headline_text(record, language)  # "2008: ...", "1. ...", "Myth: ..."
     if isinstance(record, Myth):
         return MythReality(record.id, headline, body, linked, record.myth.get(language),
-                           record.reality.get(language))
+                           record.fact.get(language), record.reality.get(language))
     if isinstance(record, TimelineEvent):
         return DatedEvent(record.id, headline, body, linked, record.when_text(language),
                           record.title.get(language), record.year, record.end_year)
@@ -226,3 +238,29 @@ def figure(stat: Stat, corpus: Corpus, language: str) -> Figure:
         qualifier=stat.qualifier, year=stat.year, when=stat.when_text(language),
         source=source.name if source is not None else UNNAMED_SOURCE,
         source_id=source.id if source is not None else None, credit=attribution_text(source))
+
+
+# --- a worksheet, built once (quiz --print) ---------------------------------------------------
+
+QUESTIONS, ANSWERS = "questions", "answers"  # a worksheet's sections
+
+
+def worksheet(questions: Sequence[quiz.Question], title: str, introduction: Sequence[str],
+              play: str, language: str) -> Document:
+    """Quiz questions to answer without playing: the numbered questions with their options,
+    then the answer key, each answer with its explanation, the records to read and the
+    command that shows them. `play` is the command that plays (and grades) them."""
+    asked = tuple(Question(number, q.prompt, tuple(Choice(o.key, o.text) for o in q.options),
+                           q.record_id)
+                  for number, q in enumerate(questions, start=1))
+    key = AnswerKey(tuple(
+        Answer(number, q.answer, "" if q.repeats_answer else q.answer_text, q.explanation,
+               (q.record_id,), q.credit, q.read)
+        for number, q in enumerate(questions, start=1)))
+    how = Paragraph("Answer each question with the letter of an option (m or f for myth or "
+                    "fact). To have your answers graded, give them in order, comma-separated "
+                    "(b,m,a,...), to this command:")
+    graded = Command(f"{play} --answers ANSWERS")
+    return Document(title, language, tuple(Paragraph(text) for text in introduction),
+                    (Section(QUESTIONS, "Questions", (how, graded, *asked)),
+                     Section(ANSWERS, "Answer key", (key,))))

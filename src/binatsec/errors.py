@@ -1,9 +1,11 @@
 """The failures a user can cause, and the one place that turns each into an exit code.
 
-0 success; 1 nothing found, problems found by lint, a quiz that ended unfinished, or output
-that cannot be written; 2 usage errors (unknown option, category, id or pillar; an unusable
-content folder); 70 a bug in binatsec; 73 a quiz whose result could not be saved to the
-history; 130 interrupted. Always one line on stderr per message, never a traceback.
+0 success; 1 nothing found (words that find nothing, on every command that takes them),
+problems found by lint, a quiz that ended unfinished, or output that cannot be written; 2
+usage errors (an unknown command or option, a value outside a closed set: a section, format,
+unit, source, topic or pillar number; an unusable content folder); 70 a bug in binatsec; 73
+a quiz whose result could not be saved to the history; 130 interrupted. Always one line on
+stderr per message, never a traceback.
 """
 
 from __future__ import annotations

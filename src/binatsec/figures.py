@@ -9,6 +9,10 @@ from binatsec.corpus.records import DEFAULT_LANGUAGE, Stat
 KG_PER_LB = 0.45359237  # exact, by the international yard and pound agreement of 1959
 MASS_UNITS = ("kg", "lb")
 UNIT_SYMBOLS = {"kg": "kg", "lb": "lb"}
+# The words people search a unit by ("pounds" finds "1,500 lb"); "$" and "%" are read as
+# "dollars" and "percent" wherever text is searched (queries.tokens).
+UNIT_NAMES = {"usd": ("dollars", "usd"), "kg": ("kilograms", "kilos", "kg"),
+              "lb": ("pounds", "lbs", "lb"), "percent": ("percent", "percentage")}
 QUALIFIER_WORDS = {"over": "over", "nearly": "nearly", "about": "about", "exact": ""}
 
 

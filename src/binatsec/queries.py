@@ -47,8 +47,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Symbols that stand for a word people also type: "$3 billion" holds "dollars", "63%"
+# holds "percent", and a query of "$" or "%" searches for them.
+_SYMBOL_WORDS = {"$": " dollars ", "%": " percent "}
+
+
 def tokens(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    folded = fold(text)
+    for symbol, word in _SYMBOL_WORDS.items():
+        if symbol in folded:
+            folded = folded.replace(symbol, word)
+    return _WORD.findall(folded)
 
 
 def suggest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
@@ -64,8 +73,20 @@ def suggest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
         short = choice.split(".", 1)[-1]
         for form in (choice, short, *short.split("-")):
             candidates.setdefault(form, choice)
-    found = difflib.get_close_matches(fold(value), list(candidates), n=limit * 3, cutoff=0.75)
-    return list(dict.fromkeys(candidates[f] for f in found))[:limit]
+    typed = fold(value)
+    # Two letters swapped ("fqa") is one slip, though difflib finds it only 0.67 alike.
+    swapped = [form for form in candidates if _one_swap(typed, form)]
+    found = difflib.get_close_matches(typed, list(candidates), n=limit * 3, cutoff=0.75)
+    return list(dict.fromkeys(candidates[f] for f in [*swapped, *found]))[:limit]
+
+
+def _one_swap(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with two neighbouring letters swapped."""
+    if len(typed) != len(word) or typed == word:
+        return False
+    apart = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    return (len(apart) == 2 and apart[1] == apart[0] + 1
+            and typed[apart[0]] == word[apart[1]] and typed[apart[1]] == word[apart[0]])
 
 
 # --- section look-ups -----------------------------------------------------------------------
@@ -297,10 +318,100 @@ def attribution_text(source: model.Source | None) -> str:
     return f"per the {source.name}, as cited in the article"
 
 
+# The field by which a record credits another (a figure or a pillar its source). Credits are
+# links both ways: a source lists what it is credited with.
+CREDIT_FIELD = "attribution"
+HEADLINE_WEIGHT = 3.0  # what Kind.searchable weighs a headline (and a source's short name)
+
+
+class _Links:
+    """The links that point at each record, worked out once per corpus (a pass over the
+    figures, and one over the records that credit anything), so that showing every record
+    with its figures costs time in proportion to the links, not figures x records."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._figures: tuple[model.Stat, ...] | None = None
+        self._position: dict[str, int] = {}
+        self._to: dict[str, list[int]] = {}
+        self._credits: dict[str, list[Record]] | None = None
+
+    def figures(self, record_id: str, related: Iterable[str]) -> list[model.Stat]:
+        if self._figures is None:
+            self._figures = self.corpus.stats
+            for index, stat in enumerate(self._figures):
+                self._position[stat.id] = index
+                targets = [*stat.supports, *([stat.attribution] if stat.attribution else [])]
+                for target in dict.fromkeys(targets):
+                    self._to.setdefault(target, []).append(index)
+        found = set(self._to.get(record_id, ()))
+        found.update(self._position[r] for r in related if r in self._position)
+        return [self._figures[index] for index in sorted(found)]
+
+    def credits(self, record_id: str) -> list[Record]:
+        if self._credits is None:
+            self._credits = {}
+            for kind in kinds.all_kinds():
+                if not any(field.name == CREDIT_FIELD for field in kind.fields):
+                    continue
+                for record in self.corpus.of(kind.name):
+                    credited = getattr(record, CREDIT_FIELD, None)
+                    if isinstance(credited, str):
+                        self._credits.setdefault(credited, []).append(record)
+        return list(self._credits.get(record_id, ()))
+
+
+_LINKS: dict[int, _Links] = {}  # by the corpus's identity; a run has one corpus, tests a few
+_KEEP_LINKS = 8
+
+
+def _links(corpus: Corpus) -> _Links:
+    found = _LINKS.get(id(corpus))
+    if found is None or found.corpus is not corpus:
+        if len(_LINKS) >= _KEEP_LINKS:
+            _LINKS.clear()
+        found = _LINKS[id(corpus)] = _Links(corpus)
+    return found
+
+
 def figures_for(corpus: Corpus, record_id: str, related: Iterable[str] = ()) -> list[model.Stat]:
-    """Statistics linked to a record either way: it names them, or they support it."""
-    named = set(related)
-    return [s for s in corpus.stats if s.id in named or record_id in s.supports]
+    """Statistics linked to a record either way: it names them, they support it, or they
+    credit it (a source's figures), in the content's order."""
+    return _links(corpus).figures(record_id, related)
+
+
+def credited_with(corpus: Corpus, record_id: str) -> list[Record]:
+    """Every record that credits `record_id` (its `attribution` names it): a source's
+    figures and pillars, in the registry's order of kinds, then the content's."""
+    return _links(corpus).credits(record_id)
+
+
+def credit_names(record: Record, corpus: Corpus, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The names of the record `record` credits, as they are searched: the texts that its
+    kind weighs as a headline (a source's name and its short name)."""
+    credited_id = getattr(record, CREDIT_FIELD, None)
+    credited = corpus.get(credited_id) if isinstance(credited_id, str) else None
+    kind = kinds.of_record(credited) if credited is not None else None
+    if credited is None or kind is None:
+        return []
+    return [text for _, text, weight in kind.searchable(credited, language)
+            if weight >= HEADLINE_WEIGHT]
+
+
+def unit_names(record: Record) -> tuple[str, ...]:
+    """The words a figure's unit is searched by ("pounds" for lb)."""
+    from binatsec.figures import UNIT_NAMES
+
+    unit = getattr(record, "unit", None)
+    return UNIT_NAMES.get(unit, ()) if isinstance(unit, str) else ()
+
+
+@cache
+def _unit_words() -> frozenset[str]:
+    from binatsec.figures import UNIT_NAMES
+
+    words = {word for names in UNIT_NAMES.values() for name in names for word in tokens(name)}
+    return frozenset(words | {stem(word) for word in words})
 
 
 # --- search across sections -----------------------------------------------------------------
@@ -388,10 +499,26 @@ class _Entry(Frozen):
     words: frozenset[str]  # every word of its texts
 
 
-def _entry(section: str, record: Record, language: str) -> _Entry:
-    fields = _fields(record, language)
+def _entry(section: str, record: Record, language: str, corpus: Corpus | None) -> _Entry:
+    fields = _with_aliases(_fields(record, language), record, corpus, language)
     return _Entry(section, record, fields, _id_words(record),
                   frozenset(word for field in fields for word in field[3]))
+
+
+def _with_aliases(fields: list[_Field], record: Record, corpus: Corpus | None,
+                  language: str) -> list[_Field]:
+    """A record's fields with the words people also find it by, which its text does not
+    hold: its unit's names ("pounds" for "1,500 lb") and the names of the body it credits
+    ("Pew" for a figure credited to the Pew Research Center). They join the words of the
+    field a hit shows (a figure's sentence, else the headline), not its text."""
+    aliases = [word for name in (*unit_names(record),
+                                 *(credit_names(record, corpus, language) if corpus else ()))
+               for word in tokens(name)]
+    if not aliases or not fields:
+        return fields
+    at = next((n for n, field in enumerate(fields) if field[0] == "sentence"), 0)
+    key, value, weight, words = fields[at]
+    return [*fields[:at], (key, value, weight, [*words, *aliases]), *fields[at + 1:]]
 
 
 class _Vocabulary:
@@ -481,19 +608,22 @@ def match_spans(text: str, terms: Sequence[str],
 
 
 def find(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
-         language: str = DEFAULT_LANGUAGE) -> Findings:
+         language: str = DEFAULT_LANGUAGE, corpus: Corpus | None = None) -> Findings:
     """Every record in `sections` that has every word of the query (in some form), best
     first: records that hold each quoted phrase first, then by score (headlines weigh
-    more). Each record's texts are read once."""
-    entries = [_entry(section, record, language)
+    more). Each record's texts are read once. A figure is also found by its unit's names
+    and, given the `corpus`, by the name of the body it credits."""
+    entries = [_entry(section, record, language, corpus)
                for section, records in sections for record in records]
     vocabulary = _Vocabulary(entries)
     terms = query_terms(query)
     phrases = _phrases(query)
     lacking = [term for term in terms if not vocabulary.holds(term)]
     guessing = len(lacking) <= MAX_GUESSED
+    # A unit's name ("percent") is a real word, not a typo: never searched or offered as
+    # another word ("perfect") when the sections searched hold none.
     swaps = {term: word for term in (lacking if guessing else ())
-             if (word := vocabulary.correction(term)) is not None}
+             if term not in _unit_words() and (word := vocabulary.correction(term)) is not None}
     if swaps:
         terms = list(dict.fromkeys(swaps.get(term, term) for term in terms))
         phrases = [tuple(swaps.get(word, word) for word in phrase) for phrase in phrases]
@@ -525,17 +655,17 @@ def find(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
     suggestions: list[str] = []
     if not hits and guessing:
         # For each word the content lacks: the word searched instead, or close ones.
-        suggestions = [word for term in lacking for word in (
+        suggestions = [word for term in lacking if term not in _unit_words() for word in (
             [swaps[term]] if term in swaps else vocabulary.close(term, SUGGESTION_CUTOFF))]
     return Findings(sorted(hits, key=lambda h: -h.score), tuple(swaps.items()),
                     tuple(dict.fromkeys(suggestions))[:MAX_SUGGESTIONS])
 
 
 def search(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
-           language: str = DEFAULT_LANGUAGE) -> list[Hit]:
+           language: str = DEFAULT_LANGUAGE, corpus: Corpus | None = None) -> list[Hit]:
     """The hits of `find`: every record in `sections` that matches all query words, best
     first (with any word the content lacks replaced by a close one it holds)."""
-    return find(sections, query, language).hits
+    return find(sections, query, language, corpus).hits
 
 
 def title_of(record: Record, language: str = DEFAULT_LANGUAGE) -> str:

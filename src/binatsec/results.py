@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from binatsec.queries import Hit
     from binatsec.quiz.engine import QuizResult
     from binatsec.quiz.history import History
+    from binatsec.quiz.questions import Question
 
 
 class Overview(Frozen):
@@ -62,6 +63,7 @@ class Figures(Frozen):
     command: str = "stats"
     left_out: Sequence[Stat] = ()  # --chart: the figures of another unit, not drawn
     query: str | None = None  # the category, id or words asked for, as given; None: none
+    source: str | None = None  # --source: the id of the body the figures are credited to
     missing: str = ""
 
 
@@ -105,6 +107,23 @@ class QuizOutcome(Frozen):
     seed: int
     review: bool
     saved: bool
+    query: str | None = None  # `myths WORDS --quiz`: the look-up whose records it asked
+    language: str = DEFAULT_LANGUAGE
+    command: str = "quiz"
+    missing: str = ""
+
+
+class QuizSheet(Frozen):
+    """`binatsec quiz --print`: the questions a seed asks, to answer without playing, and
+    their answer key. Never saved; the same seed gives the same sheet."""
+
+    questions: tuple[Question, ...]
+    topic: str
+    seed: int
+    review: bool
+    play: str  # the command that plays these questions (and grades them, with --answers)
+    query: str | None = None  # as QuizOutcome's
+    scope: str = ""  # what the look-up chose, in words ("2 myths match 'merida'")
     language: str = DEFAULT_LANGUAGE
     command: str = "quiz"
     missing: str = ""
@@ -120,4 +139,5 @@ class QuizHistory(Frozen):
     missing: str = ""
 
 
-Result = Overview | Listing | Figures | Found | Export | LintReport | QuizOutcome | QuizHistory
+Result = (Overview | Listing | Figures | Found | Export | LintReport | QuizOutcome | QuizSheet
+          | QuizHistory)

@@ -9,6 +9,7 @@ whether the output for people goes through a pager (`_pages`; views/pager.py doe
 
 import sys
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -28,7 +29,14 @@ DOCUMENT_COMMANDS = ("schema", "man")
 # quiz, which asks as it goes (its history is paged like any listing), and JSON.
 UNPAGED = ("export", "man", "quiz")
 PAGED_SUBCOMMANDS = (("quiz", "history"),)
-UNPAGED_OPTIONS = ("--json", "--quiz")
+UNPAGED_OPTIONS = ("--json", "--quiz", "--no-pager")
+
+# The options of the whole run, which every command also takes after its name
+# (`binatsec stats --no-pager`), each where it does something: its help is the same there.
+CONTENT_DIR_HELP = ("A folder of your own content files, layered over the bundled content "
+                    "(records add or replace by id).")
+NO_PAGER_HELP = ("Print long output directly, not through a pager (less, or $BINATSEC_PAGER "
+                 "or $PAGER), as an empty BINATSEC_PAGER does.")
 
 
 def _metavar(param: Any) -> str:
@@ -64,7 +72,11 @@ def _listing_examples(name: str) -> list[str]:
 def polish(command: Any, name: str = "") -> Any:
     """Finish a command's help (and its subcommands'): Typer cuts a long help to its first
     words in the command list, wraps epilogs into one paragraph and names values <int range>
-    or <str>. Explicit short_help, epilogs and metavars are kept."""
+    or <str>. Explicit short_help, epilogs and metavars are kept. Help is laid out within
+    the terminal's width (cli/helpformat.py)."""
+    from binatsec.cli.helpformat import HelpContext
+
+    command.context_class = HelpContext
     if command.short_help is None and command.help:
         first = command.help.partition("\f")[0].strip().split("\n\n")[0]
         command.short_help = " ".join(first.split())
@@ -78,6 +90,52 @@ def polish(command: Any, name: str = "") -> Any:
             param.metavar = _metavar(param)
     for sub_name, sub in getattr(command, "commands", {}).items():
         polish(sub, sub_name)
+    return command
+
+
+def _set_content_dir(ctx: typer.Context, value: Optional[Path]) -> None:  # noqa: UP045
+    if value is not None:
+        session(ctx).content_dir = value
+
+
+def _after_the_command(
+    content_dir: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--content-dir", file_okay=False, metavar="PATH", expose_value=False,
+        callback=_set_content_dir, show_default=False,
+        help=f"{CONTENT_DIR_HELP} Also before the command; ${CONTENT_DIR_ENV} sets it.")] = None,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", expose_value=False, help=NO_PAGER_HELP)] = False,
+) -> None:
+    """The run's options as a command takes them after its name (`_shared_options`)."""
+
+
+@cache
+def _shared_params() -> dict[str, Any]:
+    """The options every command also takes after its name, by name, made by Typer."""
+    made = typer.main.get_command_from_info(
+        typer.models.CommandInfo(name="shared", callback=_after_the_command),
+        pretty_exceptions_short=True, rich_markup_mode=None)
+    return {opt: param for param in made.params for opt in param.opts}
+
+
+def _shared_options(command: Any, path: tuple[str, ...]) -> Any:
+    """`command` (and its subcommands) taking the run's options after its name too: every
+    command that reads content takes --content-dir, and every one whose output can be
+    paged --no-pager (the pager is decided from the command line, `_pages`). A value given
+    after the command wins over one given before it."""
+    names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    wanted = []
+    if path[0] not in DOCUMENT_COMMANDS:
+        wanted.append("--content-dir")
+    if path in PAGED_SUBCOMMANDS or (path[0] not in UNPAGED and len(path) == 1):
+        wanted.append("--no-pager")
+    shared = [_shared_params()[name] for name in wanted if name not in names]
+    # Before --help, which click lists last.
+    at = next((n for n, param in enumerate(command.params)
+               if "--help" in getattr(param, "opts", ())), len(command.params))
+    command.params[at:at] = shared
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        _shared_options(sub, (*path, sub_name))
     return command
 
 
@@ -161,7 +219,7 @@ class BinatsecGroup(TyperGroup):
 
             # A group of its own, without the shell completion options: those belong to
             # the top level only.
-            return polish(typer.main.get_group(quiz_app), name)
+            return _shared_options(polish(typer.main.get_group(quiz_app), name), (name,))
         if name in DOCUMENT_COMMANDS:
             from binatsec.cli import docs
 
@@ -172,9 +230,9 @@ class BinatsecGroup(TyperGroup):
             info = commands.info(name)
         if info is None:
             return None
-        return polish(typer.main.get_command_from_info(
+        return _shared_options(polish(typer.main.get_command_from_info(
             info, pretty_exceptions_short=app.pretty_exceptions_short,
-            rich_markup_mode=app.rich_markup_mode), name)
+            rich_markup_mode=app.rich_markup_mode), name), (name,))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -215,13 +273,11 @@ def main(
     content_dir: Annotated[
         Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
         typer.Option("--content-dir", envvar=CONTENT_DIR_ENV, file_okay=False, metavar="PATH",
-                     help="A folder of your own content files, layered over the bundled "
-                     "content (records add or replace by id).", show_envvar=True),
+                     help=f"{CONTENT_DIR_HELP} Also after the command.", show_envvar=True),
     ] = None,
     json_output: JsonOption = False,
     no_pager: Annotated[bool, typer.Option(
-        "--no-pager", help="Print long output directly, not through a pager (less, or "
-        "$BINATSEC_PAGER or $PAGER), as an empty BINATSEC_PAGER does.")] = False,
+        "--no-pager", help=f"{NO_PAGER_HELP} Also after the command.")] = False,
 ) -> None:
     """An offline reference on US–Mexico security cooperation: FAQ, myths, timeline, figures,
     and more, from one source article.

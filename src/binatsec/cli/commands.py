@@ -22,7 +22,7 @@ from binatsec.corpus import kinds, resources
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.loader import ContentSource, lint
 from binatsec.corpus.problems import ContentError
-from binatsec.corpus.records import Corpus
+from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import YEAR_RANGE
 from binatsec.environment import CacheDirError, Folders
 from binatsec.quiz import DEFAULT_COUNT
@@ -188,7 +188,7 @@ def faq(
 @registry.command(epilog="""Examples:
     binatsec myths
     binatsec myths merida
-    binatsec myths --quiz --count 3""")
+    binatsec myths drugs --quiz --count 3""")
 def myths(
     ctx: typer.Context,
     query: _query_of("myths") = None,  # type: ignore[valid-type]
@@ -196,21 +196,20 @@ def myths(
     quiz: Annotated[bool, typer.Option(
         "--quiz", help="Quiz yourself instead: myth or fact? The same as 'binatsec quiz "
         "--topic myths', with the quiz's options below (answers from stdin when it is not "
-        "a terminal).")] = False,
+        "a terminal); with ID-OR-WORDS, only on the myths they find.")] = False,
     count: quiz_options.CountOption = DEFAULT_COUNT,
     seed: quiz_options.SeedOption = None,
     answers: quiz_options.AnswersOption = None,
     no_save: quiz_options.NoSaveOption = False,
     review: quiz_options.ReviewOption = False,
     no_input: quiz_options.NoInputOption = False,
+    print_sheet: quiz_options.PrintOption = False,
 ) -> None:
     """Common myths about the cooperation, each beside the reality; with --quiz, a quiz."""
     if quiz:
-        from binatsec.cli.quiz import play_quiz
-
-        play_quiz(ctx, "myths", count=count, seed=seed, answers=answers, save=not no_save,
-                  review=review, json_output=json_output, no_input=no_input,
-                  replay="binatsec myths --quiz")
+        _myths_quiz(ctx, query, count=count, seed=seed, answers=answers, save=not no_save,
+                    review=review, json_output=json_output, no_input=no_input,
+                    print_sheet=print_sheet)
         return
     given = quiz_options.quiz_options_given(ctx)
     if given:
@@ -221,6 +220,31 @@ def myths(
     respond(ctx, results.Listing(kinds.named("myths"), chosen, run.corpus(),
                                  query=_asked(query), language=run.language, missing=missing),
             json_output)
+
+
+def _myths_quiz(ctx: typer.Context, query: list[str] | None, **options: Any) -> None:
+    """`myths [ID-OR-WORDS] --quiz`: a quiz on the myths the look-up finds (every myth
+    without one); when it finds none, "nothing found" as `myths` says it (exit 1)."""
+    import shlex
+
+    from binatsec.cli.quiz import play_quiz
+
+    kind = kinds.named("myths")
+    text = _asked(query)
+    if text is None:
+        play_quiz(ctx, "myths", replay="binatsec myths --quiz", **options)
+        return
+    run = session(ctx)
+    chosen, missing = _chosen(ctx, kind, query)
+    if missing:
+        respond(ctx, results.Listing(kind, chosen, run.corpus(), query=text,
+                                     language=run.language, missing=missing),
+                options["json_output"])
+        return
+    scope = (f"On the {len(chosen)} myths that match '{text}'." if len(chosen) > 1
+             else f"On the one myth that matches '{text}'.")
+    play_quiz(ctx, "myths", replay=f"binatsec myths {shlex.join(query or [])} --quiz",
+              within=[record.id for record in chosen], query=text, scope=scope, **options)
 
 
 def _year(value: int | None, name: str) -> int | None:
@@ -257,7 +281,11 @@ def timeline(
     named, missing = _chosen(ctx, kinds.named("timeline"), query)
     events = [e for e in queries.timeline_between(corpus.timeline, start, end) if e in named]
     if not events and not missing:
-        missing = f"no events between {start or 'the start'} and {end or 'today'}"
+        text = " ".join(query or []).strip()
+        matching = f" matching '{text}'" if text else ""
+        missing = f"no events{matching} between {start or 'the start'} and {end or 'today'}"
+        if text:
+            missing += f"; try 'binatsec timeline {text}' without the years"
     respond(ctx, results.Listing(kinds.named("timeline"), events, corpus,
                                  query=_asked(query),
                                  options=(("from_year", start), ("to_year", end)),
@@ -280,17 +308,32 @@ def pillars(
     run = session(ctx)
     corpus = run.corpus()
     chosen = list(corpus.pillars)
-    if pillar is not None:
+    text = (pillar or "").strip()
+    missing = ""
+    if text:
+        allowed = f"give a number from 1 to {len(corpus.pillars)}, an id or a name"
         try:
-            chosen = [queries.find_one(kinds.named("pillars"), corpus.pillars, pillar,
+            chosen = [queries.find_one(kinds.named("pillars"), corpus.pillars, text,
                                        run.language)]
         except queries.NotFound as error:
-            if error.suggestions:
-                usage_error(str(error), "PILLAR")
-            usage_error(f"unknown pillar '{pillar}'; give a number from 1 to "
-                        f"{len(corpus.pillars)}, an id or a name", "PILLAR")
+            if _numeric(text):  # a number outside 1..N: a value outside a closed set
+                usage_error(str(error) if error.suggestions else
+                            f"unknown pillar '{text}'; {allowed}", "PILLAR")
+            # Words that find nothing, as on every command: exit 1.
+            chosen = []
+            hint = (f"did you mean '{error.suggestions[0]}'?" if error.suggestions else
+                    f"{allowed}, or try 'binatsec search {text}'")
+            missing = f"no pillar matches '{text}'; {hint}"
     respond(ctx, results.Listing(kinds.named("pillars"), chosen, corpus,
-                                 query=pillar, language=run.language), json_output)
+                                 query=pillar, language=run.language, missing=missing),
+            json_output)
+
+
+def _numeric(text: str) -> bool:
+    """Whether `text` reads as a number (in any script, signed or with a decimal point):
+    a pillar number outside the range, not words to look for."""
+    digits = text.strip().lstrip("+-")
+    return any(c.isdigit() for c in digits) and all(c.isdigit() or c in ".," for c in digits)
 
 
 class UnitChoice(str, Enum):
@@ -298,9 +341,13 @@ class UnitChoice(str, Enum):
     lb = "lb"
 
 
+def _credited_kinds() -> list[Kind]:
+    return [kind for kind in kinds.all_kinds() if kind.credited]
+
+
 @registry.command(epilog="""Examples:
-    binatsec stats seizures
     binatsec stats seizures --unit lb
+    binatsec stats --source pew
     binatsec stats --chart""")
 def stats(
     ctx: typer.Context,
@@ -309,6 +356,11 @@ def stats(
         "none shows every figure.",
         metavar="CATEGORY",
         autocompletion=complete_ids("categories", "stats"), show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--source", help="Only the figures the article credits to this source: its id, "
+        "or words of its name (pew, 'state department'); see 'binatsec sources'.",
+        metavar="SOURCE", autocompletion=complete_ids(*(k.name for k in _credited_kinds())),
+        show_default=False)] = None,
     unit: Annotated[Optional[UnitChoice], typer.Option(  # noqa: UP045
         "--unit", help="Show weights in this unit (kg or lb); the qualifier is kept.",
         show_default=False)] = None,
@@ -320,24 +372,55 @@ def stats(
     run = session(ctx)
     corpus = run.corpus()
     asked = category.strip() if category and category.strip() else None
+    credited = _credited_source(corpus, source, run.language) if source is not None else None
+    missing = ""
     try:
         chosen, category = queries.stats_in(corpus, kinds.named("stats"), category)
     except queries.NotFound as error:
-        usage_error(str(error), "CATEGORY")
+        # Words that find nothing, as on every command: exit 1, with any close category.
+        chosen, category = [], None
+        if error.suggestions:
+            missing = f"nothing in stats matches '{asked}'; did you mean '{error.suggestions[0]}'?"
+        else:
+            missing = (f"nothing in stats matches '{asked}' (categories: "
+                       f"{', '.join(error.choices)}); try 'binatsec search {asked}'")
+    if credited is not None:
+        chosen = [s for s in chosen if s.attribution == credited.id]
+        if not chosen and not missing:
+            within = f" matching '{asked}'" if asked else ""
+            missing = (f"the article credits no figure{within} to the "
+                       f"{queries.title_of(credited, run.language)}; see 'binatsec sources "
+                       f"{credited.id}' for what it is credited with")
     target = unit.value if unit else None
-    shown_unit, missing, left_out = target, "", []
+    shown_unit, left_out = target, []
     if chart:
         # --chart shows exactly the figures on the chart, in its unit, as text or as JSON,
         # and says which it left out.
         charted = figures.chartable(chosen, target)
         left_out = [s for s in chosen if not charted or s not in charted[0]]
         chosen, shown_unit = charted if charted else ([], None)
-        if not charted:
+        if not charted and not missing:
             missing = ("no figures here share a unit to chart; try "
                        "'binatsec stats seizures --chart'")
     respond(ctx, results.Figures(chosen, corpus, category, target, shown_unit, chart,
                                  run.language, missing=missing, left_out=left_out,
-                                 query=asked), json_output)
+                                 query=asked,
+                                 source=credited.id if credited is not None else None),
+            json_output)
+
+
+def _credited_source(corpus: Corpus, wanted: str, language: str) -> Record:
+    """The source `--source` names (by id or words of its name); a usage error, with the
+    closest source, when none matches: the sources are a closed set."""
+    credited = _credited_kinds()
+    records = [record for kind in credited for record in corpus.of(kind.name)]
+    text = wanted.strip()
+    for kind in credited:
+        found = queries.look_up(kind, corpus.of(kind.name), text, language) if text else []
+        if found:
+            return found[0]
+    return usage_error(str(queries.NotFound("source", text, [r.id for r in records])),
+                       "--source")
 
 
 # --- across sections -------------------------------------------------------------------------
@@ -372,7 +455,7 @@ def search(
     wanted = [k for k in kinds.sections() if not section or k.name in section]
     # An argument with a space in it ("human smuggling") is a phrase: its words in order.
     found = queries.find([(k.name, corpus.of(k.name)) for k in wanted],
-                         queries.quote_phrases(query), run.language)
+                         queries.quote_phrases(query), run.language, corpus)
     hits, searched_for = found.hits, found.searched_for(text)
     missing = ""
     if not hits:
@@ -387,7 +470,7 @@ def search(
 EXPORT_EPILOG = """Examples:
     binatsec export > corpus.json
     binatsec export --format csv --section timeline
-    binatsec export --format markdown --section faq --section myths > faq-and-myths.md"""
+    binatsec export --format markdown --section faq --section myths"""
 
 
 def _export_info() -> CommandInfo:

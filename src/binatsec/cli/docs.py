@@ -30,10 +30,12 @@ def info(name: str) -> CommandInfo | None:
 
 EXIT_STATUS = (
     (str(errors.OK), "Success."),
-    (str(errors.NOT_FOUND), "Nothing found (a query that matched nothing), problems found by "
-     "lint, a quiz that ended unfinished, or output that could not be written."),
-    (str(errors.USAGE), "A usage error: an unknown command, option, category, id or name, or "
-     "a content folder that cannot be used."),
+    (str(errors.NOT_FOUND), "Nothing found: words, an id or a category that find nothing, on "
+     "every command that takes them; problems found by lint; a quiz that ended unfinished; "
+     "or output that could not be written."),
+    (str(errors.USAGE), "A usage error: an unknown command or option, a value outside a "
+     "closed set (a --section, --format, --unit, --source or --topic, a pillar number outside "
+     "the pillars' range, a year out of range), or a content folder that cannot be used."),
     (str(errors.INTERNAL), "An internal error: a bug in binatsec, never the user's input "
      f"({errors.DEBUG_ENV}=1 shows the details)."),
     (str(errors.NOT_SAVED), "A quiz whose result could not be saved to the history; the "
@@ -55,7 +57,8 @@ ENVIRONMENT = (
     ("NO_COLOR", "When set and not empty, no colour or styles, even in a terminal."),
     ("FORCE_COLOR", "When set and not empty, colour even when stdout is not a terminal "
      "(NO_COLOR wins)."),
-    ("COLUMNS", "How wide to draw text output; by default the terminal's width, or 80."),
+    ("COLUMNS", "How wide to draw text output; by default the terminal's width, or 80. "
+     "Help and prose are wrapped at 100 columns at most, however wide."),
     ("LINES", "How many lines fit on the screen, when deciding whether to page."),
     (errors.DEBUG_ENV, "When set, an internal error prints its traceback."),
 )

@@ -21,6 +21,7 @@ from binatsec.cli.quiz_options import (
     CountOption,
     NoInputOption,
     NoSaveOption,
+    PrintOption,
     ReviewOption,
     SeedOption,
     TopicOption,
@@ -79,9 +80,9 @@ quiz_app = typer.Typer(
 )
 
 @quiz_app.callback(invoke_without_command=True, epilog="""Examples:
-    binatsec quiz
     binatsec quiz --topic myths --count 5
-    binatsec quiz --topic myths --count 3 --answers m,f,m --no-save""")
+    binatsec quiz --topic myths --count 3 --answers m,f,m --no-save
+    binatsec quiz --print --seed 7""")
 def quiz_command(
     ctx: typer.Context,
     topic: TopicOption = ALL,
@@ -91,6 +92,7 @@ def quiz_command(
     no_save: NoSaveOption = False,
     review: ReviewOption = False,
     no_input: NoInputOption = False,
+    print_sheet: PrintOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Play a quiz on {topics}.
@@ -98,10 +100,11 @@ def quiz_command(
     In a terminal it asks one question at a time; type q to stop. Otherwise it reads one
     answer per line from stdin (a line 'q' stops), or takes --answers. Each quiz with an
     answer is saved to your history ($BINATSEC_DATA_DIR moves it); see 'binatsec quiz
-    history'. Exit status: 0 when every question was answered; 1 when the quiz ended
-    unfinished (q, the end of input, or input that holds no answers), after showing the score
-    so far, which is saved marked unfinished; 2 for a usage error; 73 when the result, still
-    shown, could not be saved to the history.
+    history'. With --print it only writes the questions and their answer key. Exit status: 0
+    when every question was answered (or printed); 1 when the quiz ended unfinished (q, the
+    end of input, or input that holds no answers), after showing the score so far, which is
+    saved marked unfinished; 2 for a usage error; 73 when the result, still shown, could not
+    be saved to the history.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -109,7 +112,7 @@ def quiz_command(
         usage_error(str(queries.NotFound("topic", topic, topics())), "--topic")
     play_quiz(ctx, topic, count=count, seed=seed, answers=answers, save=not no_save,
               review=review, json_output=json_output, no_input=no_input,
-              replay=f"binatsec quiz --topic {topic}")
+              print_sheet=print_sheet, replay=f"binatsec quiz --topic {topic}")
 
 
 @quiz_app.command(name="history", epilog="""Examples:
@@ -132,20 +135,31 @@ def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None
 def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
               seed: int | None = None, answers: str | None = None, save: bool = True,
               review: bool = False, json_output: bool = False, no_input: bool = False,
-              replay: str = "") -> None:
-    """Build the questions, ask them, show or print the result, and record it.
+              print_sheet: bool = False, replay: str = "", within: Sequence[str] | None = None,
+              query: str | None = None, scope: str = "") -> None:
+    """Build the questions, ask them, show or print the result, and record it; or, with
+    `print_sheet`, write them as a worksheet and stop.
 
     `replay` is the command (with the options that chose the topic) that the replay hint
-    starts with; the count, seed and --review follow it. An unfinished quiz exits 1, and
-    one whose result could not be saved exits 73 (NOT_SAVED), after showing it either way."""
+    starts with; the count, seed and --review follow it. `within` keeps the quiz to those
+    records (the ones `query` found; `scope` says so in words). An unfinished quiz exits 1,
+    and one whose result could not be saved exits 73 (NOT_SAVED), after showing it either
+    way."""
     run = session(ctx)
     json_output = json_output or run.json
+    if print_sheet:
+        if answers is not None:
+            usage_error("--print writes the questions without playing them; give --answers "
+                        "to play them instead", "--answers")
+        _print_sheet(ctx, topic, count=count, seed=seed, review=review, replay=replay,
+                     within=within, query=query, scope=scope, json_output=json_output)
+        return
     listed = _listed_answers(run.env, answers, json_output=json_output, no_input=no_input)
     corpus = run.corpus()
     seed = _drawn_seed() if seed is None else seed
     store = _store(run) if save or review else None
     quiz = _prepare(corpus, topic, count, seed, review=review, store=store, listed=listed,
-                    replay=replay)
+                    replay=replay, within=within, scope=scope, query=query)
     lines: Iterable[str] | None = listed
     reader = None
     if listed is None:
@@ -173,6 +187,24 @@ class _Quiz(Frozen):
     questions: tuple[Question, ...]
     due: tuple[str, ...] | None  # with --review: the questions due on the schedule
     replay: str  # the command that asks these questions again
+    query: str | None = None  # the look-up that chose the records asked (myths WORDS --quiz)
+    scope: str = ""  # what it chose, in words
+
+
+def _print_sheet(ctx: typer.Context, topic: str, *, count: int, seed: int | None,
+                 review: bool, replay: str, within: Sequence[str] | None, query: str | None,
+                 scope: str, json_output: bool) -> None:
+    """`--print`: the questions and their answer key, never played, prompted or saved (with
+    --review, the schedule is read to put the questions due first, and left as it is)."""
+    run = session(ctx)
+    corpus = run.corpus()
+    seed = _drawn_seed() if seed is None else seed
+    store = _store(run) if review else None
+    quiz = _prepare(corpus, topic, count, seed, review=review, store=store, listed=None,
+                    replay=replay, within=within, scope=scope, query=query)
+    respond(ctx, results.QuizSheet(quiz.questions, quiz.topic, quiz.seed, quiz.review,
+                                   play=quiz.replay, query=query, scope=scope,
+                                   language=run.language), json_output)
 
 
 def _listed_answers(env: Environment, answers: str | None, *, json_output: bool,
@@ -197,13 +229,16 @@ def _drawn_seed() -> int:
 
 
 def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
-             store: HistoryStore | None, listed: list[str] | None, replay: str) -> _Quiz:
-    """The questions (those due first, with --review), checked against the answers given up
-    front; "nothing found" when the content gives none."""
+             store: HistoryStore | None, listed: list[str] | None, replay: str,
+             within: Sequence[str] | None = None, scope: str = "",
+             query: str | None = None) -> _Quiz:
+    """The questions (those due first, with --review; only on the records `within` names,
+    when given), checked against the answers given up front; "nothing found" when the
+    content gives none."""
     from binatsec.quiz import engine
 
     due = store.load().due(store.clock()) if review and store is not None else []
-    questions = engine.build(corpus, topic, count, seed, first=due)
+    questions = engine.build(corpus, topic, count, seed, first=due, within=within)
     if not questions:
         raise NothingFound(f"no questions can be made on {topic} from this content")
     if listed is not None:
@@ -212,7 +247,8 @@ def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
             usage_error(problem, "--answers")
     again = (f"{replay or f'binatsec quiz --topic {topic}'} --count {len(questions)} "
              f"--seed {seed}{' --review' if review else ''}")
-    return _Quiz(topic, seed, review, tuple(questions), tuple(due) if review else None, again)
+    return _Quiz(topic, seed, review, tuple(questions), tuple(due) if review else None, again,
+                 query, scope)
 
 
 def _play(env: Environment, quiz: _Quiz, lines: Iterable[str] | None, *,
@@ -251,7 +287,7 @@ def _save_and_respond(ctx: typer.Context, quiz: _Quiz, result: QuizResult,
             saved = _save(store, record, result, corpus)
         if json_output:
             respond(ctx, results.QuizOutcome(result, quiz.topic, quiz.seed, quiz.review, saved,
-                                             session(ctx).language), True)
+                                             quiz.query, session(ctx).language), True)
     except KeyboardInterrupt:
         # Ctrl-C may land before the new file replaced the old or after: the file says which.
         if record is not None and store is not None and not saved:
@@ -295,7 +331,7 @@ def _play_for_people(env: Environment, quiz: _Quiz, lines: Iterable[str] | None)
     due = quiz.due
     reviewed = [q.id for q in quiz.questions if due and q.id in due]
     screen.start(quiz.topic, len(quiz.questions), quiz.seed, quiz.replay, reviewed,
-                 review_asked=due is not None)
+                 review_asked=due is not None, scope=quiz.scope)
     source = _ScreenAnswers(screen, None if lines is None else iter(lines))
     result = engine.play(quiz.questions, source,
                          after_each=lambda done, _: screen.feedback(done))

@@ -34,10 +34,10 @@ SeedOption = Annotated[Optional[int], typer.Option(  # noqa: UP045 - Typer reads
     "output. Without it a seed is picked and shown.", show_default=False)]
 AnswersOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
     "--answers", help="Answer without prompts: exactly one answer per question, "
-    "comma-separated (a,m,2,...): a letter, a number or an option's text (\"over 15000\") "
-    "for multiple choice, m/f for myth or fact. Too few or too many answers is a usage error "
-    "(exit 2), "
-    "like an answer that is not one of the options.", metavar="ANSWERS", show_default=False)]
+    "comma-separated (a,m,2,...): a letter, a number or an option's text (\"over 15000\", "
+    "or the figure alone: 15000) for multiple choice, m/f for myth or fact. Too few or too "
+    "many answers is a usage error (exit 2), like an answer that is not one of the options.",
+    metavar="ANSWERS", show_default=False)]
 NoSaveOption = Annotated[bool, typer.Option(
     "--no-save", help="Don't record this quiz in your history.")]
 ReviewOption = Annotated[bool, typer.Option(
@@ -46,8 +46,12 @@ ReviewOption = Annotated[bool, typer.Option(
 NoInputOption = Annotated[bool, typer.Option(
     "--no-input", help="Never prompt: read answers from --answers or stdin only, and fail "
     "if stdin is a terminal.")]
+PrintOption = Annotated[bool, typer.Option(
+    "--print", help="Don't play: write the questions as a numbered worksheet, then their "
+    "answer key (with --json: for a script to prepare --answers). The same seed gives the "
+    "same sheet; nothing is saved and nothing is asked.")]
 # Their parameter names, for a command that takes them only with another flag (myths --quiz).
-QUIZ_PARAMETERS = ("count", "seed", "answers", "no_save", "review", "no_input")
+QUIZ_PARAMETERS = ("count", "seed", "answers", "no_save", "review", "no_input", "print_sheet")
 
 
 def quiz_options_given(ctx: typer.Context) -> list[str]:

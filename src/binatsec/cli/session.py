@@ -86,6 +86,8 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
         from binatsec.views.json import document, dumps
 
         out.write(dumps(document(result), ascii_only=not run.env.unicode))
+    elif isinstance(result, results.QuizSheet):
+        _sheet(result, run)
     else:
         # Rich is imported here, on the human path only, so --json never pays for it.
         from binatsec.views.terminal import render
@@ -93,6 +95,22 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
         render(result, run.env)
     if result.missing:
         raise NothingFound(result.missing)
+
+
+def _sheet(result: results.QuizSheet, run: Session) -> None:
+    """`quiz --print` for people: the worksheet (a document) as plain text, at the width of
+    the terminal (or of COLUMNS), up to a readable measure."""
+    from binatsec.document import worksheet
+    from binatsec.quiz import ALL, topics
+    from binatsec.views.plaintext import text
+
+    count = len(result.questions)
+    about = [f"{count} question{'s' if count != 1 else ''}, seed {result.seed}."
+             + (f" {result.scope}" if result.scope else "")
+             + (" Those due on your review schedule come first." if result.review else "")]
+    name = "all topics" if result.topic == ALL else topics.label(result.topic)
+    sheet = worksheet(result.questions, f"Quiz: {name}", about, result.play, result.language)
+    _to_stdout(text(sheet, run.env.width), run.env)
 
 
 def _export(result: results.Export, run: Session) -> None:

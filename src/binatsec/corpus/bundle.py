@@ -128,6 +128,8 @@ def _check_columns(kind: kinds.Kind, columns: Any) -> None:
             fits = _only(values, list) and _only(chain.from_iterable(values), str)
         elif field.check in _STRING_CHECKS:
             fits = _only(values, str, *absent)
+        elif field.check is spec.boolean:  # a flag is false when absent, never null
+            fits = _only(values, bool)
         else:
             # Keyed by type too, as 1, 1.0 and True are one value to a set; the check must
             # give back the same type (a figure stored as an integer would not be a float).

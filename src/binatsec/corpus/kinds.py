@@ -72,6 +72,8 @@ class Kind(Frozen):
     # own options its --json echoes beside the query (timeline's from_year and to_year)
     csv_columns: tuple[str, ...] = ()  # export --format csv columns; empty: every field
     export_rank: int = 100  # the order of the Markdown export; lower comes first
+    credited: bool = False  # other records credit its records (their `attribution`): each
+    # is shown with what it is credited with, and `stats --source` names one
     record_checks: tuple[RecordCheck, ...] = ()  # rules across a record's own fields
     corpus_checks: tuple[CorpusCheck, ...] = ()  # rules across every record of the kind
 
@@ -187,6 +189,14 @@ def _dated_or_labelled(values: dict[str, Any], report: spec.Report) -> None:
         report("BC013", "end_year needs a year", "end_year")
 
 
+def _ongoing_is_dated(values: dict[str, Any], report: spec.Report) -> None:
+    """`ongoing` says the year is that of the one instance the article dates: an event
+    without a year has no such instance."""
+    if values.get("ongoing") is True and "year" not in values:
+        report("BC016", "an event marked ongoing needs the year of the instance the article "
+               "dates; an undated period needs no mark", "ongoing")
+
+
 def _percent_at_most_100(values: dict[str, Any], report: spec.Report) -> None:
     value = values.get("value")
     if values.get("unit") == "percent" and isinstance(value, float) and value > 100:
@@ -223,10 +233,15 @@ KINDS: tuple[Kind, ...] = (
          heading_on_lookup=False,
          export_rank=80),
     Kind("myths", "myths", "myth", "myth", records.Myth,
-         (_ID, Field("myth", spec.text), Field("reality", spec.text), _RELATED),
+         (_ID, Field("myth", spec.text),
+          Field("fact", spec.text,
+                about="A true statement drawn from the article, short and plain like the "
+                "myth (what the quiz asks as the fact); `reality` is the explanation."),
+          Field("reality", spec.text), _RELATED),
          title="Myths and realities", summary="common misconceptions, each corrected",
          description="a misconception and the reality", noun="misconception",
-         headline="myth", headline_label="Myth", body=(("Reality", "reality"),),
+         headline="myth", headline_label="Myth",
+         body=(("Fact", "fact"), ("Reality", "reality")),
          subtitle="{count} the article corrects", search=(("myth", 2.0),),
          export_rank=90),
     Kind("timeline", "timeline", "event", "event", records.TimelineEvent,
@@ -235,7 +250,12 @@ KINDS: tuple[Kind, ...] = (
                 about="The year the article gives; null for a period it does not date (then "
                 "`when` holds its words)."),
           Field("end_year", spec.year, required=False),
-          Field("when", spec.text, required=False), _RELATED),
+          Field("when", spec.text, required=False),
+          Field("ongoing", spec.boolean, required=False,
+                about="True when the article describes an ongoing activity and the year is "
+                "that of the one instance it dates; the quiz asks no date question about "
+                "it. False when absent."),
+          _RELATED),
          title="Timeline", summary="events in the order they happened",
          description="an event, in the article's order of time", noun="event",
          headline_format="{when}: {title}", subtitle="{count}", body=(("", "summary"),),
@@ -248,7 +268,7 @@ KINDS: tuple[Kind, ...] = (
                           "the year."),),
          json_options=(("from_year", "optional_year"), ("to_year", "optional_year")),
          export_rank=10,
-         record_checks=(_end_after_start, _dated_or_labelled)),
+         record_checks=(_end_after_start, _dated_or_labelled, _ongoing_is_dated)),
     Kind("pillars", "pillars", "pillar", "pillar", records.Pillar,
          (_ID, Field("number", spec.positive,
                      about="The pillar's place in the article's order, from 1."),
@@ -320,7 +340,7 @@ KINDS: tuple[Kind, ...] = (
          heading="Sources named in the article",
          description="a body the article credits", noun="source",
          headline="name", body=(("", "role"),), search=(("short_name", 3.0),),
-         export_rank=100),
+         credited=True, export_rank=100),
 )
 
 _registry: list[Kind] = list(KINDS)

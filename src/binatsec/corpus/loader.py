@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from binatsec.corpus import bundle, kinds, reading
 from binatsec.corpus.records import Corpus, Record
@@ -58,23 +58,43 @@ def _links(record: Record, kind: kinds.Kind) -> Iterator[tuple[Field, str]]:
                 yield field, target
 
 
+def _unjudged(target: str, unread: Mapping[str, str | None]) -> bool:
+    """Whether a link to `target` cannot be judged: it is of a kind whose file could not be
+    parsed, and that file's text may declare it (the id is in it, as a word), or could not
+    be read at all. A link the broken file cannot hold is judged now, so a syntax error in
+    one file hides no dangling link in another."""
+    target_kind = kinds.of_prefix(target.split(".", 1)[0])
+    if target_kind is None or target_kind.file not in unread:
+        return False
+    text = unread[target_kind.file]
+    if text is None:
+        return True
+    import re
+
+    return re.search(rf"(?<![\w.-]){re.escape(target)}(?![\w-])", text) is not None
+
+
 def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str] = (),
-                 unread: Collection[str] = ()) -> Iterator[Problem]:
+                 unread: Mapping[str, str | None] | Collection[str] = ()) -> Iterator[Problem]:
     """Rules across records and files: links, declared categories, numbering.
 
     `broken` holds the ids of records that failed their own checks: they exist, so links to
-    them are not dangling, and this still runs, so one lint run lists every problem. Links
-    into `unread` files (which could not be read or parsed) cannot be judged and are skipped.
+    them are not dangling, and this still runs, so one lint run lists every problem. The
+    corpus may hold such records as stand-ins (validate.StandIn): their links are checked,
+    and a rule over their kind runs, unless it needs a field one of them lacks. `unread`
+    gives the files that could not be parsed, with their text (None: not read at all):
+    links into them are judged where that text cannot declare the target (`_unjudged`).
     """
     from binatsec.corpus.problems import Problem
+    from binatsec.corpus.validate import MissingField
 
+    unread = unread if isinstance(unread, Mapping) else dict.fromkeys(unread)
     broken = set(broken)
     ids = {record.id for record in corpus.records()} | broken
     for kind in kinds.all_kinds():
         for record in corpus.of(kind.name):
             for field, target in _links(record, kind):
-                target_kind = kinds.of_prefix(target.split(".", 1)[0])
-                if target_kind is not None and target_kind.file in unread:
+                if _unjudged(target, unread):
                     continue
                 if field.link == "any":
                     if target == record.id or target not in ids:
@@ -88,10 +108,14 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str
                     yield Problem("BC008", origin.get(record.id, "?"),
                                   f"unknown {field.name} '{target}' (declared: "
                                   f"{', '.join(declared)})", record_id=record.id, key=field.name)
-        if any(record_id.split(".", 1)[0] == kind.prefix for record_id in broken):
-            continue  # rules over the whole kind wait until each of its records is valid
+        if kind.file in unread:
+            continue  # rules over the whole kind wait for the file that holds some of it
         for check in kind.corpus_checks:
-            for rule, message, record_id, key in check(corpus):
+            try:
+                found = list(check(corpus))
+            except MissingField:
+                continue  # it needs a field a broken record lacks: it waits for the fix
+            for rule, message, record_id, key in found:
                 yield Problem(rule, origin.get(record_id or "", f"{kind.file}.toml"), message,
                               record_id=None, key=key)
 
@@ -151,16 +175,22 @@ class ContentSource:
         from binatsec.corpus.validate import FileChecker
 
         built: dict[str, list[Record]] = {kind.name: [] for kind in kinds.all_kinds()}
+        # The same, with each broken record standing in for itself (validate.StandIn):
+        # what the rules across records check, so none waits for another's fix.
+        checked: dict[str, list[Record]] = {kind.name: [] for kind in kinds.all_kinds()}
         origin: dict[str, str] = {}
         user_labels: dict[str, str] = {}
         checkers: dict[str, FileChecker] = {}
         declared: set[str] = set()
-        unread = {file.removesuffix(".toml") for file in kinds.files()} - {
-            layer.file for layer in layers}
+        # Files that could not be parsed, with their text (None: nothing of it was read).
+        unread: dict[str, str | None] = dict.fromkeys(
+            {file.removesuffix(".toml") for file in kinds.files()}
+            - {layer.file for layer in layers})
         for layer in layers:
             parsed = reading.parse(layer.raw, layer.label, problems)
             if parsed is None:
-                unread.add(layer.file)
+                unread[layer.file] = (unread.get(layer.file) or "") + layer.raw.decode(
+                    "utf-8", "replace")
                 continue
             checker = FileChecker(parsed, problems)
             for name, records in checker.records(kinds.in_file(layer.file)).items():
@@ -169,12 +199,17 @@ class ContentSource:
                     user_labels.update((record.id, layer.label) for record in records)
                 checkers.update((record.id, checker) for record in records)
                 built[name] = _layer(built[name], records)
+                checked[name] = _layer(checked[name], records)
+            for name, stand_ins in checker.stand_ins.items():
+                origin.update((record.id, layer.label) for record in stand_ins)
+                checkers.update((record.id, checker) for record in stand_ins)
+                checked[name] = _layer(checked[name], cast("list[Record]", stand_ins))
             declared |= checker.declared
         # Records from the user's folder, with their file: people and scripts must be able
         # to tell the user's content from the article's.
         corpus = Corpus(built, origins=user_labels)
         built_ids = {record.id for record in corpus.records()}
-        for problem in check_corpus(corpus, origin, declared - built_ids, unread):
+        for problem in check_corpus(Corpus(checked), origin, declared - built_ids, unread):
             checker_of = checkers.get(problem.record_id or "")
             if checker_of is not None and problem.line is None and problem.record_id:
                 problem = problem._replace(line=checker_of.line_of(problem.record_id,

@@ -66,15 +66,21 @@ class FaqEntry(Frozen):
 
 
 class Myth(Frozen):
+    """A misconception the article rejects; `fact` is a true statement of the same length and
+    tone (what the quiz asks as the fact), `reality` the article's explanation."""
+
     id: str
     myth: Text
+    fact: Text
     reality: Text
     related: tuple[str, ...] = ()
 
 
 class TimelineEvent(Frozen):
     """An event as the article places it: a year or a span, or, where the article gives no
-    date ("moving into the 20th century"), only a `when` label and its place in the file."""
+    date ("moving into the 20th century"), only a `when` label and its place in the file.
+    `ongoing`: the article describes an ongoing activity, and the year is that of the one
+    instance it dates (no date question asks about it)."""
 
     id: str
     title: Text
@@ -82,6 +88,7 @@ class TimelineEvent(Frozen):
     year: int | None = None
     end_year: int | None = None
     when: Text | None = None
+    ongoing: bool = False
     related: tuple[str, ...] = ()
 
     def when_text(self, language: str = DEFAULT_LANGUAGE) -> str:

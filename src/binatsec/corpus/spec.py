@@ -45,6 +45,8 @@ RULES: dict[str, str] = {
     "BC014": f"a key or table name has at most {MAX_KEY_PARTS} dotted parts",
     "BC015": "text holds no terminal control, bidi control or invisible format character "
              "(a warning: binatsec drops them wherever it shows the text)",
+    "BC016": "an event marked `ongoing` has a year: the year of the one instance the article "
+             "dates",
 }
 # Rules that warn: lint reports them, and the content still loads.
 WARNINGS = frozenset({"BC015"})
@@ -151,6 +153,13 @@ def text(value: Any, key: str, report: Report) -> Any:
 def _integer(value: Any, key: str, report: Report) -> Any:
     if isinstance(value, bool) or not isinstance(value, int):
         return _wrong(value, key, report, "an integer")
+    return value
+
+
+def boolean(value: Any, key: str, report: Report) -> Any:
+    """true or false (a flag: `ongoing = true`)."""
+    if not isinstance(value, bool):
+        return _wrong(value, key, report, "true or false")
     return value
 
 

@@ -25,17 +25,48 @@ class Problems(list[Problem]):
         super().append(problem)
 
 
+class MissingField(AttributeError):
+    """A rule read a field that a broken record lacks (`StandIn`)."""
+
+
+class StandIn:
+    """A record that failed its own checks, standing in for it in the rules across records,
+    with the fields that passed (and the defaults of optional ones it leaves out): its
+    links are still checked, and a rule over its kind still runs, unless the rule reads a
+    field the record lacks (MissingField); that rule alone waits until the record is fixed.
+    So one lint run reports a broken record's own problems and the ones across records."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise MissingField(name) from None
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __repr__(self) -> str:
+        return f"StandIn({self._values!r})"
+
+
 class FileChecker:
     """Checks one file's records and builds those that pass."""
 
     def __init__(self, file: ContentFile, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
-        # Where each built record sits (table, index), so cross-file problems found later
-        # can still point at a line.
+        # Where each record sits (table, index), built or not, so cross-file problems found
+        # later can still point at a line.
         self.places: dict[str, tuple[str, int]] = {}
         # Every id a row declares, built or not: links to a broken record are not dangling.
         self.declared: set[str] = set()
+        # The records that failed their own checks, by kind name, as stand-ins.
+        self.stand_ins: dict[str, list[StandIn]] = {}
 
     def problem(self, rule: str, message: str, table: str | None = None, index: int = 0,
                 record_id: str | None = None, key: str | None = None) -> None:
@@ -63,19 +94,26 @@ class FileChecker:
                 continue
             built[kind.name] = []
             for index, row in enumerate(rows):
-                if isinstance(row.get("id"), str):
-                    self.declared.add(row["id"])
+                raw_id = row.get("id")
+                if isinstance(raw_id, str):
+                    self.declared.add(raw_id)
                 record = self.record(kind, index, row)
-                if record is None:
+                # An id a row before already took, whether that row or this one is broken.
+                if isinstance(raw_id, str) and raw_id in self.places:
+                    self.problem("BC007", "duplicate id", kind.table, index, raw_id, "id")
+                    standing = self.stand_ins.get(kind.name, [])
+                    if record is None and standing and standing[-1].id == raw_id:
+                        standing.pop()  # the first row of that id stands in, not this one
                     continue
-                if record.id in self.places:
-                    self.problem("BC007", "duplicate id", kind.table, index, record.id, "id")
-                    continue
-                self.places[record.id] = (kind.table, index)
-                built[kind.name].append(record)
+                if isinstance(raw_id, str):
+                    self.places[raw_id] = (kind.table, index)
+                if record is not None:
+                    built[kind.name].append(record)
         return built
 
     def record(self, kind: Kind, index: int, row: dict[str, Any]) -> Record | None:
+        """The row's record, or None (its problems reported, and a stand-in kept when it
+        has an id to be known by)."""
         raw_id = row.get("id")
         record_id = raw_id if isinstance(raw_id, str) else f"{kind.table} #{index + 1}"
         before = len(self.problems)
@@ -105,6 +143,12 @@ class FileChecker:
             for check in kind.record_checks:
                 check(values, report)
         if len(self.problems) > before:
+            if isinstance(raw_id, str):
+                defaults = getattr(kind.record, "_field_defaults", {})
+                stand_in = {name: default for name, default in defaults.items()
+                            if name not in row}
+                stand_in.update(values, id=raw_id)
+                self.stand_ins.setdefault(kind.name, []).append(StandIn(stand_in))
             return None
         return kind.record(**values)
 

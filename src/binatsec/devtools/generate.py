@@ -76,6 +76,20 @@ FIGURE_RULES: JSON = {  # a converted figure is in a unit of mass
 }
 
 
+# What views/json.with_figures adds to a record where it is shown with its figures (section
+# commands, export): required there, absent from a bare record.
+CREDITED_WITH: JSON = {
+    "description": "The ids of every record credited to this one (its figures and pillars, "
+                   "whose `attribution` names it), in the order of the sections.",
+    "type": "array", "items": {"$ref": "#/$defs/record_id"}}
+WITH_FIGURES = ("figures", "credited_with")
+
+
+def with_figures_required(kind: Kind) -> list[str]:
+    """The keys a record of `kind` has where it is shown with its figures."""
+    return ["figures", *(["credited_with"] if kind.credited else [])]
+
+
 class GenerationError(ValueError):
     """The registry declares something the generator cannot write a schema for."""
 
@@ -141,13 +155,15 @@ def field_schema(kind: Kind, field: spec.Field, defs: JSON) -> JSON:
         schema = {"type": "integer", "minimum": 1}
     elif check is spec.number:
         schema = {"type": "number", "minimum": 0}
+    elif check is spec.boolean:
+        schema = {"type": "boolean"}
     elif isinstance(check, spec.OneOf):
         schema = _closed_set(check.choices, defs)
     else:
         raise GenerationError(f"kind '{kind.name}', field '{field.name}': no JSON Schema for "
                               f"its check {check!r}; teach {__name__} one")
-    # Lists are empty, never null, when absent.
-    if not field.required and check is not spec.ids:
+    # Lists are empty, and flags false, never null, when absent.
+    if not field.required and check not in (spec.ids, spec.boolean):
         schema = _nullable(schema, defs)
     return _described(schema, field.about)
 
@@ -167,12 +183,14 @@ def record_definition(kind: Kind, defs: JSON) -> JSON:
         properties.update(FIGURE_KEYS)
     if kind.carries_figures:
         properties["figures"] = {"$ref": "#/$defs/figures"}
+    if kind.credited:
+        properties["credited_with"] = CREDITED_WITH
     properties["origin"] = {"$ref": "#/$defs/origin"}
     definition: JSON = {"$comment": GENERATED}
     if kind.description:
         definition["description"] = kind.description[:1].upper() + kind.description[1:] + "."
     definition.update(type="object", properties=properties,
-                      required=[name for name in properties if name != "figures"],
+                      required=[name for name in properties if name not in WITH_FIGURES],
                       additionalProperties=False)
     if kind.layout == kinds.FIGURES:
         definition.update(FIGURE_RULES)
@@ -210,7 +228,7 @@ def export(current: JSON) -> JSON:
     for kind in kinds.all_kinds():
         items: JSON = {"$ref": f"{COMMON}#/$defs/{definition_name(kind)}"}
         if kind.carries_figures:
-            items["required"] = ["figures"]
+            items["required"] = with_figures_required(kind)
         if kind.layout == kinds.FIGURES:  # the export converts nothing
             items["properties"] = {"converted_from": {"const": None}}
         properties[kind.name] = {"type": "array", "items": items}
@@ -233,7 +251,7 @@ def listing(kind: Kind) -> JSON:
     properties["items"] = {"type": "array", "items": {
         "$ref": f"{COMMON}#/$defs/{definition_name(kind)}",
         "$comment": "section commands always print the linked figures",
-        "required": ["figures"]}}
+        "required": with_figures_required(kind)}}
     return {
         "$schema": SCHEMA_URL,
         "$id": ID_URL.format(name=kind.name),

@@ -9,7 +9,7 @@ questions and the same result.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, Literal, Protocol
 
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record
@@ -162,8 +162,10 @@ def check_answers(questions: Sequence[Question], answers: Sequence[str]) -> str 
 
 
 def build(corpus: Corpus, topic: str, count: int, seed: int, first: Sequence[str] = (),
-          language: str = DEFAULT_LANGUAGE) -> list[Question]:
-    """Up to `count` questions on `topic` (or "all"), at most one per record.
+          language: str = DEFAULT_LANGUAGE,
+          within: Collection[str] | None = None) -> list[Question]:
+    """Up to `count` questions on `topic` (or "all"), at most one per record, and only on the
+    records `within` names when it is given (those a look-up found).
 
     Question ids in `first` (from the review schedule) come first, in their order, where the
     content still has them; the rest are drawn at random, topics taking turns for "all".
@@ -171,15 +173,19 @@ def build(corpus: Corpus, topic: str, count: int, seed: int, first: Sequence[str
     chosen = [t for t in topics.all_topics() if topic in (ALL, t.name)]
     askers = {t.name: _Asker(corpus, t, random.Random(seed), language) for t in chosen}
     questions: list[Question] = []
-    used: set[str] = set()  # records asked already: a record is asked once a quiz
+    # Records asked already (a record is asked once a quiz), and those never to ask.
+    used: set[str] = set()
+    outside = (set() if within is None else
+               {r.id for t in chosen for r in corpus.of(t.kind)} - set(within))
     for question_id in first:
         owner = topics.of_question(question_id)
         asker = askers.get(owner.name) if owner is not None else None
         record_id, _, variant = question_id.partition("#")
-        if asker is not None and len(questions) < count and record_id not in used:
+        if (asker is not None and len(questions) < count and record_id not in used
+                and record_id not in outside):
             _add(questions, used, asker.ask(record_id, variant or None))
     turns = sorted(askers.values(), key=lambda asker: _turn(seed, asker.topic))
-    queues = [(asker, asker.shuffled(leaving_out=used)) for asker in turns]
+    queues = [(asker, asker.shuffled(leaving_out=used | outside)) for asker in turns]
     while len(questions) < count and any(queue for _, queue in queues):
         for asker, queue in queues:
             if queue and len(questions) < count:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -22,16 +23,26 @@ if TYPE_CHECKING:
 
 # Wrong figures come from a ladder around the right one: each rung the last times a ratio
 # drawn from RATIO_RANGE, rounded as the article rounds (see _round_like). The right answer
-# takes a random rung of the window, so neither its place nor the ratios give it away.
-# A percentage steps by a drawn amount instead (PERCENT_STEP), staying between 0 and 100.
+# takes a random rung of the window, so neither its place, its rank nor the ratios give it
+# away. A percentage steps by a drawn amount instead (PERCENT_STEP), staying between 0 and 100.
 RATIO_RANGE = (1.4, 1.7)
 PERCENT_STEP = (7.0, 15.0)
 NICE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-# "about X" and "nearly X" are loose: a wrong option closer than this share of X could be
-# read as the same figure.
+# A hedged figure ("over X", "about X", "nearly X") is loose: a wrong option closer than this
+# share of X could be read as the same figure.
 APART = 0.1
 LADDER_TRIES = 30
-YEAR_OFFSETS = (-6, -5, -4, -3, -2, -1, 1, 2, 3)
+# Wrong years are up to YEAR_STEPS steps (a span's length plus one) before or after the
+# event's, never past YEARS_AFTER years after the latest event the content dates.
+YEAR_STEPS = 6
+YEARS_AFTER = 3
+# The FAQ's wrong answers: at least this many share as many words with the question as the
+# right answer does, where the content has them, so word overlap does not point at it.
+RIVALS = 2
+# Words too common to tie an answer to a question.
+_COMMON_WORDS = frozenset(
+    "a an and are as at be by do does for from has have how in is it its of on or that the "
+    "their these this to was what which who why with".split())
 
 
 def _full_stop(text: str) -> str:
@@ -42,20 +53,22 @@ def _full_stop(text: str) -> str:
 
 
 class MythOrFact(Maker[model.Myth]):
-    """Myth or fact? The myth itself, or the article's reality."""
+    """Myth or fact? The myth itself, or its fact: a true statement of the same length and
+    tone, which stands alone (the `reality` replies to the myth, so it is the explanation)."""
 
     kind = "myth-or-fact"
     asks = "is the statement a myth or a fact"
-    variants = ("myth", "reality")
+    variants = ("myth", "reality")  # "reality": the true side, asked as the record's `fact`
     multiple_choice = False
 
     def ask(self, record: model.Myth, variant: str, asking: Asking) -> Posed:
-        statement, reality = asking.text(record.myth), asking.text(record.reality)
+        myth, reality = asking.text(record.myth), asking.text(record.reality)
         if variant == "myth":
-            answer, explanation = MYTH, f"A myth. The reality: {reality}"
+            statement, answer = myth, MYTH
+            explanation = f"A myth. The reality: {reality}"
         else:
-            answer, explanation = FACT, f"A fact: the article's answer to the myth \"{statement}\""
-            statement = reality
+            statement, answer = asking.text(record.fact), FACT
+            explanation = f"A fact. The myth it answers: \"{myth}\" The reality: {reality}"
         return Posed(
             prompt=f"Myth or fact? \"{statement}\"",
             options=(Option(MYTH, "myth"), Option(FACT, "fact")), answer=answer,
@@ -74,12 +87,19 @@ class FaqAnswer(Maker[model.FaqEntry]):
     repeats_answer = True
 
     def askable(self, record: model.FaqEntry, asking: Asking) -> tuple[str, ...]:
-        return self.variants if len(asking.corpus.faq) > 1 else ()
+        return self.variants if self._others(record, asking) else ()
 
     def ask(self, record: model.FaqEntry, variant: str, asking: Asking) -> Posed:
-        others = [e for e in asking.corpus.faq if e.id != record.id
-                  and asking.text(e.answer) != asking.text(record.answer)]
-        chosen = [record, *asking.rng.sample(others, min(MAX_OPTIONS - 1, len(others)))]
+        others = self._others(record, asking)
+        wanted = min(MAX_OPTIONS - 1, len(others))
+        # Wrong answers that share as many words with the question as the right one does
+        # come first (RIVALS of them), so "the answer that echoes the question" is no tell.
+        question = _words(asking.text(record.question))
+        right = len(question & _words(asking.text(record.answer)))
+        rivals = [e for e in others if len(question & _words(asking.text(e.answer))) >= right]
+        picked = asking.rng.sample(rivals, min(RIVALS, len(rivals), wanted))
+        rest = [e for e in others if e not in picked]
+        chosen = [record, *picked, *asking.rng.sample(rest, wanted - len(picked))]
         asking.rng.shuffle(chosen)
         options = tuple(Option(LETTERS[i], asking.text(e.answer)) for i, e in enumerate(chosen))
         linked = figures_for(asking.corpus, record.id, record.related)
@@ -90,6 +110,19 @@ class FaqAnswer(Maker[model.FaqEntry]):
             prompt=f"Which answer matches this question? \"{asking.text(record.question)}\"",
             options=options, answer=LETTERS[chosen.index(record)], explanation=explanation,
             read=f"binatsec faq {record.id.removeprefix('faq.')}")
+
+    @staticmethod
+    def _others(record: model.FaqEntry, asking: Asking) -> list[model.FaqEntry]:
+        """Entries whose answer may be offered as wrong: another answer, tied by no link."""
+        answer = asking.text(record.answer)
+        return asking.distractors(record, [e for e in asking.corpus.faq
+                                           if asking.text(e.answer) != answer])
+
+
+def _words(text: str) -> set[str]:
+    """The words of `text` that could tie an answer to a question, in lower case."""
+    return {word for word in re.findall(r"[a-z0-9]+", text.casefold())
+            if word not in _COMMON_WORDS}
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -104,8 +137,7 @@ class WhichFigure(Maker[model.Stat]):
 
     def ask(self, record: model.Stat, variant: str, asking: Asking) -> Posed:
         right = _amount(record.value, record)
-        # Shown in random order: for "over X" the right figure is the smallest (see
-        # figure_distractors), so sorted options would always put it first.
+        # Shown in random order, as the options' sizes are (the right one takes any rank).
         texts = [right, *(text for _, text in figure_distractors(record, asking.rng))]
         asking.rng.shuffle(texts)
         options = tuple(Option(LETTERS[i], text) for i, text in enumerate(texts))
@@ -127,15 +159,15 @@ def _amount(value: float, stat: model.Stat) -> str:
 def figure_distractors(stat: model.Stat, rng: random.Random,
                        wanted: int = MAX_OPTIONS - 1) -> list[tuple[float, str]]:
     """Wrong but plausible figures, smallest first: same unit, scale and qualifier, all
-    distinct, and none that the article's figure would make true as well.
+    distinct, and none that could be read as the article's figure.
 
     They are rungs of a ladder around the right figure, which takes a random rung of the
     window (see RATIO_RANGE), so neither its rank nor the ratios between options give it
-    away. "About X" and "nearly X" get no wrong option within APART of X. "Over X" gets only
-    larger ones, as "over" anything smaller would be true too: there the right figure is
-    always the smallest, and only the order the options are shown in hides it.
+    away, whatever its qualifier: the question asks which figure the article gives, so "over
+    400" is wrong when the article says "over 800". A hedged figure ("over X", "about X",
+    "nearly X") gets no wrong option within APART of X.
     """
-    ranks = [0] if stat.qualifier == "over" else list(range(wanted + 1))
+    ranks = list(range(wanted + 1))
     while ranks:
         rank = rng.choice(ranks)
         for _ in range(LADDER_TRIES):
@@ -169,15 +201,14 @@ def _ladder(stat: model.Stat, rank: int, wanted: int,
 
 
 def implied_by(stat: model.Stat, value: float) -> bool | None:
-    """Whether the article's figure makes "<qualifier> `value`" true as well (or, for a loose
-    figure, too close to tell apart): True, False, or None when `value` is out of range."""
+    """Whether "<qualifier> `value`" could be read as the article's figure: the same words,
+    or, for a hedged figure (over, about, nearly), within APART of it. True, False, or None
+    when `value` is out of range."""
     if value <= 0 or (stat.unit == "percent" and value >= 100):
         return None
     if _amount(value, stat) == _amount(stat.value, stat):
         return True
-    if stat.qualifier == "over":
-        return value <= stat.value
-    if stat.qualifier in ("about", "nearly"):
+    if stat.qualifier in ("over", "about", "nearly"):
         return abs(value - stat.value) <= APART * stat.value
     return value == stat.value
 
@@ -229,40 +260,54 @@ def _distinct(values: Iterable[float], stat: model.Stat,
 
 
 # --- the timeline ---------------------------------------------------------------------------
-# Only dated events are asked about, or offered: an undated period has no date to ask for
-# or to order by.
+# Only events with a date to ask about are asked about, or offered: not an undated period,
+# nor an event the article describes as ongoing (`ongoing`: dated by one instance of it, so
+# "when" and "which came first" would claim what the article never says).
 
 
 class WhichYear(Maker[model.TimelineEvent]):
-    """When was this? Nearby years for a single year, other events' dates for a span."""
+    """When was this? The other options are nearby years, or spans as long as the event's."""
 
     kind = "which-year"
     asks = "when an event happened"
     variants = ("year",)
 
     def askable(self, record: model.TimelineEvent, asking: Asking) -> tuple[str, ...]:
-        if not record.dated:
-            return ()
-        return self.variants if record.end_year is None or _other_dates(record, asking) else ()
+        return self.variants if _datable(record) else ()
 
     def ask(self, record: model.TimelineEvent, variant: str, asking: Asking) -> Posed:
         right = record.when_text(asking.language)
-        first = _span(record)[0]
-        if record.end_year is None:
-            # A single year: the wrong options are nearby years, never the event's own.
-            years = [first + d for d in YEAR_OFFSETS]
-            wrong = [str(y) for y in asking.rng.sample(years, MAX_OPTIONS - 1)]
-            dates = sorted([right, *wrong])
-        else:
-            pool = _other_dates(record, asking)
-            wrong = asking.rng.sample(pool, min(MAX_OPTIONS - 1, len(pool)))
-            by_date = {e.when_text(asking.language): _span(e)[0] for e in _dated(asking)}
-            dates = sorted([right, *wrong], key=lambda d: (by_date.get(d, 0), d))
+        first, last = _span(record)
+        step = last - first + 1  # a span's wrong options never overlap it
+        latest = max(_span(e)[1] for e in _dated(asking)) + YEARS_AFTER
+        before = [-k * step for k in range(1, YEAR_STEPS + 1)]
+        after = [k * step for k in range(1, YEAR_STEPS + 1) if last + k * step <= latest]
+        rank = asking.rng.choice(_ranks(len(before), len(after), MAX_OPTIONS - 1))
+        shifts = [*asking.rng.sample(before, rank),
+                  *asking.rng.sample(after, MAX_OPTIONS - 1 - rank)]
+        dates = [_date_text(first + shift, last + shift) for shift in sorted(shifts)]
+        dates.insert(rank, right)  # in time order, the right one at its drawn rank
         options = tuple(Option(LETTERS[i], d) for i, d in enumerate(dates))
         return Posed(
             prompt=f"When was this? \"{asking.text(record.title)}\"", options=options,
-            answer=LETTERS[dates.index(right)],
+            answer=LETTERS[rank],
             explanation=f"{right}: {asking.text(record.summary)}", read=_read(record))
+
+
+def _ranks(below: int, above: int, wanted: int) -> list[int]:
+    """The places (from 0, in time order) the right date may take among `wanted` wrong ones,
+    `below` of them possible before it and `above` after: every place either side can fill,
+    but those that take every date one side has (the only dates after 2021, say) when there
+    are others, as a run of consecutive dates would show where the right one is."""
+    fits = [rank for rank in range(wanted + 1) if rank <= below and wanted - rank <= above]
+    free = [rank for rank in fits
+            if (rank == 0 or rank < below) and (rank == wanted or wanted - rank < above)]
+    return free or fits
+
+
+def _date_text(first: int, last: int) -> str:
+    """A date as the timeline writes one: a year, or a span."""
+    return str(first) if first == last else f"{first}–{last}"
 
 
 class WhichFirst(Maker[model.TimelineEvent]):
@@ -273,11 +318,17 @@ class WhichFirst(Maker[model.TimelineEvent]):
     variants = ("first",)
 
     def askable(self, record: model.TimelineEvent, asking: Asking) -> tuple[str, ...]:
-        return self.variants if record.dated and _later(record, asking) else ()
+        return self.variants if _datable(record) and _later(record, asking) else ()
 
     def ask(self, record: model.TimelineEvent, variant: str, asking: Asking) -> Posed:
         later = _later(record, asking)
-        wrong = asking.rng.sample(later, min(MAX_OPTIONS - 2, len(later)))
+        wanted = min(MAX_OPTIONS - 2, len(later))
+        # One wrong option, where there is one, whose title is no longer than the right
+        # one's: the earliest events tend to have the shortest names.
+        length = len(asking.text(record.title))
+        shorter = [e for e in later if len(asking.text(e.title)) <= length]
+        wrong = asking.rng.sample(shorter, min(1, len(shorter), wanted))
+        wrong += asking.rng.sample([e for e in later if e not in wrong], wanted - len(wrong))
         chosen = [record, *wrong]
         asking.rng.shuffle(chosen)
         options = tuple(Option(LETTERS[i], asking.text(e.title)) for i, e in enumerate(chosen))
@@ -295,22 +346,20 @@ def _span(event: model.TimelineEvent) -> tuple[int, int]:
     return first, event.end_year if event.end_year is not None else first
 
 
+def _datable(event: model.TimelineEvent) -> bool:
+    """Whether a date question may ask about the event, or offer it: dated, not ongoing."""
+    return event.dated and not event.ongoing
+
+
 def _dated(asking: Asking) -> list[model.TimelineEvent]:
-    return [e for e in asking.corpus.timeline if e.dated]
-
-
-def _other_dates(event: model.TimelineEvent, asking: Asking) -> list[str]:
-    """Dates of other events that don't overlap this one, as the content writes them."""
-    own = event.when_text(asking.language)
-    first, last = _span(event)
-    dates = [e.when_text(asking.language) for e in _dated(asking)
-             if _span(e)[1] < first or _span(e)[0] > last]
-    return [d for d in dict.fromkeys(dates) if d != own]
+    return [e for e in asking.corpus.timeline if _datable(e)]
 
 
 def _later(event: model.TimelineEvent, asking: Asking) -> list[model.TimelineEvent]:
+    """Events that began after this one ended, with titles of their own, tied to it by no
+    link (a linked event may be read as part of it)."""
     last = _span(event)[1]
-    later = [e for e in _dated(asking) if _span(e)[0] > last]
+    later = asking.distractors(event, [e for e in _dated(asking) if _span(e)[0] > last])
     title = asking.text(event.title)
     unique = {asking.text(e.title): e for e in later if asking.text(e.title) != title}
     return list(unique.values())
@@ -332,16 +381,15 @@ class WhichPillar(Maker[model.Pillar]):
     variants = ("example", "summary")
 
     def askable(self, record: model.Pillar, asking: Asking) -> tuple[str, ...]:
-        return self.variants if len(asking.corpus.pillars) > 1 else ()
+        return self.variants if asking.distractors(record, asking.corpus.pillars) else ()
 
     def ask(self, record: model.Pillar, variant: str, asking: Asking) -> Posed:
-        pillars = list(asking.corpus.pillars)
-        if len(pillars) > MAX_OPTIONS:
+        others = asking.distractors(record, asking.corpus.pillars)
+        if len(others) > MAX_OPTIONS - 1:
             # A user's folder may hold more pillars than answers fit on a screen (or letters
             # in LETTERS): the right one and a sample of the others.
-            others = [p for p in pillars if p.id != record.id]
-            pillars = [record, *asking.rng.sample(others, MAX_OPTIONS - 1)]
-        pillars.sort(key=lambda p: p.number)
+            others = asking.rng.sample(others, MAX_OPTIONS - 1)
+        pillars = sorted([record, *others], key=lambda p: p.number)
         options = tuple(Option(LETTERS[i], asking.text(p.name)) for i, p in enumerate(pillars))
         if variant == "example":
             prompt = f"Which pillar does this example belong to? \"{asking.text(record.example)}\""

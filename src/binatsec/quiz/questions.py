@@ -8,10 +8,12 @@ maker (quiz/engine.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from binatsec.corpus import records as model
-from binatsec.corpus.records import Corpus
+from binatsec.corpus.records import Corpus, Record
+from binatsec.figures import QUALIFIER_WORDS
 from binatsec.frozen import Frozen
 from binatsec.queries import typed_number
 
@@ -22,6 +24,7 @@ LETTERS = "abcdefghij"
 MYTH, FACT = "m", "f"
 _WORDS = {"m": MYTH, "myth": MYTH, "f": FACT, "fact": FACT}
 MAX_OPTIONS = 4
+Rec = TypeVar("Rec", bound=Record)
 
 
 class Option(Frozen):
@@ -61,22 +64,61 @@ class Question(Frozen):
                 "option's text")
 
     def parse(self, raw: str) -> str | None:
-        """The option key `raw` stands for, or None: a letter, a number, m/f or myth/fact,
-        or an option's own text ("over $3 billion"), in any case and spacing, its thousands
-        separators optional."""
+        """The option key `raw` stands for, or None when it stands for none or for more than
+        one: see `readings`."""
+        found = self.readings(raw)
+        return found[0] if len(found) == 1 else None
+
+    def readings(self, raw: str) -> tuple[str, ...]:
+        """Every option key `raw` could stand for, in any case and spacing, its thousands
+        separators optional, by the first of these ways of answering that it matches:
+
+        1. the option's key or number (m/f, myth/fact for myth or fact), as typed alone or
+           as people write it in a list: "b", "b)", "(b)", "b.", "2)";
+        2. the option's whole text ("over $3 billion");
+        3. for a figure, the figure without its hedge or unit ("$3 billion", "3 billion";
+           "29,000" or "29000" for "over 29,000").
+
+        More than one key means `raw` is ambiguous, and `parse` takes it for no answer."""
         text = as_typed(raw)
+        if not text:
+            return ()
+        bare = _unwrapped(text)
         if not self.multiple_choice:
-            return _WORDS.get(text)
+            return (_WORDS[bare],) if bare in _WORDS else ()
         keys = [o.key for o in self.options]
-        number = typed_number(text)
+        number = typed_number(bare)
         if number is not None and 1 <= number <= len(keys):
-            return keys[number - 1]
-        if text in keys:
-            return text
-        return next((o.key for o in self.options if text and as_typed(o.text) == text), None)
+            return (keys[number - 1],)
+        if bare in keys:
+            return (bare,)
+        whole = tuple(o.key for o in self.options if as_typed(o.text) == text)
+        if whole:
+            return whole
+        return tuple(o.key for o in self.options if text in figure_forms(o.text))
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# A key or number as people write it in a list: "(b)", "b)", "b.", "b:".
+_WRAPPED = re.compile(r"\(\s*([^()\s]+)\s*\)|([^()\s]+?)\s*[).:]")
+# A figure as binatsec writes it (figures.hedged), once typed (as_typed): its hedge, then a
+# currency sign, the number (with its scale) and a unit or percent sign.
+_FIGURE = re.compile(
+    r"(?:(?:" + "|".join(word for word in QUALIFIER_WORDS.values() if word) + r") )?"
+    r"(\$?(\d+(?:\.\d+)?(?: million| billion)?)(?:%| kg| lb)?)")
+
+
+def _unwrapped(text: str) -> str:
+    """A key typed as people write one in a list ("(b)", "b)", "b.") as the key alone."""
+    match = _WRAPPED.fullmatch(text)
+    return next((group for group in match.groups() if group), text) if match else text
+
+
+def figure_forms(text: str) -> tuple[str, ...]:
+    """The shorter ways to type an option that is a figure, as typed (see `as_typed`): "over
+    $3 billion" is also "$3 billion" and "3 billion"; none for an option that is no figure."""
+    match = _FIGURE.fullmatch(as_typed(text))
+    return tuple(dict.fromkeys(match.groups())) if match else ()
 
 
 def as_typed(text: str) -> str:
@@ -104,9 +146,54 @@ class Asking:
         self.corpus = corpus
         self.rng = rng
         self.language = language
+        self._graph: _Links | None = None
 
     def text(self, value: model.Text | None) -> str:
         return value.get(self.language) if value is not None else ""
+
+    def distractors(self, record: Rec, candidates: Iterable[Rec]) -> list[Rec]:
+        """The candidates a question on `record` may offer as wrong options, in their order:
+        never `record`, nor a record tied to it by a link (`tied`), which is likely to be
+        partly true as well (faq.opposing-views against faq.challenges)."""
+        return [c for c in candidates if c.id != record.id and not self.tied(record.id, c.id)]
+
+    def tied(self, one: str, other: str) -> bool:
+        """Whether two records are tied by the content's links (`related`, a figure's
+        `supports`: any link field that lists records), in either direction: one links to
+        the other; both link to a third; one links to a third that links to the other; or
+        they share a figure. Two records that a third only lists (a summary passage naming
+        every pillar) are not tied by that."""
+        if self._graph is None:
+            self._graph = _Links(self.corpus)
+        graph = self._graph
+        a_out, b_out = graph.out.get(one, set()), graph.out.get(other, set())
+        a_in, b_in = graph.into.get(one, set()), graph.into.get(other, set())
+        if other in a_out or one in b_out or a_out & (b_out | b_in) or a_in & b_out:
+            return True
+        return bool((a_out | a_in) & (b_out | b_in) & graph.figures)
+
+
+class _Links:
+    """The content's links as a graph: who links to whom (`out`), who is linked from whom
+    (`into`), and which records are figures."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        from binatsec.corpus import kinds
+
+        self.out: dict[str, set[str]] = {}
+        self.into: dict[str, set[str]] = {}
+        self.figures: set[str] = set()
+        for record in corpus.records():
+            kind = kinds.of_record(record)
+            if kind is None:
+                continue
+            if kind.layout == kinds.FIGURES:
+                self.figures.add(record.id)
+            for field in kind.links:
+                value = getattr(record, field.name, None)
+                for target in value if isinstance(value, tuple) else ():
+                    self.out.setdefault(record.id, set()).add(target)
+                    self.into.setdefault(target, set()).add(record.id)
 
 
 RecordType = TypeVar("RecordType")

@@ -18,6 +18,7 @@ from binatsec.corpus.records import Corpus
 from binatsec.document import (
     AnswerKey,
     Block,
+    Command,
     DatedEvent,
     Definition,
     DefinitionList,
@@ -43,7 +44,9 @@ def _cell(value: Any) -> SafeText | int | float:
     run as a formula starts with an apostrophe (OWASP), unless it is a plain number."""
     if value is None:
         return safe_text("")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):  # as JSON writes it (an event's `ongoing`)
+        return safe_text("true" if value else "false")
+    if isinstance(value, (int, float)):
         return value
     text = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     text = safe_text(text)
@@ -122,8 +125,13 @@ def _answer_key(key: AnswerKey) -> list[str]:
     out = []
     for answer in key.answers:
         read = ", ".join(f"`{record_id}`" for record_id in answer.ids)
-        out.append(f"- **{answer.number}.** {answer.key}) {escape_markdown(answer.text)} — "
-                   f"{escape_markdown(answer.explanation)}" + (f" (read {read})" if read else ""))
+        if answer.read:
+            read += f": `{safe_text(answer.read, one_line=True)}`"
+        credit = f" ({escape_markdown(answer.credit, line_start=False)})" if answer.credit else ""
+        shown = f"{escape_markdown(answer.text)} — " if answer.text else ""
+        out.append(f"- **{answer.number}.** {answer.key}) {shown}"
+                   f"{escape_markdown(answer.explanation)}{credit}"
+                   + (f" (read {read})" if read else ""))
     return [*out, ""]
 
 
@@ -139,6 +147,8 @@ def _block(block: Block) -> list[str]:
             return [line for item in block.items
                     for line in (f"{escape_markdown(item.label)}: "
                                  f"{escape_markdown(item.text)}", "")]
+        case Command():
+            return [f"    {safe_text(block.text, one_line=True)}", ""]
         case Question():
             return _question(block)
         case AnswerKey():

@@ -17,12 +17,13 @@ from binatsec import __version__, figures, results
 from binatsec.corpus import kinds
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import Corpus, Record, Stat, Text
-from binatsec.queries import figures_for, source_of
+from binatsec.queries import credited_with, figures_for, source_of
 from binatsec.textsafety import UNSAFE
 
-# 2.2: every section command's document echoes its `query` (schemas/README.md lists every
-# change). `python -m binatsec.devtools.generate` writes it into common.schema.json.
-SCHEMA_VERSION = "2.2"
+# 3.0: search lists its entries under `items`, as every other listing (schemas/README.md
+# lists every change). `python -m binatsec.devtools.generate` writes it into
+# common.schema.json.
+SCHEMA_VERSION = "3.0"
 
 if TYPE_CHECKING:
     from binatsec.quiz.history import QuizRecord
@@ -118,10 +119,14 @@ def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> 
 
 
 def with_figures(item: Record, corpus: Corpus, language: str) -> JSON:
-    """A record plus the statistics linked to it."""
+    """A record plus the statistics linked to it (a source's: those credited to it), and,
+    for a kind that records credit, the ids of every record credited to it."""
     data = record(item, language, corpus)
     linked = figures_for(corpus, item.id, getattr(item, "related", ()))
     data["figures"] = [stat(s, corpus, language) for s in linked]
+    kind = kinds.of_record(item)
+    if kind is not None and kind.credited:
+        data["credited_with"] = [r.id for r in credited_with(corpus, item.id)]
     return data
 
 
@@ -168,7 +173,7 @@ def document(result: results.Result) -> JSON:
                       "title": h.title, "field": h.field, "text": h.text,
                       "matches": [list(span) for span in h.spans]} for h in hits]
             return envelope("search", language, query=query, searched_for=searched_for,
-                            total=total, count=len(found), hits=found)
+                            total=total, count=len(found), items=found)
         case results.Export(corpus=corpus, sections=chosen):
             payload: JSON = {}
             for kind in chosen:
@@ -185,6 +190,8 @@ def document(result: results.Result) -> JSON:
                             problems=[problem(p) for p in problems])
         case results.QuizOutcome():
             return _quiz(result)
+        case results.QuizSheet():
+            return _quiz_sheet(result)
         case results.QuizHistory(history=history, file=file, due=due, upcoming=upcoming):
             return envelope("quiz-history", language, file=file, played=history.played,
                             quizzes=[_past_quiz(q) for q in history.quizzes],
@@ -199,6 +206,8 @@ def _past_quiz(quiz: QuizRecord) -> JSON:
     the history file's own layout (storage) cannot change `quiz history --json` (a contract)."""
     return {"finished_at": quiz.finished_at, "topic": quiz.topic, "seed": quiz.seed,
             "score": quiz.score, "total": quiz.total, "planned": quiz.planned,
+            "answered": quiz.total, "right": quiz.score,
+            "not_reached": quiz.planned - quiz.total,
             "complete": quiz.complete, "review": quiz.review, "missed": list(quiz.missed)}
 
 
@@ -217,7 +226,7 @@ def _figures(result: results.Figures) -> JSON:
     shown = {s.category for s in result.stats}
     return envelope(
         result.command, language, query=result.query, category=result.category,
-        unit=result.unit,
+        source=result.source, unit=result.unit,
         chart_unit=result.shown_unit if result.chart and result.stats else None,
         not_charted=[{"id": s.id, "unit": s.unit} for s in result.left_out],
         count=len(items),
@@ -237,9 +246,32 @@ def _quiz(result: results.QuizOutcome) -> JSON:
         "explanation": a.question.explanation, "credit": a.question.credit or None,
         "read": a.question.read,
     } for number, a in enumerate(play.answered, start=1)]
+    # `answered`, `right` and `not_reached` are the numbers every view gives ("1 of 2
+    # answered right; 3 not reached"); `score` and `total` are the same two, kept for 2.x.
     return envelope(
-        "quiz", result.language, topic=result.topic, seed=result.seed, review=result.review,
-        score=play.score, total=play.total, planned=play.planned, complete=play.complete,
+        "quiz", result.language, printed=False, topic=result.topic, query=result.query,
+        seed=result.seed, review=result.review,
+        score=play.score, total=play.total, planned=play.planned, answered=play.total,
+        right=play.score, not_reached=play.unanswered, complete=play.complete,
         ended=play.ended, saved=result.saved, questions=answered,
         unanswered=[q.id for q in play.questions[play.total:]],
         missed=[a.question.id for a in play.missed], read=play.reading())
+
+
+def _quiz_sheet(result: results.QuizSheet) -> JSON:
+    """`quiz --print --json`: every question with its options, and the answer key: what a
+    script needs to prepare --answers (`play` is the command to give them to)."""
+    questions = [{
+        "number": number, "id": q.id, "record_id": q.record_id, "topic": q.topic,
+        "kind": q.kind, "prompt": q.prompt, "multiple_choice": q.multiple_choice,
+        "options": [{"key": o.key, "text": o.text} for o in q.options],
+    } for number, q in enumerate(result.questions, start=1)]
+    key = [{
+        "number": number, "id": q.id, "answer": q.answer, "answer_text": q.answer_text,
+        "explanation": q.explanation, "credit": q.credit or None, "ids": [q.record_id],
+        "read": q.read,
+    } for number, q in enumerate(result.questions, start=1)]
+    return envelope(
+        "quiz", result.language, printed=True, topic=result.topic, query=result.query,
+        seed=result.seed, review=result.review, play=result.play, planned=len(questions),
+        questions=questions, answer_key=key)

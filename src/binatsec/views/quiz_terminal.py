@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 from binatsec.quiz.engine import QUIT, Answered, QuizResult
 from binatsec.quiz.questions import LETTERS, Question
-from binatsec.views.terminal import SafeConsole, Styled, _t, plural, topic_name
+from binatsec.views.terminal import (
+    SafeConsole,
+    Styled,
+    _t,
+    plural,
+    topic_name,
+    unfinished_score,
+)
 
 MIN_WIDTH = 20
 
@@ -43,10 +50,15 @@ class QuizScreen:
         self.console.print()
 
     def start(self, topic: str, questions: int, seed: int, replay: str,
-              review: Sequence[str] = (), review_asked: bool = False) -> None:
+              review: Sequence[str] = (), review_asked: bool = False,
+              scope: str = "") -> None:
+        """The quiz's title, what it asks about (`scope`: the records a look-up found, said
+        in words), the review and how to play it again."""
         title = _t(f"Quiz: {topic_name(topic)}", "bold")
         title.append(f"  {plural(questions, 'question')}, seed {seed}", style="dim")
         self.block(title)
+        if scope:
+            self.block(_t(scope, "dim"))
         if review_asked:
             self.block(_t(f"Review: {plural(len(review), 'question')} you missed or are due "
                           "again come first." if review else
@@ -116,14 +128,14 @@ class QuizScreen:
             score.append(f"{result.score} of {result.total}", style="bold")
             score.append(f" ({round(100 * result.score / result.total)}%)")
         else:
-            # Unfinished: out of the questions asked, never a percentage or praise.
+            # Unfinished: out of the questions answered, never a percentage or praise.
             self.blank()
             how = "Stopped" if result.stopped else "Input ended"
             self.block(_t(f"{how} after {result.total} of "
                           f"{plural(result.planned, 'question')}: the quiz is unfinished.",
                           "yellow"))
-            score.append(f"{result.score} of {result.planned} asked", style="bold")
-            score.append(f"; {result.unanswered} not answered")
+            score.append(unfinished_score(result.score, result.total, result.unanswered),
+                         style="bold")
         self.block(score)
         if result.missed:
             self.blank()

@@ -33,7 +33,14 @@ from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.environment import Environment
 from binatsec.frozen import Frozen
-from binatsec.queries import UNNAMED_SHORT, Hit, attribution_text, figures_for, source_of
+from binatsec.queries import (
+    UNNAMED_SHORT,
+    Hit,
+    attribution_text,
+    credited_with,
+    figures_for,
+    source_of,
+)
 from binatsec.quiz import ALL
 from binatsec.textsafety import safe_text, unsafe_characters, visible_text
 
@@ -44,6 +51,7 @@ CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {u
                   "rounded to two significant figures; the article's own figure follows in "
                   "brackets.")
 NARROW = 50  # below this many columns, tables become "key: value" lines
+MEASURE = 100  # prose is wrapped at most this wide, however wide the terminal: a readable line
 YOURS = "[yours]"  # the mark on a record that comes from the user's folder
 
 
@@ -82,25 +90,28 @@ def make_console(env: Environment) -> SafeConsole:
     """A console on stdout that styles only when `env` says colour is wanted."""
     out = cast(IO[str], env.stdout)
     styled = env.colour
-    return SafeConsole(file=out if styled else cast(IO[str], TrimmedLines(out)),
+    return SafeConsole(file=cast(IO[str], TrimmedLines(out)),
                        force_terminal=styled, no_color=not styled,
                        color_system="auto" if styled else None, highlight=False, emoji=False,
                        markup=False, width=env.width, soft_wrap=False)
 
 
 class TrimmedLines(io.TextIOBase):
-    """A text stream that drops the spaces Rich pads lines with, for plain output.
+    """A text stream that drops the spaces Rich pads lines with, in colour or not.
 
-    In a pipe or a file, trailing blanks are noise for grep, diff and copy-paste.
+    In a pipe or a file, trailing blanks are noise for grep, diff and copy-paste; in a
+    terminal they are copied with the text. Styles that close after them are kept.
     """
 
-    _PADDING = re.compile(r"[ \t]+(?=\n)")
+    _PADDING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)*[ \t](?:\x1b\[[0-9;]*m)*(?=\n)")
+    _STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        self.stream.write(self._PADDING.sub("", text))
+        self.stream.write(self._PADDING.sub(lambda m: "".join(self._STYLE.findall(m.group())),
+                                            text))
         return len(text)
 
     def flush(self) -> None:
@@ -148,6 +159,13 @@ def plural(count: int, word: str, many: str = "") -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
 
+def unfinished_score(right: int, answered: int, not_reached: int) -> str:
+    """An unfinished quiz's score, in the same words after the quiz and in its history: "1
+    of 2 answered right; 3 not reached" (never a percentage)."""
+    done = f"{right} of {answered} answered right" if answered else "none answered"
+    return f"{done}; {not_reached} not reached"
+
+
 class Renderer:
     """Draws each command's result on one console."""
 
@@ -165,8 +183,12 @@ class Renderer:
         return self.console.width < NARROW
 
     def print(self, *renderables: RenderableType) -> None:
+        """Each renderable on its lines: prose at most MEASURE wide, tables as wide as the
+        terminal lets them be."""
         for renderable in renderables:
-            self.console.print(renderable)
+            wide = isinstance(renderable, Table)
+            self.console.print(renderable, width=None if wide else min(self.console.width,
+                                                                        MEASURE))
 
     def whole_line(self, text: RichText) -> None:
         """A line that must never be cut or folded (ids, commands): the terminal wraps it."""
@@ -211,6 +233,20 @@ class Renderer:
         stats = figures_for(corpus, record.id, getattr(record, "related", ()))
         return self.figure_lines(stats, corpus)
 
+    def credited_lines(self, record: model.Record, corpus: Corpus) -> list[Line]:
+        """What else is credited to `record` besides its figures (a source's pillars), one
+        line each with its id."""
+        lines: list[Line] = []
+        for credited in credited_with(corpus, record.id):
+            kind = kinds.of_record(credited)
+            if kind is None or kind.layout == kinds.FIGURES:
+                continue  # figures have lines of their own
+            line = _t("• ", "dim")
+            line.append(f"{kind.noun.capitalize()}: ", style="dim")
+            line.append(kind.headline_text(credited, self.language), style="bold")
+            lines.append(Line(line, credited.id))
+        return lines
+
     def attribution(self, stat: model.Stat, corpus: Corpus) -> str:
         return attribution_text(source_of(stat, corpus))
 
@@ -232,9 +268,10 @@ class Renderer:
         rows = [(k.name, str(len(corpus.of(k.name))), k.summary) for k in kinds.sections()]
         self.table(("command", "items", "what"), rows)
         self.print("", _t("Try:", "bold"))
-        for example in ("binatsec faq merida", "binatsec stats seizures",
-                        "binatsec search fentanyl", "binatsec timeline --from 2000",
-                        "binatsec stats --json"):
+        # A student's first goals first: a quiz, and a search.
+        for example in ("binatsec quiz --count 5", "binatsec search fentanyl",
+                        "binatsec faq merida", "binatsec stats seizures",
+                        "binatsec timeline --from 2000", "binatsec stats --json"):
             self.whole_line(_t(f"  {example}", "green"))
         self.print(_t("Run 'binatsec COMMAND --help' for options.", "dim"))
 
@@ -429,8 +466,10 @@ class Renderer:
         for record in records:
             parts = [(label, self.field_text(getattr(record, key, None)))
                      for label, key in kind.body]
-            self.card(kind.headline_text(record, self.language), record.id, parts,
-                      self.linked_figures(record, corpus))
+            extra = self.linked_figures(record, corpus)
+            if kind.credited:
+                extra += self.credited_lines(record, corpus)
+            self.card(kind.headline_text(record, self.language), record.id, parts, extra)
 
     def field_text(self, value: object) -> str:
         if isinstance(value, model.Text):
@@ -489,8 +528,8 @@ class Renderer:
             when = quiz.finished_at.replace("T", " ").removesuffix("Z")
             if quiz.complete and quiz.total:
                 score = f"{quiz.score}/{quiz.total} ({round(100 * quiz.score / quiz.total)}%)"
-            else:  # unfinished: out of the questions asked, no percentage
-                score = f"{quiz.score}/{quiz.planned} asked, {quiz.planned - quiz.total} unanswered"
+            else:  # unfinished: out of the questions answered, no percentage
+                score = unfinished_score(quiz.score, quiz.total, quiz.planned - quiz.total)
             topic = topic_name(quiz.topic) + (" (review)" if quiz.review else "")
             rows.append((when, _t(topic), score, str(quiz.seed)))
         self.print(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
@@ -522,7 +561,9 @@ class Renderer:
             case results.Listing():
                 self.listing(result)
             case results.Figures(stats=stats, corpus=corpus, unit=unit, shown_unit=shown):
-                if result.chart and stats and shown:
+                if not stats and result.missing:
+                    pass  # the caller says why nothing was found
+                elif result.chart and stats and shown:
                     self.chart(stats, shown, result.left_out)
                 elif not result.chart:
                     self.stats(stats, corpus, unit)
