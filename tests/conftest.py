@@ -45,6 +45,11 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     # What platformdirs would fall back to, for anything that unsets the variables above.
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
+    # English, whatever the locale of the machine the suite runs on: a test that wants
+    # Spanish asks for it (--lang es, BINATSEC_LANG, a locale variable of its own).
+    for name in ("BINATSEC_LANG", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(scope="session")

@@ -24,9 +24,13 @@ from collections.abc import Mapping, Sequence
 from pexpect import fdpexpect
 
 # Run in the child before the program: a session of its own, with the terminal on stdin as
-# its controlling terminal, so Ctrl-C typed there reaches it as SIGINT.
-_TRAMPOLINE = ("import fcntl, os, sys, termios; os.setsid(); "
-               "fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execvp(sys.argv[1], sys.argv[1:])")
+# its controlling terminal, so Ctrl-C typed there reaches it as SIGINT; and SIGINT's default
+# action back, as in a person's terminal, since a test run started in the background
+# (`cmd &` in a script, as .ci/run starts its nox sessions) inherits SIGINT ignored.
+_TRAMPOLINE = ("import fcntl, os, signal, sys, termios; os.setsid(); "
+               "fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+               "signal.signal(signal.SIGINT, signal.SIG_DFL); "
+               "os.execvp(sys.argv[1], sys.argv[1:])")
 
 
 class TerminalChild(fdpexpect.fdspawn):  # type: ignore[misc]

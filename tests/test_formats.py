@@ -105,7 +105,7 @@ def test_section_changes_what_every_format_writes(fmt: Format, corpus: Corpus) -
 
 def test_json_with_sections_holds_those_sections_only(cli: Callable[..., Run]) -> None:
     document = cli("export", "-f", "json", "-s", "myths", "-s", "faq").json()
-    envelope = {"schema_version", "binatsec_version", "command", "language"}
+    envelope = {"schema_version", "binatsec_version", "command", "lang"}
     assert list(document.keys() - envelope) in (["faq", "myths"], ["myths", "faq"])
     assert list(document)[-2:] == ["faq", "myths"]  # the registry's order, as a whole export
 

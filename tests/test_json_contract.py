@@ -487,7 +487,7 @@ MUTATIONS: dict[str, Callable[[Document], None]] = {
     "an id without its kind": lambda d: d["items"][0].update(id="meth-seizures-2020"),
     "an id of another kind": lambda d: d["items"][0].update(id="faq.meth-seizures-2020"),
     "a missing null field": lambda d: d["items"][0].pop("period"),
-    "an unknown language": lambda d: d.update(language="fr"),
+    "an unknown language": lambda d: d.update(lang="fr"),
     "a negative count": lambda d: d.update(count=-1),
     "a conversion into an unknown unit": lambda d: d["items"][0].update(
         converted_from={"value": 1, "unit": "usd"}),

@@ -59,6 +59,8 @@ EXPECTED: dict[str, Expected] = {
     "BC015-control-characters": Expected("faq.toml", 5, "faq.title-setter", "answer.en"),
     "BC016-undated-ongoing": Expected("timeline.toml", 6, "event.cartels-keep-growing",
                                       "ongoing"),
+    "BC017-copied-translation": Expected("faq.toml", 6, "faq.copied-translation",
+                                         "answer.es"),
 }
 
 

@@ -22,14 +22,15 @@ from binatsec.corpus import kinds
 from binatsec.corpus.kinds import FIGURES, Kind
 from binatsec.corpus.records import Corpus, Myth, Record, Stat, Text, TimelineEvent
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_, _
 from binatsec.queries import UNNAMED_SOURCE, attribution_text, figures_for, source_of
 
 if TYPE_CHECKING:
     from binatsec.quiz import questions as quiz
 
-TITLE = "US–Mexico security cooperation: a reference"
-INTRODUCTION = ("Drawn from a single source article; figures are as the article reports "
-                "them, with its qualifiers and attributions.")
+TITLE = N_("US–Mexico security cooperation: a reference")
+INTRODUCTION = N_("Drawn from a single source article; figures are as the article reports "
+                  "them, with its qualifiers and attributions.")
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def reference(corpus: Corpus, chosen: Sequence[Kind], language: str) -> Document
     order (Kind.export_rank)."""
     sections = tuple(_section(kind, corpus, language)
                      for kind in kinds.ordered([kind for kind in chosen if kind.is_section]))
-    return Document(TITLE, language, (Paragraph(INTRODUCTION),), sections)
+    return Document(_(TITLE), language, (Paragraph(_(INTRODUCTION)),), sections)
 
 
 def _section(kind: Kind, corpus: Corpus, language: str) -> Section:
@@ -257,10 +258,10 @@ def worksheet(questions: Sequence[quiz.Question], title: str, introduction: Sequ
         Answer(number, q.answer, "" if q.repeats_answer else q.answer_text, q.explanation,
                (q.record_id,), q.credit, q.read)
         for number, q in enumerate(questions, start=1)))
-    how = Paragraph("Answer each question with the letter of an option (m or f for myth or "
-                    "fact). To have your answers graded, give them in order, comma-separated "
-                    "(b,m,a,...), to this command:")
+    how = Paragraph(_("Answer each question with the letter of an option (m or f for myth or "
+                      "fact). To have your answers graded, give them in order, comma-separated "
+                      "(b,m,a,...), to this command:"))
     graded = Command(f"{play} --answers ANSWERS")
     return Document(title, language, tuple(Paragraph(text) for text in introduction),
-                    (Section(QUESTIONS, "Questions", (how, graded, *asked)),
-                     Section(ANSWERS, "Answer key", (key,))))
+                    (Section(QUESTIONS, _("Questions"), (how, graded, *asked)),
+                     Section(ANSWERS, _("Answer key"), (key,))))

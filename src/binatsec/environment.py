@@ -2,8 +2,9 @@
 
 Which streams are terminals, whether stdout can carry any character, whether to use colour
 (NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal or not), how wide to draw, which pager long
-output goes through (BINATSEC_PAGER, PAGER, less) on a screen how tall, and the folders
-binatsec keeps files in (BINATSEC_CACHE_DIR, BINATSEC_DATA_DIR). Tests build their own
+output goes through (BINATSEC_PAGER, PAGER, less) on a screen how tall, the language asked
+for (BINATSEC_LANG, else the locale: LC_ALL, LC_MESSAGES, LANG), and the folders binatsec
+keeps files in (BINATSEC_CACHE_DIR, BINATSEC_DATA_DIR). Tests build their own
 `Environment` (or `Environment.detect(environ)`) instead of patching globals.
 """
 
@@ -29,6 +30,9 @@ PAGER_ENV = "BINATSEC_PAGER"
 DEFAULT_PAGER = "less -R"
 CACHE_DIR_ENV = "BINATSEC_CACHE_DIR"
 DATA_DIR_ENV = "BINATSEC_DATA_DIR"
+LANG_ENV = "BINATSEC_LANG"
+# The locale's variables, in the order POSIX reads them for the language of messages.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 # What the folders are worked out from; a run keeps these and nothing else of its environ.
 FOLDER_VARIABLES = (CACHE_DIR_ENV, DATA_DIR_ENV, "XDG_CACHE_HOME", "HOME")
 
@@ -92,6 +96,23 @@ def pager_command(environ: Mapping[str, str], stdout_is_terminal: bool) -> str:
     else:
         chosen = DEFAULT_PAGER
     return "" if chosen in ("", "cat") else chosen
+
+
+def asked_language(environ: Mapping[str, str]) -> tuple[str, str]:
+    """The language this run is asked for before any --lang, and where that came from:
+    $BINATSEC_LANG as given (checked by the session: it may name no language), else "es"
+    when the locale is Spanish (the first of LC_ALL, LC_MESSAGES, LANG that is set and not
+    C or POSIX: "es", "es_MX.UTF-8", "es-MX"), else "en"."""
+    configured = environ.get(LANG_ENV, "").strip()
+    if configured:
+        return configured, LANG_ENV
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if not value or value in ("C", "POSIX") or value.startswith(("C.", "POSIX.")):
+            continue
+        base = value.split(".", 1)[0].split("@", 1)[0].replace("-", "_").lower()
+        return ("es" if base == "es" or base.startswith("es_") else "en"), name
+    return "en", ""
 
 
 def _rows(environ: Mapping[str, str], stream: Any) -> int:
@@ -237,6 +258,8 @@ class Environment(Frozen):
     pager: str = ""  # the command that pages long output for people; "" for none
     height: int = 0  # the terminal's lines, when there is a pager: what fits on one screen
     folders: Folders = NO_FOLDERS  # where files are kept; detect() reads the variables
+    language: str = "en"  # asked for by $BINATSEC_LANG or the locale (--lang overrides it)
+    language_from: str = ""  # the variable it came from; "" for the default
 
     @classmethod
     def detect(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -248,6 +271,7 @@ class Environment(Frozen):
         _decoding_never_fails(sys.stdin)
         stdout_is_terminal = is_terminal(stdout)
         pager = pager_command(env, stdout_is_terminal)
+        language, language_from = asked_language(env)
         return cls(stdin=sys.stdin, stdout=stdout, stderr=sys.stderr,
                    stdin_is_terminal=is_terminal(sys.stdin),
                    stdout_is_terminal=stdout_is_terminal,
@@ -255,4 +279,4 @@ class Environment(Frozen):
                    colour=wants_colour(env, stdout_is_terminal),
                    width=_columns(env, stdout),
                    pager=pager, height=_rows(env, stdout) if pager else 0,
-                   folders=Folders(env))
+                   folders=Folders(env), language=language, language_from=language_from)

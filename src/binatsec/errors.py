@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from binatsec.i18n import ENGLISH, _, language, ngettext
 from binatsec.streams import PROG, output_failed, say
 
 if TYPE_CHECKING:
@@ -53,14 +54,61 @@ class ContentProblem(Exception):
 def _usage_hint(error: typer.TyperException) -> str:
     ctx = getattr(error, "ctx", None)
     command = ctx.command_path if ctx is not None else PROG
-    return f" (see '{command} --help')"
+    return _(" (see '{command} --help')").format(command=command)
+
+
+def message_of(error: typer.TyperException) -> str:
+    """What a usage error says, in the run's language. Click writes its messages in English
+    inside the exception; in another language they are written again from the exception's
+    type and parameters (never by reading its English): an unknown option, a missing argument
+    or option, a value a parameter refuses (its reason as the parameter gave it)."""
+    if language() == ENGLISH:
+        return error.format_message()
+    from typer._click import exceptions as click
+
+    if isinstance(error, click.NoSuchOption):
+        said = _("No such option: {option}").format(option=error.option_name)
+        if error.possibilities:
+            said += " " + ngettext("(Possible option: {options})",
+                                   "(Possible options: {options})",
+                                   len(error.possibilities)).format(
+                options=", ".join(sorted(error.possibilities)))
+        return said
+    if isinstance(error, click.MissingParameter):
+        hint = _param_hint(error)
+        kind = error.param_type or (error.param.param_type_name if error.param else "")
+        if kind == "argument":
+            said = _("Missing argument {name}.")
+        elif kind == "option":
+            said = _("Missing option {name}.")
+        else:
+            said = _("Missing parameter {name}.")
+        return " ".join(said.format(name=hint).split())
+    if isinstance(error, click.BadParameter):
+        hint = _param_hint(error)
+        if not hint:
+            return _("Invalid value: {message}").format(message=error.message)
+        return _("Invalid value for {name}: {message}").format(name=hint, message=error.message)
+    return error.format_message()
+
+
+def _param_hint(error: Any) -> str:
+    """The parameter an error is about, as click names it ('WORDS...', '--format')."""
+    hint = error.param_hint
+    if hint is None and error.param is not None:
+        hint = error.param.get_error_hint(error.ctx)
+    if hint is None:
+        return ""
+    if isinstance(hint, str):
+        return hint
+    return " / ".join(repr(item) for item in hint)
 
 
 def run(invoke: Callable[[], Any], env: Environment) -> int:
     """Call `invoke` (the click main in non-standalone mode) and map every outcome to a code."""
     if env.stdout is None:
         # Started with stdout closed (>&-): Python leaves sys.stdout as None.
-        say("error: cannot write output: standard output is closed", env.stderr)
+        say(_("error: cannot write output: standard output is closed"), env.stderr)
         return NOT_FOUND
     try:
         try:
@@ -71,15 +119,18 @@ def run(invoke: Callable[[], Any], env: Environment) -> int:
         say(str(error), env.stderr)
         return NOT_FOUND
     except UnknownCommand as error:
-        say(f"error: {error} (see '{PROG} --help')", env.stderr)
+        say(_("error: {message}").format(message=error)
+            + _(" (see '{command} --help')").format(command=PROG), env.stderr)
         return USAGE
     except ContentProblem as problem:
         for item in problem.error.problems:
-            say(f"content error: {item}", env.stderr)
+            say(_("content error: {problem}").format(problem=item), env.stderr)
         if problem.error.truncated:
-            say(f"stopped after the first {len(problem.error.problems)} problems; "
-                "there may be more", env.stderr)
-        say("fix the file(s) above, or check them with 'binatsec lint PATH'", env.stderr)
+            count = len(problem.error.problems)
+            say(ngettext("stopped after the first {count} problem; there may be more",
+                         "stopped after the first {count} problems; there may be more", count)
+                .format(count=count), env.stderr)
+        say(_("fix the file(s) above, or check them with 'binatsec lint PATH'"), env.stderr)
         return USAGE
     except typer.Exit as done:
         return done.exit_code
@@ -88,12 +139,12 @@ def run(invoke: Callable[[], Any], env: Environment) -> int:
         if env.stderr is not None:
             with contextlib.suppress(OSError, ValueError):
                 env.stderr.write("\n")
-        say("interrupted", env.stderr)
+        say(_("interrupted"), env.stderr)
         return INTERRUPTED
     except typer.TyperException as error:
         code = int(getattr(error, "exit_code", 1))
         hint = _usage_hint(error) if code == USAGE else ""
-        say(f"error: {error.format_message()}{hint}", env.stderr)
+        say(_("error: {message}").format(message=message_of(error)) + hint, env.stderr)
         return code
     except OSError as error:
         failed = output_failed(error)
@@ -113,6 +164,7 @@ def _internal(error: Exception, env: Environment) -> int:
         import traceback
 
         traceback.print_exception(error, file=env.stderr)
-    say(f"internal error: {type(error).__name__}: {error} (a bug in binatsec: please report "
-        f"it; {DEBUG_ENV}=1 shows the details)", env.stderr)
+    say(_("internal error: {name}: {error} (a bug in binatsec: please report it; {variable}=1 "
+          "shows the details)").format(name=type(error).__name__, error=error,
+                                       variable=DEBUG_ENV), env.stderr)
     return INTERNAL

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from binatsec import cldr_es_mx as es_mx
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Stat
 
 KG_PER_LB = 0.45359237  # exact, by the international yard and pound agreement of 1959
@@ -14,6 +15,11 @@ UNIT_SYMBOLS = {"kg": "kg", "lb": "lb"}
 UNIT_NAMES = {"usd": ("dollars", "usd"), "kg": ("kilograms", "kilos", "kg"),
               "lb": ("pounds", "lbs", "lb"), "percent": ("percent", "percentage")}
 QUALIFIER_WORDS = {"over": "over", "nearly": "nearly", "about": "about", "exact": ""}
+# The same hedges in Mexican Spanish: "más de 10,000 kg", "casi 1,500 lb", "alrededor de ...".
+QUALIFIER_WORDS_ES = {"over": "más de", "nearly": "casi", "about": "alrededor de", "exact": ""}
+# How Mexican readers name the dollar in prose ("3,000 millones de dólares"); CLDR's name,
+# "dólares estadounidenses", is longer than any Mexican text about the two countries needs.
+DOLLAR_ES = {"one": "dólar", "other": "dólares"}
 
 
 def convert(value: float, unit: str, target: str) -> float:
@@ -65,8 +71,51 @@ def format_number(value: float) -> str:
     return _plain_number(value)
 
 
-def format_amount(value: float, unit: str) -> str:
-    """The number with its unit: "$3 billion", "10,000 kg", "63%", "3.9 million"."""
+def _plural_es(value: float) -> str:
+    """CLDR's plural form in Spanish, of those binatsec's patterns have: 1 is "one"."""
+    return "one" if value == 1 else "other"
+
+
+_SEPARATORS_ES = str.maketrans({",": es_mx.GROUP, ".": es_mx.DECIMAL})
+
+
+def _plain_number_es(value: float) -> str:
+    """A number with es-MX separators (CLDR): 1,500; 29,000; 3.9."""
+    text = f"{int(value):,}" if value == int(value) else f"{value:,.1f}"
+    if len(str(int(abs(value)))) < 3 + es_mx.MIN_GROUPING:  # CLDR's minimumGroupingDigits
+        text = text.replace(",", "")
+    return text.translate(_SEPARATORS_ES)
+
+
+def _number_es(value: float) -> tuple[str, bool]:
+    """The number as Mexican readers write it, and whether it ends in "millón"/"millones",
+    a noun, which takes "de" before what it counts: "3.9 millones de pastillas". Large
+    figures are counted in millions ("3,000 millones"), as the Mexican press writes them."""
+    if value >= 1_000_000:
+        scaled = value / 1_000_000
+        if round(scaled, 1) == scaled:
+            return es_mx.MILLION[_plural_es(scaled)].format(_plain_number_es(scaled)), True
+    return _plain_number_es(value), False
+
+
+def _format_amount_es(value: float, unit: str) -> str:
+    number, noun = _number_es(value)
+    if unit == "usd":
+        return f"{number} {'de ' if noun else ''}{DOLLAR_ES[_plural_es(value)]}"
+    if unit == "percent":
+        return es_mx.PERCENT.format(number)
+    if unit in es_mx.UNITS:
+        patterns = es_mx.UNITS[unit]
+        pattern = patterns.get(_plural_es(value), patterns["other"])
+        return pattern.format(f"{number} de" if noun else number)
+    return number
+
+
+def format_amount(value: float, unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The number with its unit: "$3 billion", "10,000 kg", "63%", "3.9 million"; in
+    Spanish "3,000 millones de dólares", "10,000 kg", "63%", "3.9 millones"."""
+    if language == "es":
+        return _format_amount_es(value, unit)
     number = format_number(value)
     if unit == "usd":
         return f"${number}"
@@ -77,10 +126,11 @@ def format_amount(value: float, unit: str) -> str:
     return number
 
 
-def hedged(value: float, unit: str, qualifier: str) -> str:
-    """An amount with the article's hedge: "over 10,000 kg", "about 3.9 million", "63%"."""
-    word = QUALIFIER_WORDS[qualifier]
-    amount = format_amount(value, unit)
+def hedged(value: float, unit: str, qualifier: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """An amount with the article's hedge: "over 10,000 kg", "about 3.9 million", "63%";
+    "más de 10,000 kg", "alrededor de 3.9 millones"."""
+    word = (QUALIFIER_WORDS_ES if language == "es" else QUALIFIER_WORDS)[qualifier]
+    amount = format_amount(value, unit, language)
     return f"{word} {amount}" if word else amount
 
 
@@ -105,26 +155,32 @@ def converted(stat: Stat, unit: str | None) -> bool:
     return unit is not None and unit != stat.unit
 
 
-def article_note(stat: Stat, unit: str | None = None) -> str:
-    """For a converted figure, what the article itself says: "(1,500 lb in the article)"."""
+def article_note(stat: Stat, unit: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
+    """For a converted figure, what the article itself says: "(1,500 lb in the article)",
+    "(1,500 lb según el artículo)"."""
     if not converted(stat, unit):
         return ""
-    return f"({format_amount(stat.value, stat.unit)} in the article)"
+    amount = format_amount(stat.value, stat.unit, language)
+    return f"({amount} según el artículo)" if language == "es" else f"({amount} in the article)"
 
 
-def figure_text(stat: Stat, unit: str | None = None) -> str:
+def figure_text(stat: Stat, unit: str | None = None, language: str = DEFAULT_LANGUAGE) -> str:
     """The hedged amount, as the article gives it: "over 10,000 kg", "about 3.9 million";
     converted, rounded and followed by the article's own: "nearly 680 kg (1,500 lb in the
     article)"."""
     target = unit or stat.unit
-    text = hedged(shown_value(stat, target), target, stat.qualifier)
-    note = article_note(stat, target)
+    text = hedged(shown_value(stat, target), target, stat.qualifier, language)
+    note = article_note(stat, target, language)
     return f"{text} {note}" if note else text
 
 
 def sentence(stat: Stat, language: str = DEFAULT_LANGUAGE, unit: str | None = None) -> str:
     """One line a reader can quote: "Over 10,000 kg of methamphetamine ... (2020)"."""
-    text = f"{figure_text(stat, unit)} {stat.what.get(language)}"
+    amount = figure_text(stat, unit, language)
+    # "millón"/"millones" is a noun: "3.9 millones de pastillas", but "15,000 policías".
+    counted_in_millions = (language == "es" and (unit or stat.unit) == "count"
+                           and _number_es(shown_value(stat, unit))[1])
+    text = f"{amount} {'de ' if counted_in_millions else ''}{stat.what.get(language)}"
     when = stat.when_text(language)
     if when:
         text += f" ({when})"

@@ -10,8 +10,9 @@ from typing import TypeVar, cast
 from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
-from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus, Record
+from binatsec.corpus.records import DEFAULT_LANGUAGE, LANGUAGES, Corpus, Record
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_, _
 
 R = TypeVar("R", bound=Record)
 
@@ -19,7 +20,21 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
     "a an and are as at be by do does for from has have how in is it its of on or the this to "
     "was what when which who why with".split()
+    # Spanish, folded: a query in either language drops its own little words ("un", "su" and
+    # "al" stay: "UN" and "Al" are names people search for in English).
+    + "de del el la las los y e o en que con por para una se es son como cual cuales cuando "
+      "quien quienes donde sobre".split()
 )
+
+
+# What a look-up names that may not exist, and how "unknown" reads for each (binatsec.i18n).
+UNKNOWN = {
+    "topic": N_("unknown topic '{value}'"),
+    "source": N_("unknown source '{value}'"),
+    "section": N_("unknown section '{value}'"),
+    "format": N_("unknown format '{value}'"),
+    "schema": N_("unknown schema '{value}'"),
+}
 
 
 class NotFound(LookupError):
@@ -31,20 +46,42 @@ class NotFound(LookupError):
         self.suggestions = tuple(suggest(value, choices))
         self.choices = tuple(choices)
         if self.suggestions:
-            hint = f"; did you mean '{self.suggestions[0]}'?"
+            hint = _("; did you mean '{name}'?").format(name=self.suggestions[0])
         elif 0 < len(self.choices) <= 12:
-            hint = f"; choose from: {', '.join(self.choices)}"
+            hint = _("; choose from: {choices}").format(choices=", ".join(self.choices))
         else:
             hint = ""
-        super().__init__(f"unknown {what} '{value}'{hint}")
+        super().__init__(_(UNKNOWN.get(what, "unknown {what} '{value}'"))
+                         .format(what=what, value=value) + hint)
+
+
+# The combining marks seen so far, as one compiled character class to delete, and every
+# character already sorted into marks or not: each character is looked up once per run,
+# and a text's marks go in one regular-expression pass (str.translate with a dict, or a
+# generator over the characters, costs ten times as much).
+_SORTED: set[str] = set()
+_MARKS: list[str] = []
+_DROP_MARKS: re.Pattern[str] | None = None
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form, so 'merida' finds 'Mérida'."""
+    """Case- and accent-insensitive form, so 'merida' finds 'Mérida' (NFKD, combining marks
+    dropped). ASCII text only needs its case folded."""
+    global _DROP_MARKS
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
     import unicodedata  # a C module, but only a query needs it
 
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", folded)
+    unseen = set(decomposed) - _SORTED
+    if unseen:
+        _SORTED.update(unseen)
+        marks = sorted(c for c in unseen if unicodedata.combining(c))
+        if marks:
+            _MARKS.extend(marks)
+            _DROP_MARKS = re.compile("[" + "".join(map(re.escape, _MARKS)) + "]")
+    return _DROP_MARKS.sub("", decomposed) if _DROP_MARKS is not None else decomposed
 
 
 # Symbols that stand for a word people also type: "$3 billion" holds "dollars", "63%"
@@ -120,8 +157,36 @@ def _record_texts(record: Record, language: str = DEFAULT_LANGUAGE
 
 
 def _fields(record: Record, language: str) -> list[_Field]:
-    return [(key, value, weight, tokens(value))
-            for key, value, weight in _record_texts(record, language)]
+    """The record's searchable fields, each with its text in `language` (what a hit shows)
+    and the words of that text in every language: a word of either language finds it."""
+    return _bilingual(record, language)[0]
+
+
+def _bilingual(record: Record, language: str) -> tuple[list[_Field], frozenset[str]]:
+    """`_fields`, and the words that came from Spanish text (the ones the Spanish stemmer
+    reads). Each text of each language is folded and split once; a translation that is
+    absent (the English stands in) or equal to the English adds no words."""
+    texts = {lang: _record_texts(record, lang) for lang in dict.fromkeys((language,
+                                                                           *LANGUAGES))}
+    english = texts[DEFAULT_LANGUAGE]
+    fields: list[_Field] = []
+    spanish: set[str] = set()
+    for n, (key, value, weight) in enumerate(texts[language]):
+        words = tokens(value)
+        seen = {value}
+        for lang, others in texts.items():
+            other = others[n][1] if n < len(others) and others[n][0] == key else value
+            if other in seen:
+                if lang == "es" and other != english[n][1]:
+                    spanish.update(words)
+                continue
+            seen.add(other)
+            more = tokens(other)
+            words += more
+            if lang == "es":
+                spanish.update(more)
+        fields.append((key, value, weight, words))
+    return fields, frozenset(spanish)
 
 
 def _id_words(record: Record) -> frozenset[str]:
@@ -418,10 +483,14 @@ def _unit_words() -> frozenset[str]:
 #
 # A query word finds the words of the content that begin with it ("fent" finds fentanyl) and,
 # through Snowball's English stemmer, its other forms both ways (opioids finds "opioid",
-# "opioid" finds "opioids"). A word the content does not hold as typed is replaced by one it
-# holds: of the same stem (heroine -> heroin), else the closest spelling (fentanil ->
-# fentanyl); the caller says so. Quoted words ('"human smuggling"', or one argument with a
-# space) are a phrase: the records that hold its words in that order come first.
+# "opioid" finds "opioids"); the words of Spanish text also through Snowball's Spanish one
+# ("incautaciones" finds "incautación"). Every record is searched in both languages, whatever
+# the language shown: a hit shows its text in the language asked for, where it has one. Case
+# and accents never count ("merida" finds "Mérida"). A word the content does not hold as
+# typed is replaced by one it holds: of the same stem (heroine -> heroin), else the closest
+# spelling (fentanul -> fentanyl); the caller says so. Quoted words ('"human smuggling"', or
+# one argument with a space) are a phrase: the records that hold its words in that order
+# come first.
 
 # How alike (difflib's ratio) a word must be to be searched instead of the one typed, and to
 # be offered when nothing matched. A four-letter word with one letter wrong is 0.75 alike:
@@ -459,18 +528,22 @@ class Findings(Frozen):
         return _WORD.sub(lambda m: swaps.get(fold(m.group()), m.group()), typed)
 
 
+_STEMMERS = {"en": "english", "es": "spanish"}  # Snowball's name for each language
+
+
 @cache
-def _stemmer() -> Callable[[str], str]:
+def _stemmer(language: str = DEFAULT_LANGUAGE) -> Callable[[str], str]:
     # Only search loads it (some 13 ms): faq, pillars and every other command never do.
     import snowballstemmer  # type: ignore[import-untyped]
 
-    return cast("Callable[[str], str]", snowballstemmer.stemmer("english").stemWord)
+    return cast("Callable[[str], str]", snowballstemmer.stemmer(_STEMMERS[language]).stemWord)
 
 
-@lru_cache(maxsize=4096)
-def stem(word: str) -> str:
-    """A folded word's stem, by Snowball's English stemmer: 'opioids' -> 'opioid'."""
-    return _stemmer()(word)
+@lru_cache(maxsize=8192)
+def stem(word: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A folded word's stem, by Snowball's stemmer for `language`: 'opioids' -> 'opioid',
+    'incautaciones' -> 'incaut' in Spanish."""
+    return _stemmer(language)(word)
 
 
 def quote_phrases(arguments: Sequence[str]) -> str:
@@ -496,13 +569,15 @@ class _Entry(Frozen):
     record: Record
     fields: list[_Field]
     id_words: frozenset[str]
-    words: frozenset[str]  # every word of its texts
+    words: frozenset[str]  # every word of its texts, in every language
+    spanish: frozenset[str] = frozenset()  # the words of its Spanish texts
 
 
 def _entry(section: str, record: Record, language: str, corpus: Corpus | None) -> _Entry:
-    fields = _with_aliases(_fields(record, language), record, corpus, language)
+    fields, spanish = _bilingual(record, language)
+    fields = _with_aliases(fields, record, corpus, language)
     return _Entry(section, record, fields, _id_words(record),
-                  frozenset(word for field in fields for word in field[3]))
+                  frozenset(word for field in fields for word in field[3]), spanish)
 
 
 def _with_aliases(fields: list[_Field], record: Record, corpus: Corpus | None,
@@ -530,6 +605,7 @@ class _Vocabulary:
             for word in entry.words:
                 self.counts[word] = self.counts.get(word, 0) + 1
         self.id_words = frozenset(w for entry in entries for w in entry.id_words)
+        self.spanish = frozenset(w for entry in entries for w in entry.spanish)
         # Stemming keeps a word's first letter, so only words with the same first letter
         # can share a stem: each query word stems a few dozen words, not the whole content.
         self.by_initial: dict[str, list[str]] = {}
@@ -542,8 +618,12 @@ class _Vocabulary:
         return term in self.id_words or any(word.startswith(term) for word in self.counts)
 
     def _same_stem(self, term: str) -> list[str]:
+        """Words with the term's stem: by the English stemmer, and for the words of Spanish
+        texts by the Spanish one too ('incautaciones' finds 'incautación')."""
         wanted = stem(term)
-        return [w for w in self.by_initial.get(term[:1], ()) if stem(w) == wanted]
+        wanted_es = stem(term, "es") if self.spanish else None
+        return [w for w in self.by_initial.get(term[:1], ())
+                if stem(w) == wanted or (w in self.spanish and stem(w, "es") == wanted_es)]
 
     def found(self, term: str) -> tuple[frozenset[str], frozenset[str]]:
         """The text words and the id words `term` finds: text words that begin with it, id
@@ -583,7 +663,7 @@ class _Vocabulary:
 
     def correction(self, term: str) -> str | None:
         """The content's word to search for instead of `term`, which it lacks: one with the
-        same stem (heroine -> heroin), else the closest spelling (fentanil -> fentanyl)."""
+        same stem (heroine -> heroin), else the closest spelling (fentanul -> fentanyl)."""
         same = self._same_stem(term)
         if same:
             return self._closest_first(term, same)[0]

@@ -21,6 +21,7 @@ from binatsec.cli.examples import EXAMPLES, example_lines
 from binatsec.cli.session import JsonOption, Session, respond, session
 from binatsec.corpus.resources import CONTENT_DIR_ENV
 from binatsec.environment import Environment
+from binatsec.i18n import _
 
 # Commands that print a document about binatsec itself (cli/docs.py), listed last.
 DOCUMENT_COMMANDS = ("schema", "man")
@@ -35,6 +36,9 @@ UNPAGED_OPTIONS = ("--json", "--quiz", "--no-pager")
 # (`binatsec stats --no-pager`), each where it does something: its help is the same there.
 CONTENT_DIR_HELP = ("A folder of your own content files, layered over the bundled content "
                     "(records add or replace by id).")
+LANG_HELP = ("The language of the output: en or es (all: both side by side, with --json "
+             "only). Else $BINATSEC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: es_* "
+             "is Spanish), else English.")
 NO_PAGER_HELP = ("Print long output directly, not through a pager (less, or $BINATSEC_PAGER "
                  "or $PAGER), as an empty BINATSEC_PAGER does.")
 
@@ -74,12 +78,12 @@ def polish(command: Any, name: str = "") -> Any:
     words in the command list, wraps epilogs into one paragraph and names values <int range>
     or <str>. Explicit short_help, epilogs and metavars are kept. Help is laid out within
     the terminal's width (cli/helpformat.py)."""
-    from binatsec.cli.helpformat import HelpContext
+    from binatsec.cli.helpformat import HelpContext, first_paragraph, localize
 
     command.context_class = HelpContext
     if command.short_help is None and command.help:
-        first = command.help.partition("\f")[0].strip().split("\n\n")[0]
-        command.short_help = " ".join(first.split())
+        command.short_help = first_paragraph(command.help)
+        command.short_help_from_help = True  # localize() makes it again from the translation
     examples = example_lines(command.epilog) or _listing_examples(name)
     if examples:
         # \b: click keeps this paragraph's lines as they are instead of rewrapping them.
@@ -90,12 +94,18 @@ def polish(command: Any, name: str = "") -> Any:
             param.metavar = _metavar(param)
     for sub_name, sub in getattr(command, "commands", {}).items():
         polish(sub, sub_name)
+    localize(command)  # in the run's language; again as its help is drawn (HelpContext)
     return command
 
 
 def _set_content_dir(ctx: typer.Context, value: Optional[Path]) -> None:  # noqa: UP045
     if value is not None:
         session(ctx).content_dir = value
+
+
+def _set_lang(ctx: typer.Context, value: Optional[str]) -> None:  # noqa: UP045
+    if value is not None:
+        session(ctx).ask_language(value)
 
 
 def _after_the_command(
@@ -105,6 +115,10 @@ def _after_the_command(
         help=f"{CONTENT_DIR_HELP} Also before the command; ${CONTENT_DIR_ENV} sets it.")] = None,
     no_pager: Annotated[bool, typer.Option(
         "--no-pager", expose_value=False, help=NO_PAGER_HELP)] = False,
+    lang: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--lang", metavar="[en|es|all]", expose_value=False, callback=_set_lang,
+        is_eager=True, show_default=False,
+        help=f"{LANG_HELP} Also before the command.")] = None,
 ) -> None:
     """The run's options as a command takes them after its name (`_shared_options`)."""
 
@@ -124,7 +138,7 @@ def _shared_options(command: Any, path: tuple[str, ...]) -> Any:
     paged --no-pager (the pager is decided from the command line, `_pages`). A value given
     after the command wins over one given before it."""
     names = {opt for param in command.params for opt in getattr(param, "opts", ())}
-    wanted = []
+    wanted = ["--lang"]
     if path[0] not in DOCUMENT_COMMANDS:
         wanted.append("--content-dir")
     if path in PAGED_SUBCOMMANDS or (path[0] not in UNPAGED and len(path) == 1):
@@ -238,8 +252,8 @@ class BinatsecGroup(TyperGroup):
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in self.list_commands(ctx):
             close = queries.suggest(name, self.list_commands(ctx), limit=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise errors.UnknownCommand(f"no such command '{name}'{hint}")
+            hint = _("; did you mean '{name}'?").format(name=close[0]) if close else ""
+            raise errors.UnknownCommand(_("no such command '{name}'").format(name=name) + hint)
         return super().resolve_command(ctx, args)
 
 
@@ -278,6 +292,10 @@ def main(
     json_output: JsonOption = False,
     no_pager: Annotated[bool, typer.Option(
         "--no-pager", help=f"{NO_PAGER_HELP} Also after the command.")] = False,
+    lang: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--lang", metavar="[en|es|all]", expose_value=False, callback=_set_lang,
+        is_eager=True, show_default=False,
+        help=f"{LANG_HELP} Also after the command.")] = None,
 ) -> None:
     """An offline reference on US–Mexico security cooperation: FAQ, myths, timeline, figures,
     and more, from one source article.

@@ -19,6 +19,7 @@ from binatsec import __version__, errors, queries
 from binatsec.cli.session import session, usage_error
 from binatsec.corpus.resources import CONTENT_DIR_ENV
 from binatsec.environment import CACHE_DIR_ENV, DATA_DIR_ENV, PAGER_ENV
+from binatsec.i18n import N_, _
 from binatsec.streams import PROG
 
 registry = typer.Typer()
@@ -29,42 +30,42 @@ def info(name: str) -> CommandInfo | None:
                  if found.callback is not None and found.callback.__name__ == name), None)
 
 EXIT_STATUS = (
-    (str(errors.OK), "Success."),
-    (str(errors.NOT_FOUND), "Nothing found: words, an id or a category that find nothing, on "
+    (str(errors.OK), N_("Success.")),
+    (str(errors.NOT_FOUND), N_("Nothing found: words, an id or a category that find nothing, on "
      "every command that takes them; problems found by lint; a quiz that ended unfinished; "
-     "or output that could not be written."),
-    (str(errors.USAGE), "A usage error: an unknown command or option, a value outside a "
+     "or output that could not be written.")),
+    (str(errors.USAGE), N_("A usage error: an unknown command or option, a value outside a "
      "closed set (a --section, --format, --unit, --source or --topic, a pillar number outside "
-     "the pillars' range, a year out of range), or a content folder that cannot be used."),
-    (str(errors.INTERNAL), "An internal error: a bug in binatsec, never the user's input "
-     f"({errors.DEBUG_ENV}=1 shows the details)."),
-    (str(errors.NOT_SAVED), "A quiz whose result could not be saved to the history; the "
-     "result is still shown, and a line on stderr says why."),
-    (str(errors.INTERRUPTED), "Interrupted (Ctrl-C)."),
+     "the pillars' range, a year out of range), or a content folder that cannot be used.")),
+    (str(errors.INTERNAL), N_("An internal error: a bug in binatsec, never the user's input "
+                              "({variable}=1 shows the details).")),
+    (str(errors.NOT_SAVED), N_("A quiz whose result could not be saved to the history; the "
+     "result is still shown, and a line on stderr says why.")),
+    (str(errors.INTERRUPTED), N_("Interrupted (Ctrl-C).")),
 )
 
 ENVIRONMENT = (
-    (CONTENT_DIR_ENV, "A folder of your own content files, layered over the bundled content "
-     "(the same as --content-dir)."),
-    (DATA_DIR_ENV, "Where the quiz history is kept; by default the platform's user data "
-     "folder ($XDG_DATA_HOME/binatsec on Linux)."),
-    (CACHE_DIR_ENV, "Where checked content is cached between runs; by default the user cache "
-     "folder ($XDG_CACHE_HOME/binatsec/corpus on Linux)."),
-    (PAGER_ENV, "The pager for long output in a terminal; it overrides PAGER, and set but "
-     "empty it turns paging off (as --no-pager does)."),
-    ("PAGER", "The pager when BINATSEC_PAGER is not set; without either, less -R. LESS is set "
-     "to FRX when it is not set, so output that fits on one screen is not paged."),
-    ("NO_COLOR", "When set and not empty, no colour or styles, even in a terminal."),
-    ("FORCE_COLOR", "When set and not empty, colour even when stdout is not a terminal "
-     "(NO_COLOR wins)."),
-    ("COLUMNS", "How wide to draw text output; by default the terminal's width, or 80. "
-     "Help and prose are wrapped at 100 columns at most, however wide."),
-    ("LINES", "How many lines fit on the screen, when deciding whether to page."),
-    (errors.DEBUG_ENV, "When set, an internal error prints its traceback."),
+    (CONTENT_DIR_ENV, N_("A folder of your own content files, layered over the bundled content "
+     "(the same as --content-dir).")),
+    (DATA_DIR_ENV, N_("Where the quiz history is kept; by default the platform's user data "
+     "folder ($XDG_DATA_HOME/binatsec on Linux).")),
+    (CACHE_DIR_ENV, N_("Where checked content is cached between runs; by default the user cache "
+     "folder ($XDG_CACHE_HOME/binatsec/corpus on Linux).")),
+    (PAGER_ENV, N_("The pager for long output in a terminal; it overrides PAGER, and set but "
+     "empty it turns paging off (as --no-pager does).")),
+    ("PAGER", N_("The pager when BINATSEC_PAGER is not set; without either, less -R. LESS is set "
+     "to FRX when it is not set, so output that fits on one screen is not paged.")),
+    ("NO_COLOR", N_("When set and not empty, no colour or styles, even in a terminal.")),
+    ("FORCE_COLOR", N_("When set and not empty, colour even when stdout is not a terminal "
+     "(NO_COLOR wins).")),
+    ("COLUMNS", N_("How wide to draw text output; by default the terminal's width, or 80. "
+     "Help and prose are wrapped at 100 columns at most, however wide.")),
+    ("LINES", N_("How many lines fit on the screen, when deciding whether to page.")),
+    (errors.DEBUG_ENV, N_("When set, an internal error prints its traceback.")),
 )
 
-SEE_ALSO = ("binatsec schema lists the JSON Schemas every --json document follows; "
-            "binatsec COMMAND --help shows one command's options.")
+SEE_ALSO = N_("binatsec schema lists the JSON Schemas every --json document follows; "
+              "binatsec COMMAND --help shows one command's options.")
 
 
 def _refuse_json(ctx: typer.Context, what: str) -> None:
@@ -131,8 +132,11 @@ def man(ctx: typer.Context) -> None:
     summary = " ".join(re.split(r"[:.]", root.help or PROG)[0].split())
     page = manpage.Page(
         name=PROG, version=__version__, summary=summary[:1].lower() + summary[1:],
-        root=described[0], commands=tuple(described[1:]), exit_status=EXIT_STATUS,
-        environment=ENVIRONMENT, see_also=SEE_ALSO)
+        root=described[0], commands=tuple(described[1:]),
+        exit_status=tuple((code, _(text).format(variable=errors.DEBUG_ENV))
+                          for code, text in EXIT_STATUS),
+        environment=tuple((name, _(text)) for name, text in ENVIRONMENT),
+        see_also=_(SEE_ALSO))
     out = session(ctx).env.stdout
     assert out is not None
     out.write(manpage.render(page))
@@ -141,8 +145,10 @@ def man(ctx: typer.Context) -> None:
 def describe(command: Any, ctx: typer.Context) -> Iterator[Any]:
     """Every command under `command` (itself first) as the man page shows it."""
     from binatsec.cli.examples import example_lines
+    from binatsec.cli.helpformat import localize
     from binatsec.views.manpage import CommandDoc
 
+    localize(command, ctx)  # its help in the run's language, as --help shows it
     path = ctx.command_path
     records = [(param.param_type_name, record) for param in command.get_params(ctx)
                if (record := param.get_help_record(ctx)) is not None]

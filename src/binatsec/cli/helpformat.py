@@ -8,6 +8,12 @@ as it is. Here help is wrapped at the run's width (`Environment.width`, which CO
 at most HELP_MEASURE columns; below NARROW_HELP, options and commands are listed with their
 help under them rather than beside them; and an example too long for the line is folded
 as a shell reads it, with a backslash at the end of each line but the last.
+
+Help is also in the run's language (binatsec.i18n): the "Usage:" prefix is passed translated,
+the words Typer marks for gettext itself (the "Options", "Arguments" and "Commands"
+headings, "[default: ...]", "[env var: ...]", "[required]") go through binatsec's catalog, and
+each command's help, its options' and its help option's are translated as the help is drawn
+(`localize`), so a command built before the language was known still speaks it.
 """
 
 from __future__ import annotations
@@ -15,11 +21,31 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import typer
+import typer.core
 
 # Typer 0.28 (which pyproject.toml pins below 0.29) carries its own copy of click.
 from typer._click.formatting import HelpFormatter, wrap_text
+
+from binatsec.cli.examples import EXAMPLES
+from binatsec.i18n import N_, _
+
+# Typer's own words, which typer.core looks up through its module's `_` (gettext's, bound to
+# no catalog): binatsec's catalog has them, so they are said in the run's language.
+TYPER_WORDS = (N_("Options"), N_("Arguments"), N_("Commands"), N_("default: {default}"),
+               N_("env var: {var}"), N_("required"), N_("(dynamic)"), N_("Missing command."),
+               N_("Aborted!"))
+setattr(typer.core, "_", _)  # noqa: B010 - typer.core does not export its `_`
+# The help option's text, which click writes in English (typer._click.decorators).
+HELP_OPTION_HELP = N_("Show this message and exit.")
+# Typer's shell completion options' help (the top level only).
+COMPLETION_HELP = (N_("Install completion for the current shell."),
+                   N_("Show completion for the current shell, to copy it or customize the "
+                      "installation."))
+# How click names a command's options and a group's command in a usage line.
+USAGE_WORDS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
 
 HELP_MEASURE = 100  # the widest help is wrapped, on a very wide terminal: a readable measure
 NARROW_HELP = 60  # below this width, a definition's help goes under it, not beside it
@@ -83,7 +109,7 @@ class Formatter(HelpFormatter):
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         if prefix is None:
-            prefix = "Usage: "
+            prefix = _("Usage: ")
         usage = f"{prefix:>{self.current_indent}}{prog}"
         room = self.width - self.current_indent
         if len(usage) > room:  # a very narrow terminal: the command under "Usage:"
@@ -144,11 +170,64 @@ class Formatter(HelpFormatter):
         return "\n".join(out)
 
 
+def first_paragraph(text: str) -> str:
+    """A command's line in its group's list: the whole first paragraph of its help."""
+    return " ".join(text.partition("\f")[0].strip().split("\n\n")[0].split())
+
+
+def _said(thing: Any, attribute: str) -> None:
+    """`thing.attribute` (a help text) in the run's language, from its English, which is kept
+    beside it: the same command objects may serve runs in either language (tests)."""
+    english = getattr(thing, f"_english_{attribute}", None)
+    if english is None:
+        english = getattr(thing, attribute, None)
+        if not isinstance(english, str):
+            return
+        setattr(thing, f"_english_{attribute}", english)
+    setattr(thing, attribute, _(english))
+
+
+def _said_examples(command: Any) -> None:
+    """An "Examples:" epilog (cli/app.py's polish) under its heading in the run's language;
+    the commands stay as they are typed."""
+    english = getattr(command, "_english_epilog", None)
+    if english is None:
+        english = command.epilog
+        if not isinstance(english, str):
+            return
+        command._english_epilog = english
+    lines = english.split("\n")
+    if len(lines) > 1 and lines[:2] == ["\b", EXAMPLES]:
+        lines[1] = _(EXAMPLES)
+    command.epilog = "\n".join(lines)
+
+
+def localize(command: Any, ctx: typer.Context | None = None) -> None:
+    """`command`'s help, its options' help and its subcommands' lines in the run's
+    language (each text that the catalog has; the others as they are)."""
+    for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar"):
+        _said(command, attribute)
+    if getattr(command, "short_help_from_help", False) and command.help:
+        command.short_help = first_paragraph(command.help)
+    _said_examples(command)
+    params = list(getattr(command, "params", ()))
+    help_option = command.get_help_option(ctx) if ctx is not None else None
+    if help_option is not None:
+        params.append(help_option)
+    for param in params:
+        _said(param, "help")
+    for sub in getattr(command, "commands", {}).values():
+        localize(sub)
+
+
 class HelpContext(typer.Context):
-    """A context whose help is laid out by `Formatter`, at the width this run was given."""
+    """A context whose help is laid out by `Formatter`, at the width this run was given, in
+    the run's language."""
 
     def make_formatter(self) -> HelpFormatter:
         from binatsec.cli.session import Session
+
+        localize(self.command, self)
 
         run = self.find_root().obj
         if isinstance(run, Session):

@@ -53,14 +53,18 @@ class QuizGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        from binatsec.i18n import _ as tr
         from binatsec.quiz import topics  # the makers: only the quiz command needs them
 
         every = topics.all_topics()
-        self.help = (self.help or "").format(topics=_in_words([t.about for t in every], "and"))
+        # The help in the run's language (binatsec.i18n), then the topics written in.
+        template = tr(self.help) if self.help else ""
+        self.help = template.format(topics=_in_words([t.about for t in every], tr("and")))
         choices = [*topics.names(), ALL]
         for param in self.params:
             if isinstance(param, TyperOption) and param.name == "topic":
-                param.help = (param.help or "").format(topics=_in_words(choices, "or"))
+                template = tr(param.help) if param.help else ""
+                param.help = template.format(topics=_in_words(choices, tr("or")))
                 param.metavar = "[" + "|".join(choices) + "]"
 
 
@@ -159,7 +163,8 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     seed = _drawn_seed() if seed is None else seed
     store = _store(run) if save or review else None
     quiz = _prepare(corpus, topic, count, seed, review=review, store=store, listed=listed,
-                    replay=replay, within=within, scope=scope, query=query)
+                    replay=replay, within=within, scope=scope, query=query,
+                    language=run.language)
     lines: Iterable[str] | None = listed
     reader = None
     if listed is None:
@@ -189,6 +194,7 @@ class _Quiz(Frozen):
     replay: str  # the command that asks these questions again
     query: str | None = None  # the look-up that chose the records asked (myths WORDS --quiz)
     scope: str = ""  # what it chose, in words
+    language: str = "en"  # the language it is asked in
 
 
 def _print_sheet(ctx: typer.Context, topic: str, *, count: int, seed: int | None,
@@ -201,7 +207,8 @@ def _print_sheet(ctx: typer.Context, topic: str, *, count: int, seed: int | None
     seed = _drawn_seed() if seed is None else seed
     store = _store(run) if review else None
     quiz = _prepare(corpus, topic, count, seed, review=review, store=store, listed=None,
-                    replay=replay, within=within, scope=scope, query=query)
+                    replay=replay, within=within, scope=scope, query=query,
+                    language=run.language)
     respond(ctx, results.QuizSheet(quiz.questions, quiz.topic, quiz.seed, quiz.review,
                                    play=quiz.replay, query=query, scope=scope,
                                    language=run.language), json_output)
@@ -231,14 +238,15 @@ def _drawn_seed() -> int:
 def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
              store: HistoryStore | None, listed: list[str] | None, replay: str,
              within: Sequence[str] | None = None, scope: str = "",
-             query: str | None = None) -> _Quiz:
+             query: str | None = None, language: str = "en") -> _Quiz:
     """The questions (those due first, with --review; only on the records `within` names,
     when given), checked against the answers given up front; "nothing found" when the
     content gives none."""
     from binatsec.quiz import engine
 
     due = store.load().due(store.clock()) if review and store is not None else []
-    questions = engine.build(corpus, topic, count, seed, first=due, within=within)
+    questions = engine.build(corpus, topic, count, seed, first=due, within=within,
+                             language=language)
     if not questions:
         raise NothingFound(f"no questions can be made on {topic} from this content")
     if listed is not None:
@@ -248,7 +256,7 @@ def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
     again = (f"{replay or f'binatsec quiz --topic {topic}'} --count {len(questions)} "
              f"--seed {seed}{' --review' if review else ''}")
     return _Quiz(topic, seed, review, tuple(questions), tuple(due) if review else None, again,
-                 query, scope)
+                 query, scope, language)
 
 
 def _play(env: Environment, quiz: _Quiz, lines: Iterable[str] | None, *,
@@ -273,7 +281,7 @@ def _record(quiz: _Quiz, result: QuizResult, store: HistoryStore) -> QuizRecord:
     return QuizRecord(finished_at=timestamp(store.clock()), topic=quiz.topic, seed=quiz.seed,
                       score=result.score, total=result.total, planned=result.planned,
                       complete=result.complete, review=quiz.review,
-                      missed=tuple(a.question.id for a in result.missed))
+                      missed=tuple(a.question.id for a in result.missed), lang=quiz.language)
 
 
 def _save_and_respond(ctx: typer.Context, quiz: _Quiz, result: QuizResult,

@@ -11,22 +11,77 @@ import typer
 from binatsec import results
 from binatsec.corpus import resources
 from binatsec.corpus.loader import ContentSource
-from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
+from binatsec.corpus.records import LANGUAGES, Corpus, Text
 from binatsec.environment import CacheDirError, DataDirError, Environment
 from binatsec.errors import ContentProblem, NothingFound
+
+# Every text field in each language, side by side: only in JSON (`--lang all --json`).
+ALL_LANGUAGES = "all"
+# Commands whose output is worded in one language as it is made (questions, search hits);
+# `quiz history` is not one of them.
+ONE_LANGUAGE_COMMANDS = (("search",), ("quiz",))
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
 class Session:
     """One run: its environment (terminal facts, folders), the options given before the
-    command, the corpus."""
+    command, the corpus, and the language (--lang, else $BINATSEC_LANG, else the locale,
+    else English), decided once, when first asked for."""
 
     def __init__(self, env: Environment, content_dir: Path | None = None, json: bool = False,
-                 language: str = DEFAULT_LANGUAGE) -> None:
+                 language: str | None = None) -> None:
         self.env = env
         self.content_dir = content_dir
         self.json = json
-        self.language = language
         self._corpus: Corpus | None = None
+        self._language: str | None = None
+        self._noticed = False
+        if language is not None:
+            self.ask_language(language)
+        else:
+            self._asked, self._asked_from = env.language, env.language_from or "--lang"
+            if env.language in LANGUAGES:
+                _speak(env.language)
+
+    def ask_language(self, value: str, given_as: str = "--lang") -> None:
+        """The language the command line asks for; a later --lang (after the command) wins."""
+        self._asked, self._asked_from, self._language = value.strip(), given_as, None
+        if self._asked.lower() in LANGUAGES:
+            _speak(self._asked.lower())
+
+    @property
+    def language(self) -> str:
+        """The run's language: "en", "es", or "all" (JSON only). A usage error (exit 2) for a
+        language binatsec does not know, naming those it does."""
+        if self._language is None:
+            self._language = self._checked_language()
+            self._notice_fallback()
+        return self._language
+
+    def _checked_language(self) -> str:
+        asked, given_as = self._asked.lower(), self._asked_from
+        if asked in LANGUAGES:
+            return asked
+        if asked != ALL_LANGUAGES:
+            from binatsec.queries import suggest
+
+            close = suggest(asked, (*LANGUAGES, ALL_LANGUAGES), limit=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            usage_error(f"unknown language '{self._asked}' (choose from "
+                        f"{', '.join(LANGUAGES)}; {ALL_LANGUAGES} with --json){hint}", given_as)
+        from typer._click.globals import get_current_context  # Typer's own click
+
+        ctx = get_current_context(silent=True)
+        params = ctx.params if ctx is not None else {}
+        words = ctx.command_path.split()[1:] if ctx is not None else []
+        if tuple(words) in ONE_LANGUAGE_COMMANDS or params.get("quiz"):
+            usage_error(f"{ALL_LANGUAGES} is for records in JSON; questions and search hits "
+                        f"are worded in one language: give {' or '.join(LANGUAGES)}", given_as)
+        fmt = getattr(params.get("format_"), "name", params.get("format_"))
+        if not (self.json or params.get("json_output") or fmt == "json"):
+            usage_error(f"{ALL_LANGUAGES} gives both languages side by side in JSON only; add "
+                        f"--json, or give {' or '.join(LANGUAGES)}", given_as)
+        return ALL_LANGUAGES
 
     def corpus(self) -> Corpus:
         """The whole corpus: bundled content with the user's folder layered over it."""
@@ -38,7 +93,31 @@ class Session:
                                              self.cache_folder()).load()
             except ContentError as error:
                 raise ContentProblem(error) from None
+            self._notice_fallback()
         return self._corpus
+
+    def _notice_fallback(self) -> None:
+        """Once a run, when both the corpus and the language are known: one line on stderr
+        if records have no text in the language asked for (a folder of English-only
+        content), which are shown in the other."""
+        # English is required of every record (BC011): only another language can be missing.
+        if self._noticed or self._corpus is None or self._language not in LANGUAGES[1:]:
+            return
+        self._noticed = True
+        wanted = self._language
+        untranslated = fallbacks(self._corpus, wanted)
+        if not untranslated:
+            return
+        from binatsec.streams import say
+
+        other = next(code for code in LANGUAGES if code != wanted)
+        yours = sum(self._corpus.origin(record_id) is not None for record_id in untranslated)
+        count = yours or len(untranslated)
+        where = " in your folder" if yours else ""
+        say(f"{count} record{'s' if count != 1 else ''}{where} "
+            f"{'has' if count == 1 else 'have'} no {_LANGUAGE_NAMES[wanted]} text; showing "
+            f"{'its' if count == 1 else 'their'} {_LANGUAGE_NAMES[other]}", self.env.stderr)
+
 
     def cache_folder(self) -> Path | None:
         """Where validated corpora are kept; a usage error (exit 2) naming the variable if
@@ -55,6 +134,24 @@ class Session:
             return self.env.folders.data()
         except DataDirError as error:
             usage_error(str(error))
+
+
+def _speak(language: str) -> None:
+    """Say the tool's own words in `language` from now on (the gettext catalogs)."""
+    try:
+        from binatsec import i18n
+    except ImportError:  # pragma: no cover - the catalogs are not there yet
+        return
+    i18n.set_language(language)
+
+
+def fallbacks(corpus: Corpus, language: str) -> list[str]:
+    """The ids of the records with a text field that has no `language` (shown in the other)."""
+    from binatsec.corpus import kinds
+
+    return [record.id for kind in kinds.all_kinds() for record in corpus.of(kind.name)
+            if any(isinstance(value, Text) and not value.has(language)
+                   for value in record._asdict().values())]
 
 
 def session(ctx: typer.Context) -> Session:

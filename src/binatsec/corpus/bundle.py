@@ -50,8 +50,9 @@ def _blake2b(data: bytes = b"") -> hashlib.blake2b:
 def key(layers: Sequence[tuple[str, bytes]]) -> str:
     """A digest of every (name, bytes) layer and of everything that could change its parse."""
     digest = _blake2b()
+    # The rules too: a corpus checked before a rule was added has not passed it.
     context = (f"{FORMAT}|{__version__}|py{sys.version_info[0]}.{sys.version_info[1]}|"
-               f"{kinds.fingerprint()}")
+               f"{kinds.fingerprint()}|{','.join(spec.RULES)}")
     digest.update(context.encode())
     for name, raw in layers:
         digest.update(f"|{name}|{len(raw)}|".encode())

@@ -172,7 +172,7 @@ class ContentSource:
         return layers
 
     def _check(self, layers: list[Layer], problems: list[Problem]) -> Corpus:
-        from binatsec.corpus.validate import FileChecker
+        from binatsec.corpus.validate import FileChecker, untranslated
 
         built: dict[str, list[Record]] = {kind.name: [] for kind in kinds.all_kinds()}
         # The same, with each broken record standing in for itself (validate.StandIn):
@@ -193,6 +193,9 @@ class ContentSource:
                     "utf-8", "replace")
                 continue
             checker = FileChecker(parsed, problems)
+            if layer.bundled:  # a complete corpus has both languages; a user's layer may not
+                for problem in untranslated(parsed, kinds.in_file(layer.file)):
+                    problems.append(problem)
             for name, records in checker.records(kinds.in_file(layer.file)).items():
                 origin.update((record.id, layer.label) for record in records)
                 if not layer.bundled:

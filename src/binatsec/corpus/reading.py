@@ -80,13 +80,18 @@ class ContentFile:
             return start + 1
         wanted = key.split(".")[0]
         lines = self._lines
+        first: int | None = None  # the first line of the key's table ("answer" of answer.es)
         for number in range(start + 1, len(lines)):
-            if lines[number].lstrip().startswith("["):
+            line = lines[number].lstrip()
+            if line.startswith("["):
                 break
             match = _KEY.match(lines[number])
             if match and match.group(1) == wanted:
-                return number + 1
-        return start + 1
+                if "." not in key or (line[len(key):].lstrip().startswith("=") and \
+                        line.startswith(key)):
+                    return number + 1  # the dotted key itself, where it is written so
+                first = number + 1 if first is None else first
+        return first if first is not None else start + 1
 
 
 def read_bytes(entry: Traversable, label: str, problems: list[Problem]) -> bytes | None:

@@ -30,10 +30,15 @@ class Text(Frozen):
     es: str | None = None
 
     def get(self, language: str = DEFAULT_LANGUAGE) -> str:
-        """The text in `language`, falling back to English where no translation exists."""
-        if language == "es" and self.es is not None:
+        """The text in `language`, falling back to the other language where it has none
+        (Spanish to English; English, should it be empty, to Spanish)."""
+        if language == "es" and self.es:
             return self.es
-        return self.en
+        return self.en or self.es or ""
+
+    def has(self, language: str) -> bool:
+        """Whether the text is written in `language` (not a fallback)."""
+        return bool(self.es if language == "es" else self.en if language == "en" else False)
 
     def as_dict(self) -> dict[str, str]:
         return {"en": self.en} | ({"es": self.es} if self.es is not None else {})

@@ -27,6 +27,13 @@ MAX_NUMBER = 999  # the largest pillar number (the quiz and the pillar look-up a
 # \Z, not $: "$" also matches before a final newline, and an id is matched whole.
 ID_PATTERN = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# Text that stands in for a translation not written yet (BC017): a marker at its start
+# (upper case only: "Todo" opens Spanish sentences), or nothing but one of these.
+PLACEHOLDER_PATTERN = re.compile(
+    r"(?:TODO|TBD|FIXME|XXX)\b|(?i:todo|tbd|fixme|x{3,}|\.{3,}|…+|\?{2,}|-{2,}|_+|n/a)\Z")
+# A translation equal to the other language's text is a copy (BC017) from this many words:
+# a short name ("DEA", "Plan Colombia") may read the same in both languages.
+COPY_WORDS = 4
 
 RULES: dict[str, str] = {
     "BC001": "a content file must be valid TOML",
@@ -47,6 +54,8 @@ RULES: dict[str, str] = {
              "(a warning: binatsec drops them wherever it shows the text)",
     "BC016": "an event marked `ongoing` has a year: the year of the one instance the article "
              "dates",
+    "BC017": "text is written in both languages: no placeholder, no copy of the other "
+             "language, and in the bundled content no text without its Spanish",
 }
 # Rules that warn: lint reports them, and the content still loads.
 WARNINGS = frozenset({"BC015"})
@@ -147,7 +156,29 @@ def text(value: Any, key: str, report: Report) -> Any:
         report("BC011", "English text is required", f"{key}.en")
         return INVALID
     spanish = value.get("es")
+    _parity(value, key, report)
     return Text(en=value["en"], es=spanish if isinstance(spanish, str) else None)
+
+
+def placeholder(words: str) -> bool:
+    """Whether text stands in for a translation not written yet ("TODO", "...", "xxx")."""
+    return bool(PLACEHOLDER_PATTERN.match(words.strip()))
+
+
+def _parity(value: dict[str, Any], key: str, report: Report) -> None:
+    """BC017 within one text: no language holds a placeholder, and a translation of
+    COPY_WORDS words or more is not the English again. (A text without its Spanish is
+    checked only for complete corpora, like the bundled one: see validate.untranslated.)"""
+    written = {language: words.strip() for language, words in value.items()
+               if language in LANGUAGES and isinstance(words, str) and words.strip()}
+    for language, words in written.items():
+        if placeholder(words):
+            report("BC017", f"{words[:20]!r} is a placeholder, not text", f"{key}.{language}")
+    english, spanish = written.get("en"), written.get("es")
+    if (english is not None and english == spanish and len(english.split()) >= COPY_WORDS
+            and not placeholder(english)):
+        report("BC017", "is a copy of the English: translate it (or leave it out to show "
+               "the English)", f"{key}.es")
 
 
 def _integer(value: Any, key: str, report: Report) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from binatsec.corpus import spec
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.problems import Problem
 from binatsec.corpus.reading import ContentFile
@@ -151,6 +152,30 @@ class FileChecker:
                 self.stand_ins.setdefault(kind.name, []).append(StandIn(stand_in))
             return None
         return kind.record(**values)
+
+
+def untranslated(file: ContentFile, file_kinds: tuple[Kind, ...]) -> Iterator[Problem]:
+    """BC017 for a complete corpus (the bundled content, or a folder checked with
+    --standalone): each text that has its English but no Spanish. A folder layered over the
+    bundled content may be English-only: its records fall back to English."""
+    for kind in file_kinds:
+        rows = file.data.get(kind.table)
+        if not isinstance(rows, list):
+            continue
+        texts = [field.name for field in kind.fields if field.check is spec.text]
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            raw_id = row.get("id")
+            record_id = raw_id if isinstance(raw_id, str) else f"{kind.table} #{index + 1}"
+            for name in texts:
+                value = row.get(name)
+                if isinstance(value, dict) and isinstance(value.get("en"), str) \
+                        and "es" not in value:
+                    yield Problem("BC017", file.label, "has English but no Spanish: the "
+                                  "bundled content has every text in both languages",
+                                  line=file.line_of(kind.table, index, f"{name}.en"),
+                                  record_id=record_id, key=f"{name}.es")
 
 
 def _strings(value: Any, key: str) -> Iterator[tuple[str, str]]:

@@ -103,6 +103,7 @@ class QuizRecord(Frozen):
     complete: bool
     review: bool = False
     missed: tuple[str, ...] = ()
+    lang: str = "en"  # the language it was played in; entries from before it was kept: "en"
 
 
 class Card(Frozen):
@@ -444,7 +445,16 @@ def _quiz(item: Any, topics: frozenset[str]) -> QuizRecord | None:
         return None
     return QuizRecord(finished_at=item["finished_at"], topic=topic, seed=seed, score=score,
                       total=total, planned=planned, complete=bool(item.get("complete")),
-                      review=bool(item.get("review", False)), missed=tuple(missed))
+                      review=bool(item.get("review", False)), missed=tuple(missed),
+                      lang=_language_of(item.get("lang")))
+
+
+def _language_of(value: Any) -> str:
+    """The language a quiz was played in, as kept: English when not kept (older entries) or
+    not one this version knows."""
+    from binatsec.corpus.records import DEFAULT_LANGUAGE, LANGUAGES
+
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _positive(value: Any) -> TypeGuard[float]:

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 LETTERS = "abcdefghij"
 MYTH, FACT = "m", "f"
-_WORDS = {"m": MYTH, "myth": MYTH, "f": FACT, "fact": FACT}
+# English and Spanish: m/myth, mito; f/fact, h/hecho.
+_WORDS = {"m": MYTH, "myth": MYTH, "mito": MYTH, "f": FACT, "fact": FACT, "h": FACT,
+          "hecho": FACT}
 MAX_OPTIONS = 4
 Rec = TypeVar("Rec", bound=Record)
 

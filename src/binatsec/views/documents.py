@@ -31,6 +31,7 @@ from binatsec.document import (
     RecordBlock,
     unreachable,
 )
+from binatsec.i18n import _
 from binatsec.textsafety import SafeText, safe_text
 from binatsec.views import json as json_view
 
@@ -107,7 +108,9 @@ def _record(block: RecordBlock) -> list[str]:
 
 
 def _figure_table(table: FigureTable) -> list[str]:
-    out = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    # The headings are the ones the terminal's table shows, in the run's language.
+    out = ["| " + " | ".join(_(column) for column in table.columns) + " |",
+           "|" + "---|" * len(table.columns)]
     for row in table.rows:
         *cells, record_id = row.cells()
         out.append("| " + " | ".join(escape_markdown(cell) for cell in cells)
@@ -131,7 +134,7 @@ def _answer_key(key: AnswerKey) -> list[str]:
         shown = f"{escape_markdown(answer.text)} — " if answer.text else ""
         out.append(f"- **{answer.number}.** {answer.key}) {shown}"
                    f"{escape_markdown(answer.explanation)}{credit}"
-                   + (f" (read {read})" if read else ""))
+                   + (_(" (read {ids})").format(ids=read) if read else ""))
     return [*out, ""]
 
 

@@ -1,7 +1,7 @@
 """Every JSON document binatsec prints, built here and only here, from a result.
 
 One document per command: the versioned envelope first (schema_version, binatsec_version,
-command, language), then the payload; snake_case keys; numbers as plain numbers in the unit
+command, lang), then the payload; snake_case keys; numbers as plain numbers in the unit
 named beside them; never NaN or Infinity; control characters escaped. The JSON Schemas in
 schemas/ describe these documents and the tests hold them to it. Never imports Rich.
 """
@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from binatsec import __version__, figures, results
 from binatsec.corpus import kinds
 from binatsec.corpus.problems import Problem
-from binatsec.corpus.records import Corpus, Record, Stat, Text
+from binatsec.corpus.records import LANGUAGES, Corpus, Record, Stat, Text
 from binatsec.queries import credited_with, figures_for, source_of
 from binatsec.textsafety import UNSAFE
 
-# 3.0: search lists its entries under `items`, as every other listing (schemas/README.md
-# lists every change). `python -m binatsec.devtools.generate` writes it into
-# common.schema.json.
+# 3.0: search lists its entries under `items`, as every other listing, and the envelope names
+# its language `lang` (schemas/README.md lists every change). `python -m
+# binatsec.devtools.generate` writes it into common.schema.json.
 SCHEMA_VERSION = "3.0"
 
 if TYPE_CHECKING:
@@ -61,10 +62,20 @@ def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
     return _RAW_CONTROL.sub(_json_escape, text) + "\n"
 
 
+ALL = "all"  # `--lang all`: every text field as {"en": ..., "es": ...}
+
+
 def envelope(command: str, language: str, **payload: Any) -> JSON:
     """The start of every document: versions first, then the command's payload."""
     return {"schema_version": SCHEMA_VERSION, "binatsec_version": __version__,
-            "command": command, "language": language, **payload}
+            "command": command, "lang": language, **payload}
+
+
+def in_language(make: Callable[[str], Any], language: str) -> Any:
+    """What `make` words in `language`; for `all`, in each language side by side."""
+    if language == ALL:
+        return {code: make(code) for code in LANGUAGES}
+    return make(language)
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -72,7 +83,7 @@ def envelope(command: str, language: str, **payload: Any) -> JSON:
 
 def _json_value(value: object, language: str) -> Any:
     if isinstance(value, Text):
-        return value.get(language)
+        return in_language(value.get, language)
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, float) and value.is_integer():
@@ -91,7 +102,7 @@ def record(item: Record, language: str, corpus: Corpus) -> JSON:
     kind = kinds.of_record(item)
     # What the kind works out reads the same everywhere (an event's `when`: the content's
     # label, the span or the year), so JSON carries it in place of the stored field.
-    data.update((value.name, value.value(item, language))
+    data.update((value.name, in_language(partial(value.value, item), language))
                 for value in (kind.derived if kind else ()) if value.in_json)
     return data
 
@@ -114,7 +125,7 @@ def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> 
     source = source_of(item, corpus)
     data["attribution_name"] = source.name if source is not None else None
     data["text"] = figures.figure_text(item, target)
-    data["sentence"] = figures.sentence(item, language, target)
+    data["sentence"] = in_language(lambda code: figures.sentence(item, code, target), language)
     return data
 
 
@@ -208,7 +219,8 @@ def _past_quiz(quiz: QuizRecord) -> JSON:
             "score": quiz.score, "total": quiz.total, "planned": quiz.planned,
             "answered": quiz.total, "right": quiz.score,
             "not_reached": quiz.planned - quiz.total,
-            "complete": quiz.complete, "review": quiz.review, "missed": list(quiz.missed)}
+            "complete": quiz.complete, "review": quiz.review, "missed": list(quiz.missed),
+            "lang": quiz.lang}
 
 
 def _listing(result: results.Listing) -> JSON:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_, _
 
 
 class CommandDoc(Frozen):
@@ -96,40 +97,46 @@ def _command(doc: CommandDoc, heading: bool = True) -> list[str]:
     out = [f'.SS "{escape(doc.path)}"'] if heading else []
     out += [".PP", f"\\fB{escape(doc.usage)}\\fR", ".PP", *_prose(doc.help)]
     if doc.arguments:
-        out += [".PP", "Arguments:", *_definitions(doc.arguments)]
+        out += [".PP", escape(_("Arguments") + ":"), *_definitions(doc.arguments)]
     if doc.options:
-        out += [".PP", "Options:", *_definitions(doc.options)]
+        out += [".PP", escape(_("Options") + ":"), *_definitions(doc.options)]
     if doc.examples:
-        out += [".PP", "Examples:", ".RS", ".nf", *(_line(e) for e in doc.examples), ".fi",
-                ".RE"]
+        out += [".PP", escape(_("Examples:")), ".RS", ".nf", *(_line(e) for e in doc.examples),
+                ".fi", ".RE"]
     return out
+
+
+def _section(name: str) -> str:
+    """A section's heading, in the run's language (man's own names: NAME, SYNOPSIS, ...)."""
+    return f".SH {escape(_(name))}"
 
 
 def render(page: Page) -> str:
     """The whole man page, one roff document."""
     title = page.name.upper()
+    manual = escape(_("User Commands"))
     out = [
-        f'.TH {title} 1 "" "{escape(page.name)} {escape(page.version)}" "User Commands"',
+        f'.TH {title} 1 "" "{escape(page.name)} {escape(page.version)}" "{manual}"',
         ".nh",  # no hyphenation: option and variable names stay whole
         ".ad l",
-        ".SH NAME",
+        _section(N_("NAME")),
         f"{escape(page.name)} \\- {escape(page.summary)}",
-        ".SH SYNOPSIS",
+        _section(N_("SYNOPSIS")),
         f"\\fB{escape(page.root.usage)}\\fR",
-        ".SH DESCRIPTION",
+        _section(N_("DESCRIPTION")),
         *_prose(page.root.help),
-        ".SH OPTIONS",
+        _section(N_("OPTIONS")),
         *_definitions(page.root.options),
     ]
     if page.root.arguments:
-        out += [".SH ARGUMENTS", *_definitions(page.root.arguments)]
+        out += [_section(N_("ARGUMENTS")), *_definitions(page.root.arguments)]
     if page.root.examples:
-        out += [".SH EXAMPLES", ".nf", *(_line(e) for e in page.root.examples), ".fi"]
-    out.append(".SH COMMANDS")
+        out += [_section(N_("EXAMPLES")), ".nf", *(_line(e) for e in page.root.examples), ".fi"]
+    out.append(_section(N_("COMMANDS")))
     for doc in page.commands:
         out += _command(doc)
-    out += [".SH EXIT STATUS", *_definitions(page.exit_status, bold=True)]
-    out += [".SH ENVIRONMENT", *_definitions(page.environment, bold=True)]
+    out += [_section(N_("EXIT STATUS")), *_definitions(page.exit_status, bold=True)]
+    out += [_section(N_("ENVIRONMENT")), *_definitions(page.environment, bold=True)]
     if page.see_also:
-        out += [".SH SEE ALSO", *_prose(page.see_also)]
+        out += [_section(N_("SEE ALSO")), *_prose(page.see_also)]
     return "\n".join(out) + "\n"

@@ -25,6 +25,7 @@ from binatsec.document import (
     Question,
     unreachable,
 )
+from binatsec.i18n import _
 from binatsec.textsafety import SafeText, safe_text
 
 MIN_WIDTH = 20
@@ -73,9 +74,9 @@ def _answer_key(key: AnswerKey, width: int) -> list[SafeText]:
         else:  # the explanation says the answer whole
             out += _lines(f"{answer.key}) {explanation}", width, number, hanging)
         if answer.ids:
-            out.append(_whole("Read: " + ", ".join(answer.ids), hanging))
+            out.append(_whole(_("Read: {ids}").format(ids=", ".join(answer.ids)), hanging))
         if answer.read:
-            out.append(_whole(f"Read more: {answer.read}", hanging))
+            out.append(_whole(_("Read more: {command}").format(command=answer.read), hanging))
         out.append(safe_text(""))
     return out
 

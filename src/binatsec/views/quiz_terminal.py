@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from binatsec.i18n import _, ngettext
 from binatsec.quiz.engine import QUIT, Answered, QuizResult
 from binatsec.quiz.questions import LETTERS, Question
 from binatsec.views.terminal import (
     SafeConsole,
     Styled,
     _t,
-    plural,
     topic_name,
     unfinished_score,
 )
@@ -54,20 +54,27 @@ class QuizScreen:
               scope: str = "") -> None:
         """The quiz's title, what it asks about (`scope`: the records a look-up found, said
         in words), the review and how to play it again."""
-        title = _t(f"Quiz: {topic_name(topic)}", "bold")
-        title.append(f"  {plural(questions, 'question')}, seed {seed}", style="dim")
+        title = _t(_("Quiz: {topic}").format(topic=topic_name(topic)), "bold")
+        title.append("  " + ngettext("{count} question, seed {seed}",
+                                     "{count} questions, seed {seed}", questions)
+                     .format(count=questions, seed=seed), style="dim")
         self.block(title)
         if scope:
             self.block(_t(scope, "dim"))
         if review_asked:
-            self.block(_t(f"Review: {plural(len(review), 'question')} you missed or are due "
-                          "again come first." if review else
-                          "Review: nothing is due yet, so these are new questions.", "dim"))
-        self.whole_line(_t(f"Play these questions again: {replay}", "dim"))
+            self.block(_t(ngettext("Review: {count} question you missed or are due again comes "
+                                   "first.",
+                                   "Review: {count} questions you missed or are due again come "
+                                   "first.", len(review)).format(count=len(review))
+                          if review else
+                          _("Review: nothing is due yet, so these are new questions."), "dim"))
+        self.whole_line(_t(_("Play these questions again: {command}").format(command=replay),
+                           "dim"))
         self.blank()
 
     def question(self, question: Question, number: int, total: int) -> None:
-        head = _t(f"Question {number} of {total}", "bold cyan")
+        head = _t(_("Question {number} of {total}").format(number=number, total=total),
+                  "bold cyan")
         head.append(f"  {topic_name(question.topic)}", style="dim")
         self.block(head)
         self.block(_t(question.prompt, "bold"))
@@ -77,9 +84,11 @@ class QuizScreen:
 
     def prompt_text(self, question: Question) -> Styled:
         if not question.multiple_choice:
-            return _t(f"Your answer (m = myth, f = fact, or {QUIT} to stop): ", "bold")
+            return _t(_("Your answer (m = myth, f = fact, or {quit} to stop): ")
+                      .format(quit=QUIT), "bold")
         last = len(question.options)
-        return _t(f"Your answer (a-{LETTERS[last - 1]}, 1-{last}, or {QUIT} to stop): ", "bold")
+        return _t(_("Your answer (a-{letter}, 1-{last}, or {quit} to stop): ")
+                  .format(letter=LETTERS[last - 1], last=last, quit=QUIT), "bold")
 
     def ask(self, question: Question) -> str | None:
         """Read one answer at the prompt; None at end of input (Ctrl-D)."""
@@ -99,20 +108,23 @@ class QuizScreen:
         self.block(line)
 
     def rejected(self, question: Question, raw: str) -> None:
-        shown = f"'{raw.strip()}'" if raw.strip() else "An empty answer"
-        self.block(_t(f"{shown} is not one of the answers: {question.hint()}, or {QUIT} to "
-                      "stop.", "yellow"), indent=2)
+        if raw.strip():
+            message = _("'{answer}' is not one of the answers: {hint}, or {quit} to stop.")
+        else:
+            message = _("An empty answer is not one of the answers: {hint}, or {quit} to stop.")
+        self.block(_t(message.format(answer=raw.strip(), hint=question.hint(), quit=QUIT),
+                      "yellow"), indent=2)
 
     def feedback(self, answered: Answered) -> None:
         question = answered.question
         right = _option_label(question, question.answer)
         if answered.correct:
-            line = _t("✓ Right", "bold green")
+            line = _t(_("✓ Right"), "bold green")
             line.append(f": {right}")
         else:
-            line = _t("✗ Wrong", "bold red")
-            line.append(f": you answered {_option_label(question, answered.given, short=True)}; "
-                        f"the answer is {right}")
+            line = _t(_("✗ Wrong"), "bold red")
+            line.append(_(": you answered {given}; the answer is {right}").format(
+                given=_option_label(question, answered.given, short=True), right=right))
         self.block(line)
         explanation = _t(question.explanation)
         if question.credit:
@@ -123,23 +135,31 @@ class QuizScreen:
         self.blank()
 
     def summary(self, result: QuizResult) -> None:
-        score = _t("Score: ", "bold")
+        score = _t(_("Score: "), "bold")
         if result.complete:
-            score.append(f"{result.score} of {result.total}", style="bold")
+            score.append(_("{right} of {total}").format(right=result.score, total=result.total),
+                         style="bold")
             score.append(f" ({round(100 * result.score / result.total)}%)")
         else:
             # Unfinished: out of the questions answered, never a percentage or praise.
             self.blank()
-            how = "Stopped" if result.stopped else "Input ended"
-            self.block(_t(f"{how} after {result.total} of "
-                          f"{plural(result.planned, 'question')}: the quiz is unfinished.",
-                          "yellow"))
+            if result.stopped:
+                how = ngettext("Stopped after {answered} of {count} question: the quiz is "
+                               "unfinished.",
+                               "Stopped after {answered} of {count} questions: the quiz is "
+                               "unfinished.", result.planned)
+            else:
+                how = ngettext("Input ended after {answered} of {count} question: the quiz is "
+                               "unfinished.",
+                               "Input ended after {answered} of {count} questions: the quiz "
+                               "is unfinished.", result.planned)
+            self.block(_t(how.format(answered=result.total, count=result.planned), "yellow"))
             score.append(unfinished_score(result.score, result.total, result.unanswered),
                          style="bold")
         self.block(score)
         if result.missed:
             self.blank()
-            self.block(_t("Missed:", "bold"))
+            self.block(_t(_("Missed:"), "bold"))
             for number, answered in enumerate(result.answered, start=1):
                 if answered.correct:
                     continue
@@ -147,13 +167,14 @@ class QuizScreen:
                 label = f"{number}. "
                 self.block(question.prompt, indent=2, hanging=label)
                 answer = _option_label(question, question.answer, full=True)
-                self.block(_t(f"answer: {answer}", "dim"), indent=2 + len(label))
+                self.block(_t(_("answer: {answer}").format(answer=answer), "dim"),
+                           indent=2 + len(label))
             self.blank()
-            self.block(_t("Read more:", "bold"))
+            self.block(_t(_("Read more:"), "bold"))
             for command in result.reading():
                 self.whole_line(_t(f"  {command}", "green"))
         elif result.complete:
-            self.block(_t("Every answer right.", "green"))
+            self.block(_t(_("Every answer right."), "green"))
 
 def _option_label(question: Question, key: str, short: bool = False,
                   full: bool = False) -> str:

@@ -33,6 +33,7 @@ from binatsec.corpus.problems import Problem
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Corpus
 from binatsec.environment import Environment
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_, _, ngettext
 from binatsec.queries import (
     UNNAMED_SHORT,
     Hit,
@@ -47,12 +48,12 @@ from binatsec.textsafety import safe_text, unsafe_characters, visible_text
 if TYPE_CHECKING:
     from binatsec.quiz.history import History
 
-CONVERTED_NOTE = ("Figures the article gives in another unit are converted to {unit} and "
-                  "rounded to two significant figures; the article's own figure follows in "
-                  "brackets.")
+CONVERTED_NOTE = N_("Figures the article gives in another unit are converted to {unit} and "
+                    "rounded to two significant figures; the article's own figure follows in "
+                    "brackets.")
 NARROW = 50  # below this many columns, tables become "key: value" lines
 MEASURE = 100  # prose is wrapped at most this wide, however wide the terminal: a readable line
-YOURS = "[yours]"  # the mark on a record that comes from the user's folder
+YOURS = N_("[yours]")  # the mark on a record that comes from the user's folder
 
 
 class Line(Frozen):
@@ -151,7 +152,7 @@ def topic_name(topic: str) -> str:
     """How a quiz topic reads on screen: "figures", "FAQ", "all topics"."""
     from binatsec.quiz import topics  # only quiz screens and the history name topics
 
-    return "all topics" if topic == ALL else topics.label(topic)
+    return _("all topics") if topic == ALL else topics.label(topic)
 
 
 def plural(count: int, word: str, many: str = "") -> str:
@@ -162,8 +163,10 @@ def plural(count: int, word: str, many: str = "") -> str:
 def unfinished_score(right: int, answered: int, not_reached: int) -> str:
     """An unfinished quiz's score, in the same words after the quiz and in its history: "1
     of 2 answered right; 3 not reached" (never a percentage)."""
-    done = f"{right} of {answered} answered right" if answered else "none answered"
-    return f"{done}; {not_reached} not reached"
+    done = (ngettext("{right} of {answered} answered right", "{right} of {answered} answered right",
+                     answered).format(right=right, answered=answered)
+            if answered else _("none answered"))
+    return _("{done}; {count} not reached").format(done=done, count=not_reached)
 
 
 class Renderer:
@@ -203,7 +206,7 @@ class Renderer:
     def ident(self, record_id: str) -> Styled:
         text = _t(record_id, "cyan")
         if record_id in self.origins:
-            text.append(f" {YOURS}", style="yellow")
+            text.append(f" {_(YOURS)}", style="yellow")
             self.marked.add(self.origins[record_id])
         return text
 
@@ -212,8 +215,9 @@ class Renderer:
         if self.marked:
             # The files' paths whole, never folded mid-name: the terminal wraps the line.
             self.print("")
-            self.whole_line(_t(f"{YOURS}: from your content folder, not the article: "
-                               f"{', '.join(sorted(self.marked))}", "yellow"))
+            self.whole_line(_t(_("{yours}: from your content folder, not the article: {files}")
+                               .format(yours=_(YOURS), files=", ".join(sorted(self.marked))),
+                               "yellow"))
 
     def _lang(self, text: model.Text | None) -> str:
         return text.get(self.language) if text is not None else ""
@@ -254,26 +258,28 @@ class Renderer:
 
     def overview(self, corpus: Corpus, version: str) -> None:
         self.heading(f"binatsec {version}",
-                     "an offline reference on US–Mexico security cooperation")
+                     _("an offline reference on US–Mexico security cooperation"))
         yours = corpus.origins()
         if yours:
             folders = sorted({str(Path(path).parent) for path in yours.values()})
-            self.print(_t(f"The bundled content is drawn from one source article; "
-                          f"{plural(len(yours), 'record')} "
-                          f"{'comes' if len(yours) == 1 else 'come'} from your folder "
-                          f"({', '.join(folders)}), not the article.", "yellow"), "")
+            self.print(_t(ngettext(
+                "The bundled content is drawn from one source article; {count} record comes "
+                "from your folder ({folders}), not the article.",
+                "The bundled content is drawn from one source article; {count} records come "
+                "from your folder ({folders}), not the article.", len(yours)).format(
+                    count=len(yours), folders=", ".join(folders)), "yellow"), "")
         else:
-            self.print(_t("All content is drawn from one source article; figures are "
-                          "reported as the article gives them.", "dim"), "")
+            self.print(_t(_("All content is drawn from one source article; figures are "
+                            "reported as the article gives them."), "dim"), "")
         rows = [(k.name, str(len(corpus.of(k.name))), k.summary) for k in kinds.sections()]
-        self.table(("command", "items", "what"), rows)
-        self.print("", _t("Try:", "bold"))
+        self.table((_("command"), _("items"), _("what")), rows)
+        self.print("", _t(_("Try:"), "bold"))
         # A student's first goals first: a quiz, and a search.
         for example in ("binatsec quiz --count 5", "binatsec search fentanyl",
                         "binatsec faq merida", "binatsec stats seizures",
                         "binatsec timeline --from 2000", "binatsec stats --json"):
             self.whole_line(_t(f"  {example}", "green"))
-        self.print(_t("Run 'binatsec COMMAND --help' for options.", "dim"))
+        self.print(_t(_("Run 'binatsec COMMAND --help' for options."), "dim"))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str | RichText]],
               title: str = "", whole: Sequence[int] = ()) -> None:
@@ -390,23 +396,26 @@ class Renderer:
                 wide.append([figure, *facts])
                 narrow.append([_t(self._lang(stat.label)), self.ident(stat.id), *facts,
                                _t("; ".join(notes), "dim")])
-            headers = ["figure", "value", "qualifier", "year", "source"]
+            headers = [_("figure"), _("value"), _("qualifier"), _("year"), _("source")]
             title = f"{names[category]} ({category})"
             table = self._table(headers, wide, title, (1, 2, 3))
             if table is not None and not self.narrow:
                 self.print(table)
             else:
-                self.table(["figure", "id", "value", "qualifier", "year", "source", "note"],
-                           narrow, title, whole=(1, 2, 3, 4))
+                self.table([_("figure"), _("id"), _("value"), _("qualifier"), _("year"),
+                            _("source"), _("note")], narrow, title, whole=(1, 2, 3, 4))
             self.print("")
         theirs = "" if not any(s.id in self.origins for s in stats) else (
-            f" (those marked {YOURS} come from your folder, not the article)")
-        self.print(_t(f"Figures as the article reports them{theirs}; 'qualifier' is its hedge "
-                      f"(over, nearly, about) or 'exact'. Source '{UNNAMED_SHORT}': the article "
-                      "names no source for the figure.", "dim"))
+            _(" (those marked {yours} come from your folder, not the article)")
+            .format(yours=_(YOURS)))
+        self.print(_t(_("Figures as the article reports them{theirs}; 'qualifier' is its hedge "
+                        "(over, nearly, about) or 'exact'. Source '{unnamed}': the article "
+                        "names no source for the figure.").format(theirs=theirs,
+                                                                   unnamed=UNNAMED_SHORT),
+                      "dim"))
         if unit and any(figures.converted(s, unit) for s in stats
                         if figures.convertible(s, unit)):
-            self.print(_t(CONVERTED_NOTE.format(unit=unit), "dim"))
+            self.print(_t(_(CONVERTED_NOTE).format(unit=unit), "dim"))
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
         source = source_of(stat, corpus)
@@ -429,7 +438,8 @@ class Renderer:
         stacked = self.narrow or bar_room < 10
         if stacked:
             bar_room = max(1, self.console.width - 1)
-        self.heading(f"Compared in {unit}", "bar length is proportional to the figure")
+        self.heading(_("Compared in {unit}").format(unit=unit),
+                     _("bar length is proportional to the figure"))
         for (stat, value), label, amount in zip(values, labels, amounts, strict=False):
             size = max(1, round(bar_room * value / largest)) if largest else 1
             if stacked:
@@ -446,11 +456,12 @@ class Renderer:
             self.whole_line(line)
         notes = []
         if any(figures.converted(s, unit) for s in stats):
-            notes.append(CONVERTED_NOTE.format(unit=unit))
+            notes.append(_(CONVERTED_NOTE).format(unit=unit))
         if left_out:
             units = sorted({s.unit for s in left_out})
-            notes.append(f"Not charted ({', '.join(units)}, which a bar in {unit} cannot "
-                         f"show): {', '.join(s.id for s in left_out)}.")
+            notes.append(_("Not charted ({units}, which a bar in {unit} cannot show): {ids}.")
+                         .format(units=", ".join(units), unit=unit,
+                                 ids=", ".join(s.id for s in left_out)))
         if notes:
             # Stacked figures already end in a blank line.
             self.print(*([] if stacked else [""]), *(_t(note, "dim") for note in notes))
@@ -459,7 +470,7 @@ class Renderer:
         """A table of ids and headlines (a listing that shows no text until asked)."""
         # Full ids, as every other command shows them; the short form is accepted too.
         rows = [(self.ident(r.id), _t(kind.headline_text(r, self.language))) for r in records]
-        self.table(("id", kind.noun), rows)
+        self.table((_("id"), kind.noun), rows)
 
     def cards(self, kind: Kind, records: Sequence[model.Record], corpus: Corpus) -> None:
         """Any kind's records as cards: its headline, its body fields, its figures."""
@@ -480,11 +491,12 @@ class Renderer:
                searched_for: str | None = None) -> None:
         if searched_for:
             # A word of the query is not in the content: say which query was searched.
-            self.print(_t(f"Showing results for '{searched_for}' (nothing matched '{query}')",
-                          "bold"))
-        found = f"{plural(total, 'result')} for '{searched_for or query}'"
+            self.print(_t(_("Showing results for '{searched}' (nothing matched '{query}')")
+                          .format(searched=searched_for, query=query), "bold"))
+        found = ngettext("{count} result for '{query}'", "{count} results for '{query}'",
+                         total).format(count=total, query=searched_for or query)
         if total > len(hits):
-            found += f"; the best {len(hits)} shown (--limit to see more)"
+            found += _("; the best {count} shown (--limit to see more)").format(count=len(hits))
         self.print(_t(found, "dim"), "")
         for hit in hits:
             head = _t(f"[{hit.section}] ", "dim")
@@ -501,7 +513,7 @@ class Renderer:
     def problems(self, problems: Sequence[Problem], checked: str,
                  truncated: bool = False) -> None:
         if not problems:
-            self.print(_t(f"✓ {checked}: no problems", "green"))
+            self.print(_t(_("✓ {checked}: no problems").format(checked=checked), "green"))
             return
         for problem in problems:
             # One problem per line, unfolded, so `binatsec lint | grep BC005` finds it whole;
@@ -509,18 +521,22 @@ class Renderer:
             self.whole_line(_t(visible_text(str(problem)), "" if problem.is_error else "yellow"))
         errors = sum(problem.is_error for problem in problems)
         warnings = len(problems) - errors
-        counts = [plural(n, word) for n, word in ((errors, "problem"), (warnings, "warning")) if n]
+        counts = [*([ngettext("{count} problem", "{count} problems", errors)
+                     .format(count=errors)] if errors else []),
+                  *([ngettext("{count} warning", "{count} warnings", warnings)
+                     .format(count=warnings)] if warnings else [])]
         # The folder's path whole, never folded mid-name.
-        self.whole_line(_t(f"{' and '.join(counts)} in {checked}", "red" if errors else "yellow"))
+        self.whole_line(_t(_("{counts} in {checked}").format(
+            counts=_(" and ").join(counts), checked=checked), "red" if errors else "yellow"))
         if truncated:
-            self.print(_t("Checking stopped there: there may be more.", "red"))
+            self.print(_t(_("Checking stopped there: there may be more."), "red"))
 
     def quiz_history(self, history: History, due: int,
                 upcoming: Sequence[tuple[str, Sequence[str]]] = ()) -> None:
         """Past quizzes, then what the schedule holds: how many questions are due now, and
         when the next ones are (`upcoming`: the days ahead and their questions)."""
         if not history.quizzes:
-            self.print(_t("No quizzes yet: start one with 'binatsec quiz'.", "dim"))
+            self.print(_t(_("No quizzes yet: start one with 'binatsec quiz'."), "dim"))
             self.schedule(due, upcoming)
             return
         rows: list[tuple[str, Styled, str, str]] = []
@@ -530,25 +546,33 @@ class Renderer:
                 score = f"{quiz.score}/{quiz.total} ({round(100 * quiz.score / quiz.total)}%)"
             else:  # unfinished: out of the questions answered, no percentage
                 score = unfinished_score(quiz.score, quiz.total, quiz.planned - quiz.total)
-            topic = topic_name(quiz.topic) + (" (review)" if quiz.review else "")
+            topic = topic_name(quiz.topic) + (_(" (review)") if quiz.review else "")
             rows.append((when, _t(topic), score, str(quiz.seed)))
-        self.print(_t(f"Quiz history: {plural(len(history.quizzes), 'quiz', 'quizzes')}", "bold"))
+        count = len(history.quizzes)
+        self.print(_t(ngettext("Quiz history: {count} quiz", "Quiz history: {count} quizzes",
+                               count).format(count=count), "bold"))
         # The shared table: "key: value" lines on a narrow terminal, so no seed or date is cut.
-        self.table(("finished (UTC)", "topic", "score", "seed"), rows)
+        self.table((_("finished (UTC)"), _("topic"), _("score"), _("seed")), rows)
         self.schedule(due, upcoming)
 
     def schedule(self, due: int, upcoming: Sequence[tuple[str, Sequence[str]]]) -> None:
         """"3 questions due now; next: 2 more on 2026-12-01", and how to review them."""
         if not due and not upcoming:
             return
-        line = f"{plural(due, 'question')} due now" if due else "No questions due now"
+        line = (ngettext("{count} question due now", "{count} questions due now", due)
+                .format(count=due) if due else _("No questions due now"))
         if upcoming:
             day, ids = upcoming[0]
-            count = f"{len(ids)} more" if due else plural(len(ids), "question")
-            line += f"; next: {count} on {day}"
+            if due:
+                later = ngettext("; next: {count} more on {day}", "; next: {count} more on {day}",
+                                 len(ids))
+            else:
+                later = ngettext("; next: {count} question on {day}",
+                                 "; next: {count} questions on {day}", len(ids))
+            line += later.format(count=len(ids), day=day)
         self.print("", _t(line, "bold"))
         if due:
-            self.whole_line(_t("Review them first: binatsec quiz --review", "dim"))
+            self.whole_line(_t(_("Review them first: binatsec quiz --review"), "dim"))
 
 
     # --- one entry point per result -----------------------------------------------------------
