@@ -215,3 +215,26 @@ def test_quiz_screen_in_spanish(cli: Callable[..., Run]) -> None:
     assert "Cuestionario: " in done.stdout
     assert "Pregunta 1 de 1" in done.stdout
     assert "Question" not in done.stdout
+
+
+def test_overview_shows_spanish_section_titles(cli: Callable[..., Run]) -> None:
+    done = cli("--lang", "es", "--no-pager", env={"COLUMNS": "120"})
+    assert done.exit_code == 0, done.stderr
+    assert "ideas erróneas comunes, cada una corregida" in done.stdout
+    assert "Myths and realities" not in cli("--lang", "es", "myths", "--no-pager").stdout
+    assert "Mitos y realidades" in cli("--lang", "es", "myths", "--no-pager").stdout
+
+
+def test_a_spanish_quiz_question_and_its_hint(cli: Callable[..., Run]) -> None:
+    done = cli("--lang", "es", "quiz", "--topic", "myths", "--count", "1", "--seed", "1",
+               "--json", "--answers", "m", "--no-save")
+    assert done.exit_code == 0, done.stderr
+    question = done.json()["questions"][0]
+    assert question["prompt"].startswith("¿Mito o hecho?"), question
+    from binatsec.quiz.questions import Option, Question
+
+    i18n.set_language("es")
+    asked = Question(id="myth.x#myth", record_id="myth.x", topic="myths", kind="myth-or-fact",
+                     prompt="", options=(Option("m", "mito"), Option("f", "hecho")),
+                     answer="m", explanation="", multiple_choice=False)
+    assert "m (mito) o h (hecho)" in asked.hint()

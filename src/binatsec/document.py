@@ -216,7 +216,7 @@ def _text(value: object, language: str) -> str:
 def _record(kind: Kind, record: Record, corpus: Corpus, language: str) -> RecordBlock:
     """A record's block: a myth with its reality, an event with its date, else an entry.
     The one place that tells record types apart: the other blocks need nothing but the kind."""
-    body: Body = tuple(Definition(label, text) if label else Paragraph(text)
+    body: Body = tuple(Definition(_(label), text) if label else Paragraph(text)
                        for label, field in kind.body
                        if (text := _text(getattr(record, field, None), language)))
     linked = tuple(figure(stat, corpus, language)
@@ -235,7 +235,8 @@ def figure(stat: Stat, corpus: Corpus, language: str) -> Figure:
     source = source_of(stat, corpus)
     return Figure(
         id=stat.id, label=stat.label.get(language), sentence=figures.sentence(stat, language),
-        value=stat.value, unit=stat.unit, amount=figures.format_amount(stat.value, stat.unit),
+        value=stat.value, unit=stat.unit,
+        amount=figures.format_amount(stat.value, stat.unit, language),
         qualifier=stat.qualifier, year=stat.year, when=stat.when_text(language),
         source=source.name if source is not None else UNNAMED_SOURCE,
         source_id=source.id if source is not None else None, credit=attribution_text(source))

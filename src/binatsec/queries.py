@@ -367,7 +367,7 @@ def stats_in(corpus: Corpus, kind: Kind,
 # The one wording for a figure the article credits to no one: said so that it cannot be read
 # as "this figure is not in the article".
 UNNAMED_SOURCE = "the article names no source for this figure"
-UNNAMED_SHORT = "none named"  # the same, where a table cell has room for two words
+UNNAMED_SHORT = N_("none named")  # the same, where a table cell has room for two words
 
 
 def source_of(stat: model.Stat | model.Pillar, corpus: Corpus) -> model.Source | None:

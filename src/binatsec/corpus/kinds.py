@@ -22,6 +22,7 @@ from binatsec.corpus import records, spec
 from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import Field
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_, _
 
 if TYPE_CHECKING:
     RecordCheck = Callable[[dict[str, Any], spec.Report], None]
@@ -83,7 +84,8 @@ class Kind(Frozen):
 
     @property
     def long_title(self) -> str:
-        return self.heading or self.title
+        """The section's heading in the run's language."""
+        return _(self.heading or self.title)
 
     @property
     def links(self) -> tuple[Field, ...]:
@@ -108,7 +110,7 @@ class Kind(Frozen):
         if self.headline_format:
             return self.headline_format.format_map(self.shown(record, language))
         text = self.headline_of(record, language)
-        return f"{self.headline_label}: {text}" if self.headline_label else text
+        return f"{_(self.headline_label)}: {text}" if self.headline_label else text
 
     def shown(self, record: Record, language: str) -> dict[str, str]:
         """Every field as text in `language` (an absent one empty), then each derived value."""
@@ -220,16 +222,18 @@ _ATTRIBUTION = Field("attribution", spec.record_id, required=False, link="any",
 KINDS: tuple[Kind, ...] = (
     Kind("summary", "summary", "point", "summary", records.SummaryPoint,
          (_ID, Field("title", spec.text), Field("text", spec.text), _RELATED),
-         title="In brief", summary="the article's own framing: introduction to conclusion",
-         heading="In brief: how the article frames the cooperation",
+         title=N_("In brief"),
+         summary=N_("the article's own framing: introduction to conclusion"),
+         heading=N_("In brief: how the article frames the cooperation"),
          description="a passage of the article's own framing", noun="passage",
          body=(("", "text"),), export_rank=5),
     Kind("faq", "faq", "faq", "faq", records.FaqEntry,
          (_ID, Field("question", spec.text), Field("answer", spec.text), _RELATED),
-         title="Frequently asked questions", summary="the article's questions, answered",
+         title=N_("Frequently asked questions"),
+         summary=N_("the article's questions, answered"),
          description="a question and its answer", noun="question",
          headline="question", body=(("", "answer"),),
-         subtitle="binatsec faq ID-or-words for an answer", layout=INDEX,
+         subtitle=N_("binatsec faq ID-or-words for an answer"), layout=INDEX,
          heading_on_lookup=False,
          export_rank=80),
     Kind("myths", "myths", "myth", "myth", records.Myth,
@@ -238,11 +242,12 @@ KINDS: tuple[Kind, ...] = (
                 about="A true statement drawn from the article, short and plain like the "
                 "myth (what the quiz asks as the fact); `reality` is the explanation."),
           Field("reality", spec.text), _RELATED),
-         title="Myths and realities", summary="common misconceptions, each corrected",
+         title=N_("Myths and realities"),
+         summary=N_("common misconceptions, each corrected"),
          description="a misconception and the reality", noun="misconception",
-         headline="myth", headline_label="Myth",
-         body=(("Fact", "fact"), ("Reality", "reality")),
-         subtitle="{count} the article corrects", search=(("myth", 2.0),),
+         headline="myth", headline_label=N_("Myth"),
+         body=((N_("Fact"), "fact"), (N_("Reality"), "reality")),
+         subtitle=N_("{count} the article corrects"), search=(("myth", 2.0),),
          export_rank=90),
     Kind("timeline", "timeline", "event", "event", records.TimelineEvent,
          (_ID, Field("title", spec.text), Field("summary", spec.text),
@@ -256,7 +261,7 @@ KINDS: tuple[Kind, ...] = (
                 "that of the one instance it dates; the quiz asks no date question about "
                 "it. False when absent."),
           _RELATED),
-         title="Timeline", summary="events in the order they happened",
+         title=N_("Timeline"), summary=N_("events in the order they happened"),
          description="an event, in the article's order of time", noun="event",
          headline_format="{when}: {title}", subtitle="{count}", body=(("", "summary"),),
          order=_in_time_order,
@@ -274,12 +279,13 @@ KINDS: tuple[Kind, ...] = (
                      about="The pillar's place in the article's order, from 1."),
           Field("name", spec.text), Field("summary", spec.text), Field("example", spec.text),
           _ATTRIBUTION, _RELATED),
-         title="Four pillars", summary="the bilateral security model, pillar by pillar",
-         heading="The four pillars of the bilateral security model",
+         title=N_("Four pillars"),
+         summary=N_("the bilateral security model, pillar by pillar"),
+         heading=N_("The four pillars of the bilateral security model"),
          description="a pillar of the bilateral security model", noun="pillar",
          headline="name", headline_format="{number}. {name}",
-         subtitle="as the article gives them, citing the U.S. Department of State",
-         body=(("", "summary"), ("Example", "example")),
+         subtitle=N_("as the article gives them, citing the U.S. Department of State"),
+         body=(("", "summary"), (N_("Example"), "example")),
          heading_on_lookup=False, lookup_number="number",
          export_rank=30,
          corpus_checks=(_pillars_numbered,)),
@@ -299,7 +305,8 @@ KINDS: tuple[Kind, ...] = (
           _ATTRIBUTION,
           Field("note", spec.text, required=False),
           Field("supports", spec.ids, required=False, link="any")),
-         title="Figures", summary="every figure, with qualifier, year and source",
+         title=N_("Figures"),
+         summary=N_("every figure, with qualifier, year and source"),
          description="one figure, as data", noun="figure", headline="label", layout=FIGURES,
          # People search for a figure as they would say it ("over 10,000 kg").
          derived=(Derived("sentence", _sentence, search=1.5),),
@@ -310,34 +317,35 @@ KINDS: tuple[Kind, ...] = (
     Kind("cooperation", "cooperation", "area", "area", records.CooperationArea,
          (_ID, Field("name", spec.text), Field("summary", spec.text),
           Field("example", spec.text), _RELATED),
-         title="Areas of cooperation", summary="intelligence, military exercises, law enforcement",
+         title=N_("Areas of cooperation"),
+         summary=N_("intelligence, military exercises, law enforcement"),
          description="an area of cooperation", noun="area",
-         headline="name", body=(("", "summary"), ("Example", "example")),
+         headline="name", body=(("", "summary"), (N_("Example"), "example")),
          export_rank=20),
     Kind("criticisms", "criticisms", "criticism", "criticism", records.Criticism,
          (_ID, Field("title", spec.text), Field("claim", spec.text),
           Field("response", spec.text), _RELATED),
-         title="Criticisms", summary="doubts about the model, and responses",
-         heading="Criticisms and responses",
+         title=N_("Criticisms"), summary=N_("doubts about the model, and responses"),
+         heading=N_("Criticisms and responses"),
          description="a criticism and the article's response", noun="criticism",
-         body=(("Criticism", "claim"), ("Response", "response")),
+         body=((N_("Criticism"), "claim"), (N_("Response"), "response")),
          export_rank=60),
     Kind("outlook", "outlook", "trend", "trend", records.Trend,
          (_ID, Field("title", spec.text), Field("summary", spec.text), _RELATED),
-         title="Outlook", summary="where the article expects cooperation to go",
-         heading="Outlook (the article's expectations)",
+         title=N_("Outlook"), summary=N_("where the article expects cooperation to go"),
+         heading=N_("Outlook (the article's expectations)"),
          description="a future trend", noun="trend",
          body=(("", "summary"),), export_rank=50),
     Kind("actions", "actions", "action", "action", records.Action,
          (_ID, Field("title", spec.text), Field("summary", spec.text), _RELATED),
-         title="What you can do", summary="steps the article suggests",
+         title=N_("What you can do"), summary=N_("steps the article suggests"),
          description="a step readers can take", noun="step",
          body=(("", "summary"),), export_rank=70),
     Kind("sources", "sources", "source", "source", records.Source,
          (_ID, Field("name", spec.string), Field("short_name", spec.string),
           Field("role", spec.text)),
-         title="Sources", summary="the bodies the article credits",
-         heading="Sources named in the article",
+         title=N_("Sources"), summary=N_("the bodies the article credits"),
+         heading=N_("Sources named in the article"),
          description="a body the article credits", noun="source",
          headline="name", body=(("", "role"),), search=(("short_name", 3.0),),
          credited=True, export_rank=100),

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from binatsec import figures
 from binatsec.corpus import records as model
+from binatsec.corpus.records import DEFAULT_LANGUAGE
+from binatsec.i18n import _ as tr
 from binatsec.queries import attribution_text, figures_for, source_of
 from binatsec.quiz.questions import FACT, LETTERS, MAX_OPTIONS, MYTH, Asking, Maker, Option, Posed
 
@@ -65,13 +67,14 @@ class MythOrFact(Maker[model.Myth]):
         myth, reality = asking.text(record.myth), asking.text(record.reality)
         if variant == "myth":
             statement, answer = myth, MYTH
-            explanation = f"A myth. The reality: {reality}"
+            explanation = tr("A myth. The reality: {reality}").format(reality=reality)
         else:
             statement, answer = asking.text(record.fact), FACT
-            explanation = f"A fact. The myth it answers: \"{myth}\" The reality: {reality}"
+            explanation = tr("A fact. The myth it answers: \"{myth}\" The reality: "
+                             "{reality}").format(myth=myth, reality=reality)
         return Posed(
-            prompt=f"Myth or fact? \"{statement}\"",
-            options=(Option(MYTH, "myth"), Option(FACT, "fact")), answer=answer,
+            prompt=tr("Myth or fact? \"{statement}\"").format(statement=statement),
+            options=(Option(MYTH, tr("myth")), Option(FACT, tr("fact"))), answer=answer,
             explanation=explanation, read="binatsec myths")
 
 
@@ -107,7 +110,8 @@ class FaqAnswer(Maker[model.FaqEntry]):
         if linked:
             explanation += " " + _full_stop(figures.sentence(linked[0], asking.language))
         return Posed(
-            prompt=f"Which answer matches this question? \"{asking.text(record.question)}\"",
+            prompt=tr("Which answer matches this question? \"{question}\"").format(
+                question=asking.text(record.question)),
             options=options, answer=LETTERS[chosen.index(record)], explanation=explanation,
             read=f"binatsec faq {record.id.removeprefix('faq.')}")
 
@@ -136,24 +140,28 @@ class WhichFigure(Maker[model.Stat]):
     variants = ("figure",)
 
     def ask(self, record: model.Stat, variant: str, asking: Asking) -> Posed:
-        right = _amount(record.value, record)
+        right = _amount(record.value, record, asking.language)
         # Shown in random order, as the options' sizes are (the right one takes any rank).
-        texts = [right, *(text for _, text in figure_distractors(record, asking.rng))]
+        # The wrong figures are drawn the same in every language (so a seed replays them);
+        # only their wording follows the run's language.
+        texts = [right, *(_amount(value, record, asking.language)
+                          for value, _ in figure_distractors(record, asking.rng))]
         asking.rng.shuffle(texts)
         options = tuple(Option(LETTERS[i], text) for i, text in enumerate(texts))
         when = record.when_text(asking.language)
         subject = asking.text(record.label) + (f" ({when})" if when else "")
         # A figure always says who the article credits, even when it names no one.
         return Posed(
-            prompt=f"{subject}: which figure does the article give?", options=options,
+            prompt=tr("{subject}: which figure does the article give?").format(
+                subject=subject), options=options,
             answer=LETTERS[texts.index(right)],
             explanation=_full_stop(figures.sentence(record, asking.language)),
             credit=attribution_text(source_of(record, asking.corpus)),
             read=f"binatsec stats {record.category}")
 
 
-def _amount(value: float, stat: model.Stat) -> str:
-    return figures.hedged(value, stat.unit, stat.qualifier)
+def _amount(value: float, stat: model.Stat, language: str = DEFAULT_LANGUAGE) -> str:
+    return figures.hedged(value, stat.unit, stat.qualifier, language)
 
 
 def figure_distractors(stat: model.Stat, rng: random.Random,
@@ -289,7 +297,8 @@ class WhichYear(Maker[model.TimelineEvent]):
         dates.insert(rank, right)  # in time order, the right one at its drawn rank
         options = tuple(Option(LETTERS[i], d) for i, d in enumerate(dates))
         return Posed(
-            prompt=f"When was this? \"{asking.text(record.title)}\"", options=options,
+            prompt=tr("When was this? \"{title}\"").format(title=asking.text(record.title)),
+            options=options,
             answer=LETTERS[rank],
             explanation=f"{right}: {asking.text(record.summary)}", read=_read(record))
 
@@ -335,9 +344,10 @@ class WhichFirst(Maker[model.TimelineEvent]):
         after = ", ".join(f"{asking.text(e.title)} ({e.when_text(asking.language)})"
                           for e in sorted(wrong, key=lambda e: _span(e)[0]))
         return Posed(
-            prompt="Which came first?", options=options, answer=LETTERS[chosen.index(record)],
-            explanation=f"{asking.text(record.title)} ({record.when_text(asking.language)}) "
-            f"came before {after}.", read=_read(record))
+            prompt=tr("Which came first?"), options=options, answer=LETTERS[chosen.index(record)],
+            explanation=tr("{title} ({when}) came before {after}.").format(
+                title=asking.text(record.title), when=record.when_text(asking.language),
+                after=after), read=_read(record))
 
 
 def _span(event: model.TimelineEvent) -> tuple[int, int]:
@@ -392,16 +402,20 @@ class WhichPillar(Maker[model.Pillar]):
         pillars = sorted([record, *others], key=lambda p: p.number)
         options = tuple(Option(LETTERS[i], asking.text(p.name)) for i, p in enumerate(pillars))
         if variant == "example":
-            prompt = f"Which pillar does this example belong to? \"{asking.text(record.example)}\""
+            prompt = tr("Which pillar does this example belong to? \"{example}\"").format(
+                example=asking.text(record.example))
         else:
-            prompt = f"Which pillar is this? \"{asking.text(record.summary)}\""
+            prompt = tr("Which pillar is this? \"{summary}\"").format(
+                summary=asking.text(record.summary))
         shown = asking.text(record.summary if variant == "example" else record.example)
-        label = "Example" if variant == "summary" else "In short"
+        label = tr("Example") if variant == "summary" else tr("In short")
         # The credit is the four-part model's, not its example's (whose figure has its own).
         source = source_of(record, asking.corpus)
-        credit = (f"the four pillars are the {source.name}'s, as cited in the article"
+        credit = (tr("the four pillars are the {source}'s, as cited in the article").format(
+                      source=source.name)
                   if source is not None else "")
         return Posed(
             prompt=prompt, options=options, answer=options[pillars.index(record)].key,
-            explanation=f"Pillar {record.number}, {asking.text(record.name)}. {label}: {shown}",
+            explanation=tr("Pillar {number}, {name}. {label}: {shown}").format(
+                number=record.number, name=asking.text(record.name), label=label, shown=shown),
             credit=credit, read=f"binatsec pillars {record.number}")

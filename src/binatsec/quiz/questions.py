@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from binatsec.corpus import records as model
 from binatsec.corpus.records import Corpus, Record
-from binatsec.figures import QUALIFIER_WORDS
+from binatsec.figures import QUALIFIER_WORDS, QUALIFIER_WORDS_ES
 from binatsec.frozen import Frozen
+from binatsec.i18n import _ as tr
 from binatsec.queries import typed_number
 
 if TYPE_CHECKING:
@@ -60,10 +61,10 @@ class Question(Frozen):
     def hint(self) -> str:
         """How to answer this question, shown when an answer is not understood."""
         if not self.multiple_choice:
-            return "answer m (myth) or f (fact)"
+            return tr("answer m (myth) or f (fact)")
         last = len(self.options)
-        return (f"answer with a letter a-{LETTERS[last - 1]}, a number 1-{last} or an "
-                "option's text")
+        return tr("answer with a letter a-{letter}, a number 1-{last} or an option's text").format(
+            letter=LETTERS[last - 1], last=last)
 
     def parse(self, raw: str) -> str | None:
         """The option key `raw` stands for, or None when it stands for none or for more than
@@ -103,11 +104,14 @@ class Question(Frozen):
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A key or number as people write it in a list: "(b)", "b)", "b.", "b:".
 _WRAPPED = re.compile(r"\(\s*([^()\s]+)\s*\)|([^()\s]+?)\s*[).:]")
-# A figure as binatsec writes it (figures.hedged), once typed (as_typed): its hedge, then a
-# currency sign, the number (with its scale) and a unit or percent sign.
+# A figure as binatsec writes it (figures.hedged), once typed (as_typed), in English or in
+# Spanish: its hedge ("over", "más de"), then a currency sign, the number (with its scale:
+# "million", "millones") and a unit, percent sign or "de dólares".
+_HEDGES = (*QUALIFIER_WORDS.values(), *QUALIFIER_WORDS_ES.values())
 _FIGURE = re.compile(
-    r"(?:(?:" + "|".join(word for word in QUALIFIER_WORDS.values() if word) + r") )?"
-    r"(\$?(\d+(?:\.\d+)?(?: million| billion)?)(?:%| kg| lb)?)")
+    r"(?:(?:" + "|".join(re.escape(word) for word in _HEDGES if word) + r") )?"
+    r"(\$?(\d+(?:\.\d+)?(?: million| billion| millón| millones)?)"
+    r"(?:%| kg| lb| de dólares| dólares| dólar)?)")
 
 
 def _unwrapped(text: str) -> str:

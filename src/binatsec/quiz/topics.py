@@ -16,6 +16,8 @@ from typing import Any
 
 from binatsec.corpus import kinds
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_
+from binatsec.i18n import _ as tr
 from binatsec.quiz import ALL
 from binatsec.quiz.makers import (
     FaqAnswer,
@@ -41,12 +43,12 @@ class QuizTopic(Frozen):
 
 # In the order topics take turns in a quiz on all of them, and are listed in help.
 TOPICS: tuple[QuizTopic, ...] = (
-    QuizTopic("myths", "myths", label="myths", about="myths", makers=(MythOrFact(),)),
-    QuizTopic("faq", "faq", label="FAQ", about="the FAQ", makers=(FaqAnswer(),)),
-    QuizTopic("stats", "stats", label="figures", about="figures", makers=(WhichFigure(),)),
-    QuizTopic("timeline", "timeline", label="timeline", about="dates",
+    QuizTopic("myths", "myths", label=N_("myths"), about="myths", makers=(MythOrFact(),)),
+    QuizTopic("faq", "faq", label=N_("FAQ"), about="the FAQ", makers=(FaqAnswer(),)),
+    QuizTopic("stats", "stats", label=N_("figures"), about="figures", makers=(WhichFigure(),)),
+    QuizTopic("timeline", "timeline", label=N_("timeline"), about="dates",
               makers=(WhichYear(), WhichFirst())),
-    QuizTopic("pillars", "pillars", label="pillars", about="pillars", makers=(WhichPillar(),)),
+    QuizTopic("pillars", "pillars", label=N_("pillars"), about="pillars", makers=(WhichPillar(),)),
 )
 
 _registry: list[QuizTopic] = list(TOPICS)
@@ -67,7 +69,7 @@ def get(name: str) -> QuizTopic | None:
 def label(name: str) -> str:
     """How a quiz names a topic on screen ("figures"); an unknown one by its name."""
     topic = get(name)
-    return topic.label if topic is not None else name
+    return tr(topic.label) if topic is not None else name
 
 
 def makers() -> tuple[Maker[Any], ...]:

@@ -124,7 +124,7 @@ def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> 
             "exact_value": round(figures.convert(item.value, item.unit, target), 3)}
     source = source_of(item, corpus)
     data["attribution_name"] = source.name if source is not None else None
-    data["text"] = figures.figure_text(item, target)
+    data["text"] = in_language(lambda code: figures.figure_text(item, target, code), language)
     data["sentence"] = in_language(lambda code: figures.sentence(item, code, target), language)
     return data
 

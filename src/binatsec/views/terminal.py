@@ -54,6 +54,9 @@ CONVERTED_NOTE = N_("Figures the article gives in another unit are converted to 
 NARROW = 50  # below this many columns, tables become "key: value" lines
 MEASURE = 100  # prose is wrapped at most this wide, however wide the terminal: a readable line
 YOURS = N_("[yours]")  # the mark on a record that comes from the user's folder
+# The stats table's 'qualifier' column: the article's hedge, or 'exact', in the run's language.
+QUALIFIERS = {"over": N_("over"), "nearly": N_("nearly"), "about": N_("about"),
+              "exact": N_("exact")}
 
 
 class Line(Frozen):
@@ -271,7 +274,7 @@ class Renderer:
         else:
             self.print(_t(_("All content is drawn from one source article; figures are "
                             "reported as the article gives them."), "dim"), "")
-        rows = [(k.name, str(len(corpus.of(k.name))), k.summary) for k in kinds.sections()]
+        rows = [(k.name, str(len(corpus.of(k.name))), _(k.summary)) for k in kinds.sections()]
         self.table((_("command"), _("items"), _("what")), rows)
         self.print("", _t(_("Try:"), "bold"))
         # A student's first goals first: a quiz, and a search.
@@ -382,11 +385,15 @@ class Renderer:
                 target = unit if unit and figures.convertible(stat, unit) else stat.unit
                 # The value column holds the value alone, never split; the article's own
                 # figure after a conversion, and its note, go under the label.
-                notes = [text for text in (figures.article_note(stat, target).strip("()"),
+                notes = [text for text in (figures.article_note(stat, target,
+                                                               self.language).strip("()"),
                                            self._lang(stat.note)) if text]
-                amount = figures.format_amount(figures.shown_value(stat, target), target)
-                facts = [_t(amount, "bold"), stat.qualifier,
-                         stat.when_text(self.language) or "—", self.short_source(stat, corpus)]
+                amount = figures.format_amount(figures.shown_value(stat, target), target,
+                                               self.language)
+                qualifier: str = _(QUALIFIERS.get(stat.qualifier, stat.qualifier))
+                facts: list[str | RichText] = [
+                    _t(amount, "bold"), qualifier, stat.when_text(self.language) or "—",
+                    self.short_source(stat, corpus)]
                 figure = _t(self._lang(stat.label))
                 figure.append("\n")
                 figure.append(self.ident(stat.id))
@@ -411,7 +418,7 @@ class Renderer:
         self.print(_t(_("Figures as the article reports them{theirs}; 'qualifier' is its hedge "
                         "(over, nearly, about) or 'exact'. Source '{unnamed}': the article "
                         "names no source for the figure.").format(theirs=theirs,
-                                                                   unnamed=UNNAMED_SHORT),
+                                                                   unnamed=_(UNNAMED_SHORT)),
                       "dim"))
         if unit and any(figures.converted(s, unit) for s in stats
                         if figures.convertible(s, unit)):
@@ -419,7 +426,7 @@ class Renderer:
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
         source = source_of(stat, corpus)
-        return source.short_name if source is not None else UNNAMED_SHORT
+        return source.short_name if source is not None else _(UNNAMED_SHORT)
 
     def chart(self, stats: Sequence[model.Stat], unit: str,
               left_out: Sequence[model.Stat] = ()) -> None:
@@ -428,7 +435,7 @@ class Renderer:
         values = [(s, figures.convert(s.value, s.unit, unit)) for s in stats]
         largest = max(v for _, v in values)
         labels = [self._lang(s.label) for s, _ in values]
-        amounts = [figures.figure_text(s, unit) for s, _ in values]
+        amounts = [figures.figure_text(s, unit, self.language) for s, _ in values]
         label_width = max(len(x) for x in labels)
         amount_width = max(len(a) for a in amounts)
         id_width = max(len(s.id) for s in stats)
@@ -475,7 +482,7 @@ class Renderer:
     def cards(self, kind: Kind, records: Sequence[model.Record], corpus: Corpus) -> None:
         """Any kind's records as cards: its headline, its body fields, its figures."""
         for record in records:
-            parts = [(label, self.field_text(getattr(record, key, None)))
+            parts = [(_(label), self.field_text(getattr(record, key, None)))
                      for label, key in kind.body]
             extra = self.linked_figures(record, corpus)
             if kind.credited:
@@ -615,7 +622,7 @@ class Renderer:
                            "")
         else:
             self.heading(kind.long_title,
-                         kind.subtitle.replace("{count}", plural(len(chosen), kind.noun)))
+                         _(kind.subtitle).replace("{count}", plural(len(chosen), kind.noun)))
             if kind.layout == kinds.INDEX and not looked_up:
                 self.index(kind, chosen)
                 return
