@@ -87,7 +87,7 @@ def mentions(article: str, stat: Stat) -> list[Mention]:
 def source_names(corpus: Corpus, source_id: str) -> tuple[str, str]:
     source = corpus.get(source_id)
     assert isinstance(source, model.Source), source_id
-    return source.name, source.short_name
+    return source.name.en, source.short_name.en
 
 
 def prose(corpus: Corpus) -> Iterator[tuple[str, str, str]]:
@@ -199,7 +199,7 @@ def test_every_source_is_named_in_the_article(corpus: Corpus, article: str) -> N
     assert [s.id for s in corpus.sources] == [
         "source.us-state-department", "source.dea", "source.pew-research-center", "source.fbi"]
     for source in corpus.sources:
-        assert source.name in article or source.short_name in article, source.id
+        assert source.name.en in article or source.short_name.en in article, source.id
 
 
 # --- figures exactly as the article has them -------------------------------------------------
@@ -237,7 +237,7 @@ def test_every_stat_appears_in_the_article_with_its_qualifier_year_and_subject(
 def test_attributions_name_the_source_beside_the_figure(corpus: Corpus, article: str) -> None:
     for stat in corpus.stats:
         found = mentions(article, stat)
-        all_sources = [n for s in corpus.sources for n in (s.name, s.short_name)]
+        all_sources = [n for s in corpus.sources for n in (s.name.en, s.short_name.en)]
         if stat.attribution is None:
             # Credited to nobody: the article names no source in the figure's sentence.
             assert any(not any(n in m.sentence for n in all_sources) for m in found), stat.id

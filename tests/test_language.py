@@ -213,15 +213,15 @@ def test_an_english_only_folder_falls_back_with_one_notice(cli: Callable[..., Ru
               "--json", env=NO_LOCALE)
     assert run.exit_code == 0
     assert run.json()["items"][0]["answer"].startswith("Students look up a myth")
-    notices = [line for line in run.stderr.splitlines() if "no Spanish" in line]
-    assert notices == ["binatsec: 2 records in your folder have no Spanish text; showing "
-                       "their English"]
+    notices = [line for line in run.stderr.splitlines() if "texto en español" in line]
+    assert notices == ["binatsec: 2 registros de su carpeta no tienen texto en español; se "
+                       "muestra su texto en inglés"]
     # Text for people too, and never in English.
     shown = cli("--content-dir", str(tmp_path), "faq", "faq.homework", "--lang", "es",
                 env=NO_LOCALE)
     assert shown.exit_code == 0
     assert "worksheet" in shown.stdout
-    assert shown.stderr.count("no Spanish") == 1
+    assert shown.stderr.count("no tienen texto en español") == 1
     english = cli("--content-dir", str(tmp_path), "faq", "faq.homework", env=NO_LOCALE)
     assert english.stderr == ""
 

@@ -54,3 +54,26 @@ def test_every_id_and_value_is_whole_at_every_width(cli: Callable[..., Run],
         if args == []:
             for kind in kinds.sections():
                 assert kind.name in result.stdout.split(), width
+
+
+SPANISH = [["faq"], ["myths"], ["timeline"], ["pillars"], ["sources"], ["search", "droga"],
+           ["search", "fentanilo"]]
+
+
+@pytest.mark.parametrize("args", SPANISH, ids=" ".join)
+@pytest.mark.parametrize("width", [20, 80])
+def test_spanish_output_keeps_every_id_whole(cli: Callable[..., Run], args: list[str],
+                                            width: int) -> None:
+    """Under --lang es the headings and labels are Spanish, and the ids (which are not
+    translated) are still whole at a narrow and a usual width."""
+    document = cli("--lang", "es", *args, "--json").json()
+    wanted = {item["id"] for item in document["items"]}
+    assert wanted, args
+    result = cli("--lang", "es", *args, env={"COLUMNS": str(width), "NO_COLOR": "1"})
+    assert result.exit_code == 0, (width, result.stderr)
+    lines = result.stdout.splitlines()
+    for record_id in wanted:
+        assert any(re.search(rf"(^|[\s(]){re.escape(record_id)}($|[\s)])", line)
+                   for line in lines), (width, record_id)
+    english = cli(*args, env={"COLUMNS": str(width), "NO_COLOR": "1"}).stdout
+    assert result.stdout != english  # it is the Spanish run, not the English one

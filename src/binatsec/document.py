@@ -238,8 +238,9 @@ def figure(stat: Stat, corpus: Corpus, language: str) -> Figure:
         value=stat.value, unit=stat.unit,
         amount=figures.format_amount(stat.value, stat.unit, language),
         qualifier=stat.qualifier, year=stat.year, when=stat.when_text(language),
-        source=source.name if source is not None else UNNAMED_SOURCE,
-        source_id=source.id if source is not None else None, credit=attribution_text(source))
+        source=source.name.get(language) if source is not None else _(UNNAMED_SOURCE),
+        source_id=source.id if source is not None else None,
+        credit=attribution_text(source, language))
 
 
 # --- a worksheet, built once (quiz --print) ---------------------------------------------------

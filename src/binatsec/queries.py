@@ -13,6 +13,7 @@ from binatsec.corpus.kinds import Kind
 from binatsec.corpus.records import DEFAULT_LANGUAGE, LANGUAGES, Corpus, Record
 from binatsec.frozen import Frozen
 from binatsec.i18n import N_, _
+from binatsec.i18n import language as i18n_language
 
 R = TypeVar("R", bound=Record)
 
@@ -366,7 +367,7 @@ def stats_in(corpus: Corpus, kind: Kind,
 
 # The one wording for a figure the article credits to no one: said so that it cannot be read
 # as "this figure is not in the article".
-UNNAMED_SOURCE = "the article names no source for this figure"
+UNNAMED_SOURCE = N_("the article names no source for this figure")
 UNNAMED_SHORT = N_("none named")  # the same, where a table cell has room for two words
 
 
@@ -376,11 +377,13 @@ def source_of(stat: model.Stat | model.Pillar, corpus: Corpus) -> model.Source |
     return source if isinstance(source, model.Source) else None
 
 
-def attribution_text(source: model.Source | None) -> str:
-    """How a figure's credit reads, the same wherever it is shown."""
+def attribution_text(source: model.Source | None, language: str | None = None) -> str:
+    """How a figure's credit reads, the same wherever it is shown, in the run's language (the
+    source's name in `language`, by default the run's)."""
     if source is None:
-        return UNNAMED_SOURCE
-    return f"per the {source.name}, as cited in the article"
+        return _(UNNAMED_SOURCE)
+    return _("per the {source}, as cited in the article").format(
+        source=source.name.get(language or i18n_language()))
 
 
 # The field by which a record credits another (a figure or a pillar its source). Credits are

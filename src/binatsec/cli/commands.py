@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperCommand
 from typer.models import CommandInfo
 
 from binatsec import figures, formats, queries, results
@@ -25,6 +26,7 @@ from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import YEAR_RANGE
 from binatsec.environment import CacheDirError, Folders
+from binatsec.i18n import _
 from binatsec.quiz import DEFAULT_COUNT
 
 # Commands with options of their own; every other section gets `_listing`.
@@ -51,8 +53,20 @@ def info(name: str) -> CommandInfo | None:
     kind = kinds.get(name)
     if kind is None or not kind.is_section:
         return None
-    return CommandInfo(name=name, callback=_listing(kind),
+    return CommandInfo(name=name, callback=_listing(kind), cls=_section_command(kind),
                        help=f"{kind.title}: {kind.summary}.")
+
+
+def _section_command(kind: Kind) -> type[TyperCommand]:
+    """A section's command, whose help line (the kind's title and summary) is said in the
+    language of the run as its help is shown (cli/helpformat.py's `localize`)."""
+
+    class SectionCommand(TyperCommand):
+        def help_in_language(self) -> str:
+            return _("{title}: {summary}.").format(title=_(kind.title),
+                                                   summary=_(kind.summary))
+
+    return SectionCommand
 
 
 # --- shell completion -------------------------------------------------------------------------
@@ -127,8 +141,9 @@ def _chosen(ctx: typer.Context, kind: Kind, query: list[str] | None) -> tuple[li
     if not text:
         return records, ""
     chosen = queries.look_up(kind, records, text, session(ctx).language)
-    missing = "" if chosen else (f"nothing in {kind.name} matches '{text}'; try 'binatsec "
-                                 f"search {text}' or 'binatsec {kind.name}' for the list")
+    missing = "" if chosen else _("nothing in {section} matches '{text}'; try 'binatsec "
+                                  "search {text}' or 'binatsec {section}' for the "
+                                  "list").format(section=kind.name, text=text)
     return chosen, missing
 
 
@@ -178,8 +193,8 @@ def faq(
     text = " ".join(query or []).strip()
     entries, missing = _chosen(ctx, kinds.named("faq"), query)
     if missing:  # the FAQ's own words for it: people ask it questions
-        missing = (f"no question matches '{text}'; try 'binatsec search {text}' or "
-                   "'binatsec faq' for the list")
+        missing = _("no question matches '{text}'; try 'binatsec search {text}' or "
+                    "'binatsec faq' for the list").format(text=text)
     respond(ctx, results.Listing(kinds.named("faq"), entries, run.corpus(),
                                  query=text or None, language=run.language, missing=missing),
             json_output)
@@ -213,8 +228,8 @@ def myths(
         return
     given = quiz_options.quiz_options_given(ctx)
     if given:
-        usage_error(f"{given[0]} is a quiz option: add --quiz (binatsec myths --quiz "
-                    f"{given[0]} ...)")
+        usage_error(_("{option} is a quiz option: add --quiz (binatsec myths --quiz "
+                      "{option} ...)").format(option=given[0]))
     run = session(ctx)
     chosen, missing = _chosen(ctx, kinds.named("myths"), query)
     respond(ctx, results.Listing(kinds.named("myths"), chosen, run.corpus(),
@@ -241,16 +256,18 @@ def _myths_quiz(ctx: typer.Context, query: list[str] | None, **options: Any) -> 
                                      language=run.language, missing=missing),
                 options["json_output"])
         return
-    scope = (f"On the {len(chosen)} myths that match '{text}'." if len(chosen) > 1
-             else f"On the one myth that matches '{text}'.")
+    scope = (_("On the {count} myths that match '{text}'.").format(count=len(chosen), text=text)
+             if len(chosen) > 1 else
+             _("On the one myth that matches '{text}'.").format(text=text))
     play_quiz(ctx, "myths", replay=f"binatsec myths {shlex.join(query or [])} --quiz",
               within=[record.id for record in chosen], query=text, scope=scope, **options)
 
 
 def _year(value: int | None, name: str) -> int | None:
     if value is not None and not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-        usage_error(f"year {value} is out of range; use a year from {YEAR_RANGE[0]} to "
-                    f"{YEAR_RANGE[1]}", name)
+        usage_error(_("year {year} is out of range; use a year from {first} to "
+                      "{last}").format(year=value, first=YEAR_RANGE[0], last=YEAR_RANGE[1]),
+                    name)
     return value
 
 
@@ -275,17 +292,20 @@ def timeline(
     _year(start, "--from")
     _year(end, "--to")
     if start is not None and end is not None and start > end:
-        usage_error(f"--from {start} is after --to {end}; give the earlier year to --from")
+        usage_error(_("--from {start} is after --to {end}; give the earlier year to "
+                      "--from").format(start=start, end=end))
     run = session(ctx)
     corpus = run.corpus()
     named, missing = _chosen(ctx, kinds.named("timeline"), query)
     events = [e for e in queries.timeline_between(corpus.timeline, start, end) if e in named]
     if not events and not missing:
         text = " ".join(query or []).strip()
-        matching = f" matching '{text}'" if text else ""
-        missing = f"no events{matching} between {start or 'the start'} and {end or 'today'}"
+        first, last = start or _("the start"), end or _("today")
+        missing = (_("no events matching '{text}' between {start} and {end}") if text
+                   else _("no events between {start} and {end}")).format(
+                       text=text, start=first, end=last)
         if text:
-            missing += f"; try 'binatsec timeline {text}' without the years"
+            missing += _("; try 'binatsec timeline {text}' without the years").format(text=text)
     respond(ctx, results.Listing(kinds.named("timeline"), events, corpus,
                                  query=_asked(query),
                                  options=(("from_year", start), ("to_year", end)),
@@ -311,19 +331,23 @@ def pillars(
     text = (pillar or "").strip()
     missing = ""
     if text:
-        allowed = f"give a number from 1 to {len(corpus.pillars)}, an id or a name"
+        allowed = _("give a number from 1 to {last}, an id or a name").format(
+            last=len(corpus.pillars))
         try:
             chosen = [queries.find_one(kinds.named("pillars"), corpus.pillars, text,
                                        run.language)]
         except queries.NotFound as error:
             if _numeric(text):  # a number outside 1..N: a value outside a closed set
                 usage_error(str(error) if error.suggestions else
-                            f"unknown pillar '{text}'; {allowed}", "PILLAR")
+                            _("unknown pillar '{text}'; {allowed}").format(
+                                text=text, allowed=allowed), "PILLAR")
             # Words that find nothing, as on every command: exit 1.
             chosen = []
-            hint = (f"did you mean '{error.suggestions[0]}'?" if error.suggestions else
-                    f"{allowed}, or try 'binatsec search {text}'")
-            missing = f"no pillar matches '{text}'; {hint}"
+            hint = (_("did you mean '{name}'?").format(name=error.suggestions[0])
+                    if error.suggestions else
+                    _("{allowed}, or try 'binatsec search {text}'").format(allowed=allowed,
+                                                                            text=text))
+            missing = _("no pillar matches '{text}'; {hint}").format(text=text, hint=hint)
     respond(ctx, results.Listing(kinds.named("pillars"), chosen, corpus,
                                  query=pillar, language=run.language, missing=missing),
             json_output)
@@ -380,17 +404,20 @@ def stats(
         # Words that find nothing, as on every command: exit 1, with any close category.
         chosen, category = [], None
         if error.suggestions:
-            missing = f"nothing in stats matches '{asked}'; did you mean '{error.suggestions[0]}'?"
+            missing = _("nothing in stats matches '{text}'; did you mean '{name}'?").format(
+                text=asked, name=error.suggestions[0])
         else:
-            missing = (f"nothing in stats matches '{asked}' (categories: "
-                       f"{', '.join(error.choices)}); try 'binatsec search {asked}'")
+            missing = _("nothing in stats matches '{text}' (categories: {categories}); try "
+                        "'binatsec search {text}'").format(text=asked,
+                                                           categories=", ".join(error.choices))
     if credited is not None:
         chosen = [s for s in chosen if s.attribution == credited.id]
         if not chosen and not missing:
-            within = f" matching '{asked}'" if asked else ""
-            missing = (f"the article credits no figure{within} to the "
-                       f"{queries.title_of(credited, run.language)}; see 'binatsec sources "
-                       f"{credited.id}' for what it is credited with")
+            missing = (_("the article credits no figure matching '{text}' to the {source}; see "
+                         "'binatsec sources {id}' for what it is credited with") if asked
+                       else _("the article credits no figure to the {source}; see 'binatsec "
+                              "sources {id}' for what it is credited with")).format(
+                text=asked, source=queries.title_of(credited, run.language), id=credited.id)
     target = unit.value if unit else None
     shown_unit, left_out = target, []
     if chart:
@@ -459,9 +486,10 @@ def search(
     hits, searched_for = found.hits, found.searched_for(text)
     missing = ""
     if not hits:
-        missing = f"nothing matches '{text}'" + (f" or '{searched_for}'" if searched_for else "")
+        missing = (_("nothing matches '{text}' or '{also}'") if searched_for
+                   else _("nothing matches '{text}'")).format(text=text, also=searched_for)
         if found.suggestions:
-            missing += f"; try: {', '.join(found.suggestions)}"
+            missing += _("; try: {words}").format(words=", ".join(found.suggestions))
     respond(ctx, results.Found(text, hits[:limit], len(hits), searched_for=searched_for,
                                language=run.language, missing=missing), json_output)
 
@@ -498,7 +526,8 @@ def _export_info() -> CommandInfo:
         if fmt is None:
             usage_error(str(queries.NotFound("format", format_, words)), "--format")
         if section and "section" not in fmt.options:
-            usage_error(f"{fmt.name} writes every section; leave out --section", "--section")
+            usage_error(_("{format} writes every section; leave out --section").format(
+                format=fmt.name), "--section")
         try:
             chosen = formats.sections(fmt, section or [])
         except (queries.NotFound, formats.SectionError) as error:
@@ -507,8 +536,10 @@ def _export_info() -> CommandInfo:
         if output == Path("-"):  # stdout, as for every Unix tool; Path() drops a "./", so a
             output = None  # file named '-' is given with its folder: "$PWD/-"
         if fmt.binary and output is None and run.env.stdout_is_terminal:
-            usage_error(f"{fmt.name} is binary, not for a terminal: give --output "
-                        f"FILE{fmt.suffix}, or redirect stdout", "--output")
+            usage_error(_("{format} is binary, not for a terminal: give --output "
+                          "FILE{suffix}, or redirect stdout").format(format=fmt.name,
+                                                                    suffix=fmt.suffix),
+                        "--output")
         respond(ctx, results.Export(run.corpus(), fmt, chosen, run.language, output=output,
                                     ascii_only=output is None and not run.env.unicode))
 

@@ -207,6 +207,9 @@ def localize(command: Any, ctx: typer.Context | None = None) -> None:
     language (each text that the catalog has; the others as they are)."""
     for attribute in ("help", "short_help", "options_metavar", "subcommand_metavar"):
         _said(command, attribute)
+    in_language = getattr(command, "help_in_language", None)
+    if callable(in_language):  # a help made of translated parts (a section's)
+        command.help = in_language()
     if getattr(command, "short_help_from_help", False) and command.help:
         command.short_help = first_paragraph(command.help)
     _said_examples(command)

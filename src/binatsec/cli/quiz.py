@@ -31,6 +31,8 @@ from binatsec.cli.session import JsonOption, Session, respond, session, usage_er
 from binatsec.environment import Environment
 from binatsec.errors import INTERRUPTED, NOT_FOUND, NOT_SAVED, NothingFound
 from binatsec.frozen import Frozen
+from binatsec.i18n import _ as tr
+from binatsec.i18n import ngettext
 from binatsec.quiz import ALL, DEFAULT_COUNT, SEED_LIMIT
 from binatsec.streams import say
 
@@ -53,7 +55,6 @@ class QuizGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        from binatsec.i18n import _ as tr
         from binatsec.quiz import topics  # the makers: only the quiz command needs them
 
         every = topics.all_topics()
@@ -153,8 +154,8 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     json_output = json_output or run.json
     if print_sheet:
         if answers is not None:
-            usage_error("--print writes the questions without playing them; give --answers "
-                        "to play them instead", "--answers")
+            usage_error(tr("--print writes the questions without playing them; give "
+                           "--answers to play them instead"), "--answers")
         _print_sheet(ctx, topic, count=count, seed=seed, review=review, replay=replay,
                      within=within, query=query, scope=scope, json_output=json_output)
         return
@@ -220,12 +221,13 @@ def _listed_answers(env: Environment, answers: str | None, *, json_output: bool,
     there is no stdin, or when it is a terminal that --json or --no-input may not prompt."""
     listed = _split(answers) if answers is not None else None
     if listed is None and env.stdin is None:
-        usage_error("standard input is closed, so there are no answers to read; give "
-                    "--answers a,m,2,... or pipe one answer per line", "--answers")
+        usage_error(tr("standard input is closed, so there are no answers to read; give "
+                       "--answers a,m,2,... or pipe one answer per line"), "--answers")
     if listed is None and env.stdin_is_terminal and (json_output or no_input):
         why = "--json" if json_output else "--no-input"
-        usage_error(f"{why} reads answers from --answers or stdin, and stdin is a terminal; "
-                    "give --answers a,m,2,... or pipe one answer per line", "--answers")
+        usage_error(tr("{option} reads answers from --answers or stdin, and stdin is a "
+                       "terminal; give --answers a,m,2,... or pipe one answer per "
+                       "line").format(option=why), "--answers")
     return listed
 
 
@@ -248,7 +250,8 @@ def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
     questions = engine.build(corpus, topic, count, seed, first=due, within=within,
                              language=language)
     if not questions:
-        raise NothingFound(f"no questions can be made on {topic} from this content")
+        raise NothingFound(tr("no questions can be made on {topic} from this "
+                              "content").format(topic=topic))
     if listed is not None:
         problem = engine.check_answers(questions, listed)
         if problem:
@@ -300,7 +303,8 @@ def _save_and_respond(ctx: typer.Context, quiz: _Quiz, result: QuizResult,
         # Ctrl-C may land before the new file replaced the old or after: the file says which.
         if record is not None and store is not None and not saved:
             saved = store.holds(record)
-        say(f"interrupted; this quiz was {'saved' if saved else 'not saved'}")
+        say(tr("interrupted; this quiz was saved") if saved
+            else tr("interrupted; this quiz was not saved"))
         raise typer.Exit(INTERRUPTED) from None
     return saved
 
@@ -322,13 +326,14 @@ def _record_of(question_id: str) -> str:
 def _unfinished(result: QuizResult, *, saved: bool, save: bool, why: str = "") -> str:
     """The one line on stderr after a quiz cut short: how far it got, why, and what was kept
     (`why` is why reading stdin stopped, when it was not simply the end of input)."""
-    how = "stopped with q" if result.stopped else why or "input ended"
-    note = (f"quiz ended after {result.total} of {result.planned} question"
-            f"{'s' if result.planned != 1 else ''} ({how})")
+    how = tr("stopped with q") if result.stopped else why or tr("input ended")
+    note = ngettext("quiz ended after {done} of {count} question ({how})",
+                    "quiz ended after {done} of {count} questions ({how})",
+                    result.planned).format(done=result.total, count=result.planned, how=how)
     if saved:
-        return f"{note}; saved as unfinished"
+        return tr("{note}; saved as unfinished").format(note=note)
     if save and not result.total:
-        return f"{note}; nothing answered, so nothing saved"
+        return tr("{note}; nothing answered, so nothing saved").format(note=note)
     return note
 
 
@@ -387,8 +392,8 @@ class _QuietAnswers:
         return next(self.lines, None)
 
     def rejected(self, question: Question, raw: str) -> None:
-        say(f"'{raw.strip()}' is not an answer to question {question.id}: {question.hint()}; "
-            "reading the next line")
+        say(tr("'{answer}' is not an answer to question {id}: {hint}; reading the next "
+               "line").format(answer=raw.strip(), id=question.id, hint=question.hint()))
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -397,7 +402,7 @@ class _QuietAnswers:
 def _split(answers: str) -> list[str]:
     items = [item.strip() for item in answers.split(",")]
     if items == [""]:
-        usage_error("give at least one answer, e.g. --answers a,m,2", "--answers")
+        usage_error(tr("give at least one answer, e.g. --answers a,m,2"), "--answers")
     return items
 
 
@@ -427,12 +432,13 @@ class _StdinLines:
                 return
             overlong = len(line) > MAX_ANSWER_CHARS and not line.endswith("\n")
             if overlong and not _skip_rest_of_line(stdin):
-                self.stopped = (f"an answer line is longer than {MAX_SKIPPED_CHARS:,} "
-                                "characters; stopped reading answers")
+                self.stopped = tr("an answer line is longer than {size} characters; "
+                                  "stopped reading answers").format(
+                                      size=f"{MAX_SKIPPED_CHARS:,}")
                 return
             yield line.rstrip("\r\n")
-        self.stopped = (f"read {self.limit} answer lines without finishing the quiz; stopped "
-                        "reading answers")
+        self.stopped = tr("read {count} answer lines without finishing the quiz; stopped "
+                          "reading answers").format(count=self.limit)
 
 
 def _skip_rest_of_line(stream: IO[str]) -> bool:

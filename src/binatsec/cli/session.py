@@ -14,13 +14,14 @@ from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.records import LANGUAGES, Corpus, Text
 from binatsec.environment import CacheDirError, DataDirError, Environment
 from binatsec.errors import ContentProblem, NothingFound
+from binatsec.i18n import N_, _, ngettext
 
 # Every text field in each language, side by side: only in JSON (`--lang all --json`).
 ALL_LANGUAGES = "all"
 # Commands whose output is worded in one language as it is made (questions, search hits);
 # `quiz history` is not one of them.
 ONE_LANGUAGE_COMMANDS = (("search",), ("quiz",))
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+_LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 
 
 class Session:
@@ -66,21 +67,25 @@ class Session:
             from binatsec.queries import suggest
 
             close = suggest(asked, (*LANGUAGES, ALL_LANGUAGES), limit=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            usage_error(f"unknown language '{self._asked}' (choose from "
-                        f"{', '.join(LANGUAGES)}; {ALL_LANGUAGES} with --json){hint}", given_as)
+            hint = _("; did you mean '{name}'?").format(name=close[0]) if close else ""
+            usage_error(_("unknown language '{language}' (choose from {choices}; {all} with "
+                          "--json){hint}").format(language=self._asked,
+                                                  choices=", ".join(LANGUAGES),
+                                                  all=ALL_LANGUAGES, hint=hint), given_as)
         from typer._click.globals import get_current_context  # Typer's own click
 
         ctx = get_current_context(silent=True)
         params = ctx.params if ctx is not None else {}
         words = ctx.command_path.split()[1:] if ctx is not None else []
         if tuple(words) in ONE_LANGUAGE_COMMANDS or params.get("quiz"):
-            usage_error(f"{ALL_LANGUAGES} is for records in JSON; questions and search hits "
-                        f"are worded in one language: give {' or '.join(LANGUAGES)}", given_as)
+            usage_error(_("{all} is for records in JSON; questions and search hits are worded "
+                          "in one language: give {choices}").format(
+                              all=ALL_LANGUAGES, choices=f" {_('or')} ".join(LANGUAGES)), given_as)
         fmt = getattr(params.get("format_"), "name", params.get("format_"))
         if not (self.json or params.get("json_output") or fmt == "json"):
-            usage_error(f"{ALL_LANGUAGES} gives both languages side by side in JSON only; add "
-                        f"--json, or give {' or '.join(LANGUAGES)}", given_as)
+            usage_error(_("{all} gives both languages side by side in JSON only; add --json, "
+                          "or give {choices}").format(
+                              all=ALL_LANGUAGES, choices=f" {_('or')} ".join(LANGUAGES)), given_as)
         return ALL_LANGUAGES
 
     def corpus(self) -> Corpus:
@@ -113,10 +118,17 @@ class Session:
         other = next(code for code in LANGUAGES if code != wanted)
         yours = sum(self._corpus.origin(record_id) is not None for record_id in untranslated)
         count = yours or len(untranslated)
-        where = " in your folder" if yours else ""
-        say(f"{count} record{'s' if count != 1 else ''}{where} "
-            f"{'has' if count == 1 else 'have'} no {_LANGUAGE_NAMES[wanted]} text; showing "
-            f"{'its' if count == 1 else 'their'} {_LANGUAGE_NAMES[other]}", self.env.stderr)
+        if yours:
+            notice = ngettext("{count} record in your folder has no {language} text; showing "
+                              "its {other}",
+                              "{count} records in your folder have no {language} text; "
+                              "showing their {other}", count)
+        else:
+            notice = ngettext("{count} record has no {language} text; showing its {other}",
+                              "{count} records have no {language} text; showing their {other}",
+                              count)
+        say(notice.format(count=count, language=_(_LANGUAGE_NAMES[wanted]),
+                          other=_(_LANGUAGE_NAMES[other])), self.env.stderr)
 
 
     def cache_folder(self) -> Path | None:
@@ -202,11 +214,14 @@ def _sheet(result: results.QuizSheet, run: Session) -> None:
     from binatsec.views.plaintext import text
 
     count = len(result.questions)
-    about = [f"{count} question{'s' if count != 1 else ''}, seed {result.seed}."
+    about = [ngettext("{count} question, seed {seed}.", "{count} questions, seed {seed}.",
+                      count).format(count=count, seed=result.seed)
              + (f" {result.scope}" if result.scope else "")
-             + (" Those due on your review schedule come first." if result.review else "")]
-    name = "all topics" if result.topic == ALL else topics.label(result.topic)
-    sheet = worksheet(result.questions, f"Quiz: {name}", about, result.play, result.language)
+             + (" " + _("Those due on your review schedule come first.") if result.review
+                else "")]
+    name = _("all topics") if result.topic == ALL else topics.label(result.topic)
+    sheet = worksheet(result.questions, _("Quiz: {topic}").format(topic=name), about,
+                      result.play, result.language)
     _to_stdout(text(sheet, run.env.width), run.env)
 
 
@@ -223,9 +238,11 @@ def _export(result: results.Export, run: Session) -> None:
     try:
         write_output(result.output, encoded)
     except OSError as error:
-        say(f"error: cannot write {result.output}: {error.strerror or error}", run.env.stderr)
+        say(_("error: cannot write {path}: {reason}").format(
+            path=result.output, reason=error.strerror or error), run.env.stderr)
         raise typer.Exit(1) from None
-    say(f"wrote {result.format.name} to {result.output} ({len(encoded):,} bytes)",
+    say(_("wrote {format} to {path} ({size} bytes)").format(
+                     format=result.format.name, path=result.output, size=f"{len(encoded):,}"),
         run.env.stderr)
 
 
@@ -239,7 +256,7 @@ def _to_stdout(data: str | bytes, env: Environment) -> None:
         return
     binary = getattr(out, "buffer", None)
     if binary is None:
-        usage_error("this stdout takes text only; give --output FILE for a binary format",
+        usage_error(_("this stdout takes text only; give --output FILE for a binary format"),
                     "--output")
     out.flush()  # what was written as text goes first
     binary.write(data)

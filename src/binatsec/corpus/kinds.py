@@ -342,7 +342,7 @@ KINDS: tuple[Kind, ...] = (
          description="a step readers can take", noun="step",
          body=(("", "summary"),), export_rank=70),
     Kind("sources", "sources", "source", "source", records.Source,
-         (_ID, Field("name", spec.string), Field("short_name", spec.string),
+         (_ID, Field("name", spec.text), Field("short_name", spec.text),
           Field("role", spec.text)),
          title=N_("Sources"), summary=N_("the bodies the article credits"),
          heading=N_("Sources named in the article"),

@@ -58,8 +58,8 @@ else:
 
 class Source(Frozen):
     id: str
-    name: str
-    short_name: str
+    name: Text
+    short_name: Text
     role: Text
 
 

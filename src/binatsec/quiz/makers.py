@@ -156,7 +156,7 @@ class WhichFigure(Maker[model.Stat]):
                 subject=subject), options=options,
             answer=LETTERS[texts.index(right)],
             explanation=_full_stop(figures.sentence(record, asking.language)),
-            credit=attribution_text(source_of(record, asking.corpus)),
+            credit=attribution_text(source_of(record, asking.corpus), asking.language),
             read=f"binatsec stats {record.category}")
 
 
@@ -412,7 +412,7 @@ class WhichPillar(Maker[model.Pillar]):
         # The credit is the four-part model's, not its example's (whose figure has its own).
         source = source_of(record, asking.corpus)
         credit = (tr("the four pillars are the {source}'s, as cited in the article").format(
-                      source=source.name)
+                      source=source.name.get(asking.language))
                   if source is not None else "")
         return Posed(
             prompt=prompt, options=options, answer=options[pillars.index(record)].key,

@@ -123,7 +123,8 @@ def stat(item: Stat, corpus: Corpus, language: str, unit: str | None = None) -> 
             "value": _json_value(item.value, language), "unit": item.unit,
             "exact_value": round(figures.convert(item.value, item.unit, target), 3)}
     source = source_of(item, corpus)
-    data["attribution_name"] = source.name if source is not None else None
+    data["attribution_name"] = (in_language(source.name.get, language)
+                                if source is not None else None)
     data["text"] = in_language(lambda code: figures.figure_text(item, target, code), language)
     data["sentence"] = in_language(lambda code: figures.sentence(item, code, target), language)
     return data

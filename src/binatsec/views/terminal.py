@@ -51,6 +51,12 @@ if TYPE_CHECKING:
 CONVERTED_NOTE = N_("Figures the article gives in another unit are converted to {unit} and "
                     "rounded to two significant figures; the article's own figure follows in "
                     "brackets.")
+# A kind's noun as a label before a record it names ("Pillar: 1. ..."), in the run's language.
+NOUN_LABELS = {"passage": N_("Passage"), "question": N_("Question"),
+               "misconception": N_("Misconception"), "event": N_("Event"),
+               "pillar": N_("Pillar"), "category": N_("Category"), "figure": N_("Figure"),
+               "area": N_("Area"), "criticism": N_("Criticism"), "trend": N_("Trend"),
+               "step": N_("Step"), "source": N_("Source"), "record": N_("Record")}
 NARROW = 50  # below this many columns, tables become "key: value" lines
 MEASURE = 100  # prose is wrapped at most this wide, however wide the terminal: a readable line
 YOURS = N_("[yours]")  # the mark on a record that comes from the user's folder
@@ -159,8 +165,44 @@ def topic_name(topic: str) -> str:
 
 
 def plural(count: int, word: str, many: str = "") -> str:
-    """ "1 event", "2 events", "3 quizzes" (`many` for irregular plurals)."""
+    """ "1 event", "2 events", "3 quizzes" (`many` for irregular plurals), in English; a count
+    shown to people goes through `counted`, which has each noun's forms in every language."""
     return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def counted(count: int, noun: str) -> str:
+    """ "3 events" in the run's language, for a kind's `noun` (a noun without forms in the
+    catalog reads as `plural` gives it)."""
+    match noun:
+        case "passage":
+            form = ngettext("{count} passage", "{count} passages", count)
+        case "question":
+            form = ngettext("{count} question", "{count} questions", count)
+        case "misconception":
+            form = ngettext("{count} misconception", "{count} misconceptions", count)
+        case "event":
+            form = ngettext("{count} event", "{count} events", count)
+        case "pillar":
+            form = ngettext("{count} pillar", "{count} pillars", count)
+        case "category":
+            form = ngettext("{count} category", "{count} categories", count)
+        case "figure":
+            form = ngettext("{count} figure", "{count} figures", count)
+        case "area":
+            form = ngettext("{count} area", "{count} areas", count)
+        case "criticism":
+            form = ngettext("{count} criticism", "{count} criticisms", count)
+        case "trend":
+            form = ngettext("{count} trend", "{count} trends", count)
+        case "step":
+            form = ngettext("{count} step", "{count} steps", count)
+        case "source":
+            form = ngettext("{count} source", "{count} sources", count)
+        case "record":
+            form = ngettext("{count} record", "{count} records", count)
+        case _:
+            return plural(count, noun)
+    return form.format(count=count)
 
 
 def unfinished_score(right: int, answered: int, not_reached: int) -> str:
@@ -249,13 +291,13 @@ class Renderer:
             if kind is None or kind.layout == kinds.FIGURES:
                 continue  # figures have lines of their own
             line = _t("• ", "dim")
-            line.append(f"{kind.noun.capitalize()}: ", style="dim")
+            line.append(f"{_(NOUN_LABELS.get(kind.noun, kind.noun.capitalize()))}: ", style="dim")
             line.append(kind.headline_text(credited, self.language), style="bold")
             lines.append(Line(line, credited.id))
         return lines
 
     def attribution(self, stat: model.Stat, corpus: Corpus) -> str:
-        return attribution_text(source_of(stat, corpus))
+        return attribution_text(source_of(stat, corpus), self.language)
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -426,7 +468,7 @@ class Renderer:
 
     def short_source(self, stat: model.Stat, corpus: Corpus) -> str:
         source = source_of(stat, corpus)
-        return source.short_name if source is not None else _(UNNAMED_SHORT)
+        return source.short_name.get(self.language) if source is not None else _(UNNAMED_SHORT)
 
     def chart(self, stats: Sequence[model.Stat], unit: str,
               left_out: Sequence[model.Stat] = ()) -> None:
@@ -618,11 +660,12 @@ class Renderer:
         looked_up = bool(result.query)
         if looked_up and not kind.heading_on_lookup:
             if len(chosen) > 1:
-                self.print(_t(f"{plural(len(chosen), kind.noun)} match; best first.", "dim"),
+                self.print(_t(_("{counted} match; best first.").format(
+                    counted=counted(len(chosen), kind.noun)), "dim"),
                            "")
         else:
             self.heading(kind.long_title,
-                         _(kind.subtitle).replace("{count}", plural(len(chosen), kind.noun)))
+                         _(kind.subtitle).replace("{count}", counted(len(chosen), kind.noun)))
             if kind.layout == kinds.INDEX and not looked_up:
                 self.index(kind, chosen)
                 return
