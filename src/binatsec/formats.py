@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from binatsec.corpus import kinds
 from binatsec.corpus.kinds import Kind
 from binatsec.frozen import Frozen
+from binatsec.registry import extended
 
 if TYPE_CHECKING:
     from binatsec.document import Document
@@ -193,9 +194,5 @@ def registered(*extra: Format) -> Iterator[None]:
     refused = _refused(extra, _registry)
     if refused:
         raise ValueError(refused)
-    saved = list(_registry)
-    _registry.extend(extra)
-    try:
+    with extended(_registry, extra):
         yield
-    finally:
-        _registry[:] = saved

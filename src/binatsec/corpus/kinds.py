@@ -23,6 +23,7 @@ from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import Field
 from binatsec.frozen import Frozen
 from binatsec.i18n import N_, _
+from binatsec.registry import extended
 
 if TYPE_CHECKING:
     RecordCheck = Callable[[dict[str, Any], spec.Report], None]
@@ -436,12 +437,8 @@ def registered(*extra: Kind) -> Iterator[None]:
     wrong = problems([*_registry, *extra])
     if wrong:
         raise RegistryError("; ".join(wrong))
-    saved = list(_registry)
-    _registry.extend(extra)
-    try:
+    with extended(_registry, extra):
         yield
-    finally:
-        _registry[:] = saved
 
 
 def ordered(kinds: Sequence[Kind]) -> list[Kind]:

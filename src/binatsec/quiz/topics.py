@@ -28,6 +28,7 @@ from binatsec.quiz.makers import (
     WhichYear,
 )
 from binatsec.quiz.questions import Maker
+from binatsec.registry import extended
 
 
 class QuizTopic(Frozen):
@@ -128,12 +129,8 @@ def registered(*extra: QuizTopic) -> Iterator[None]:
     wrong = problems([*_registry, *extra])
     if wrong:
         raise ValueError("; ".join(wrong))
-    saved = list(_registry)
-    _registry.extend(extra)
-    try:
+    with extended(_registry, extra):
         yield
-    finally:
-        _registry[:] = saved
 
 
 def schema_defs() -> dict[str, Any]:
