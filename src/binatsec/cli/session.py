@@ -77,15 +77,18 @@ class Session:
         ctx = get_current_context(silent=True)
         params = ctx.params if ctx is not None else {}
         words = ctx.command_path.split()[1:] if ctx is not None else []
+        # Outside any f-string: Python 3.12's tokenizer sees calls inside one, 3.11's does
+        # not, and the catalog must be the same whichever Python extracts it.
+        either = (" " + _("or") + " ").join(LANGUAGES)
         if tuple(words) in ONE_LANGUAGE_COMMANDS or params.get("quiz"):
             usage_error(_("{all} is for records in JSON; questions and search hits are worded "
                           "in one language: give {choices}").format(
-                              all=ALL_LANGUAGES, choices=f" {_('or')} ".join(LANGUAGES)), given_as)
+                              all=ALL_LANGUAGES, choices=either), given_as)
         fmt = getattr(params.get("format_"), "name", params.get("format_"))
         if not (self.json or params.get("json_output") or fmt == "json"):
             usage_error(_("{all} gives both languages side by side in JSON only; add --json, "
                           "or give {choices}").format(
-                              all=ALL_LANGUAGES, choices=f" {_('or')} ".join(LANGUAGES)), given_as)
+                              all=ALL_LANGUAGES, choices=either), given_as)
         return ALL_LANGUAGES
 
     def corpus(self) -> Corpus:
