@@ -147,7 +147,8 @@ def test_completion_offers_its_ids(glossary: Path) -> None:
     assert list(complete_ids(NAME)(incomplete="inter")) == ["interdiction"]
 
 
-def test_the_generator_writes_its_schema_and_its_line_in_the_spec(glossary: Path) -> None:
+def test_the_generator_writes_its_schema_and_its_line_in_the_spec(
+        glossary: Path, checkout_generator: None) -> None:
     """The recipe's last step: the generator would write the kind's command schema, its
     record and section name in common and export, and its row in the content spec; no
     other file changes."""

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from binatsec.devtools import generate
 from conftest import ROOT
+
+pytestmark = pytest.mark.usefixtures("checkout_generator")
 
 
 def test_the_generated_parts_are_what_the_registry_says() -> None:
