@@ -62,7 +62,7 @@ def glossary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def validate(glossary: Path) -> Callable[[str, dict[str, Any]], list[str]]:
     """Errors of a document against the schemas as the generator makes them with the
     glossary registered (its command's, and common's and export's with it)."""
-    schemas = generate.schema_documents()
+    schemas = generate.schema_documents(ROOT / "schemas")  # this checkout's, installed or not
     registry: Registry = Registry().with_resources(  # type: ignore[type-arg]
         (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
         for schema in schemas.values())
