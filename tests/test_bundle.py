@@ -121,9 +121,8 @@ def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path, corpus: Corpus
     _same(ContentSource(bundled_content(), cache=blocker / "cache").load(), corpus)
 
 
-def test_the_cache_keeps_only_the_most_recently_used_entries(
-        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bundle, "MAX_ENTRIES", 2)
+def _three_folders(tmp_path: Path) -> list[Path]:
+    """Three user folders of one FAQ each: three corpora, so three cache entries."""
     folders = []
     for marker in "abc":
         folder = tmp_path / marker
@@ -132,6 +131,13 @@ def test_the_cache_keeps_only_the_most_recently_used_entries(
             f'[[faq]]\nid = "faq.{marker}"\nquestion.en = "Q?"\nanswer.en = "A."\n',
             encoding="utf-8")
         folders.append(folder)
+    return folders
+
+
+def test_the_cache_keeps_only_the_most_recently_used_entries(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle, "MAX_ENTRIES", 2)
+    folders = _three_folders(tmp_path)
     for folder in folders[:2]:
         ContentSource(bundled_content(), folder, cache).load()
     for stamp, entry in enumerate(sorted(cache.glob("*.json"),
@@ -307,14 +313,7 @@ def test_an_entry_that_never_ends_is_not_read(cache: Path, parses: list[str],
 def test_entries_dated_in_the_future_do_not_evict_new_ones(
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bundle, "MAX_ENTRIES", 2)
-    folders = []
-    for marker in "abc":
-        folder = tmp_path / marker
-        folder.mkdir()
-        (folder / "faq.toml").write_text(
-            f'[[faq]]\nid = "faq.{marker}"\nquestion.en = "Q?"\nanswer.en = "A."\n',
-            encoding="utf-8")
-        folders.append(folder)
+    folders = _three_folders(tmp_path)
     for folder in folders[:2]:
         ContentSource(bundled_content(), folder, cache).load()
     future = time.time() + 10 * 365 * 86400  # a clock that was wrong once, or a copy
