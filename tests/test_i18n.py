@@ -238,3 +238,61 @@ def test_a_spanish_quiz_question_and_its_hint(cli: Callable[..., Run]) -> None:
                      prompt="", options=(Option("m", "mito"), Option("f", "hecho")),
                      answer="m", explanation="", multiple_choice=False)
     assert "m (mito) o h (hecho)" in asked.hint()
+
+
+def _english_runs(text: str, length: int = 5) -> set[tuple[str, ...]]:
+    """Every run of `length` plain words in `text`: a sentence left in English shows up as
+    one in the Spanish help, while option names, values and examples break the runs."""
+    runs: set[tuple[str, ...]] = set()
+    prose = [line for line in text.splitlines() if not line.strip().startswith("binatsec")]
+    current: list[str] = []
+    for token in " ".join(prose).split():  # a sentence may wrap; an example is one line
+        word = token.strip(".,;:()'\"").lower()
+        if word.isalpha() and word.isascii():
+            current.append(word)
+            if len(current) >= length:
+                runs.add(tuple(current[-length:]))
+        else:
+            current = []
+    return runs
+
+
+def _help_commands(cli: Callable[..., Run]) -> list[tuple[str, ...]]:
+    listing = cli("--help", env={"COLUMNS": "80"}).stdout.split("\nCommands:\n", 1)[1]
+    listing = listing.split("\n\n", 1)[0]
+    names = [line.split()[0] for line in listing.splitlines()
+             if line.startswith("  ") and not line.startswith("   ") and line.split()]
+    return [(), *((name,) for name in names if name != "binatsec"), ("quiz", "history")]
+
+
+@pytest.mark.parametrize("lang_first", [True, False], ids=["--lang first", "--help first"])
+def test_no_help_is_left_in_english(cli: Callable[..., Run], lang_first: bool) -> None:
+    """Every command's help under --lang es, wherever --lang is on the line: help composed
+    from a registry (export's formats, the quiz's topics) and the run's own options too."""
+    from binatsec.corpus import kinds
+    from binatsec.quiz import topics
+
+    values = {kind.name for kind in kinds.all_kinds()} | set(topics.names())
+    left: dict[str, set[tuple[str, ...]]] = {}
+    for command in _help_commands(cli):
+        english = cli(*command, "--help", env={"COLUMNS": "80"}).stdout
+        args = (("--lang", "es", *command, "--help") if lang_first
+                else (*command, "--help", "--lang", "es"))
+        spanish = cli(*args, env={"COLUMNS": "80"})
+        assert spanish.exit_code == 0, spanish.stderr
+        found = {run for run in _english_runs(english) & _english_runs(spanish.stdout)
+                 if not set(run) <= values}  # a list of --topic's values is no English
+        if found:
+            left[" ".join(command) or "binatsec"] = found
+    assert not left
+
+
+def test_composed_text_is_made_again_in_each_language() -> None:
+    from binatsec.i18n import _, composed
+
+    text = composed(lambda: _("{formats}. Any case.").format(formats="json"))
+    assert text == "json. Any case."
+    i18n.set_language("es")
+    assert _(text) == "json. En mayúsculas o minúsculas."
+    i18n.set_language(i18n.ENGLISH)
+    assert _(text) == text

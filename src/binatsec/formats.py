@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from binatsec.corpus import kinds
 from binatsec.corpus.kinds import Kind
 from binatsec.frozen import Frozen
+from binatsec.i18n import N_, _, composed
 from binatsec.registry import extended
 
 if TYPE_CHECKING:
@@ -102,11 +103,11 @@ def _markdown(document: Document) -> str:
 # --- the registry ------------------------------------------------------------------------------
 
 FORMATS: tuple[Format, ...] = (
-    Format("json", "the records of every section (or of those --section names), as "
-           "'binatsec schema export' describes them", ".json", FromRecords(_json)),
-    Format("csv", "one section's table (the figures unless --section names another)", ".csv",
-           FromRecords(_csv), one_section="stats"),
-    Format("markdown", "a document to read, with ids kept for citation", ".md",
+    Format("json", N_("the records of every section (or of those --section names), as "
+                      "'binatsec schema export' describes them"), ".json", FromRecords(_json)),
+    Format("csv", N_("one section's table (the figures unless --section names another)"),
+           ".csv", FromRecords(_csv), one_section="stats"),
+    Format("markdown", N_("a document to read, with ids kept for citation"), ".md",
            FromDocument(_markdown), aliases=("md",)),
 )
 
@@ -156,11 +157,20 @@ def named(name: str) -> Format:
     return fmt
 
 
+def _help_in_language() -> str:
+    parts = []
+    for fmt in _registry:
+        name = fmt.name
+        if fmt.aliases:
+            name = _("{name} (or {aliases})").format(name=name, aliases=", ".join(fmt.aliases))
+        parts.append(f"{name}: {_(fmt.summary)}")
+    return _("{formats}. Any case.").format(formats="; ".join(parts))
+
+
 def help_text() -> str:
-    """--format's help: each format with its aliases and what it writes."""
-    parts = [fmt.name + (f" (or {', '.join(fmt.aliases)})" if fmt.aliases else "")
-             + f": {fmt.summary}" for fmt in _registry]
-    return "; ".join(parts) + ". Any case."
+    """--format's help: each format with its aliases and what it writes, in the run's
+    language whenever it is shown (`i18n.composed`)."""
+    return composed(_help_in_language)
 
 
 class SectionError(ValueError):

@@ -13,6 +13,7 @@ known (`set_language`); tests that change it set it back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,8 @@ CATALOGS = ("es",)
 
 _catalog: NullTranslations | None = None
 _language = ENGLISH
+# Texts composed of translated parts (a list read from a registry), by the text first made.
+_composed: dict[str, Callable[[], str]] = {}
 
 
 def set_language(code: str) -> None:
@@ -51,8 +54,19 @@ def language() -> str:
 
 def _(message: str) -> str:
     """`message` in the run's language (an empty one stays empty: gettext would give the
-    catalog's header)."""
+    catalog's header); a `composed` text is made again in it."""
+    make = _composed.get(message)
+    if make is not None:
+        return make()
     return message if _catalog is None or not message else _catalog.gettext(message)
+
+
+def composed(make: Callable[[], str]) -> str:
+    """A text made of translated parts, such as a help that lists a registry's entries: no
+    catalog entry can hold it whole, so `_()` of the text returned calls `make` again."""
+    text = make()
+    _composed[text] = make
+    return text
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -21,7 +21,7 @@ from binatsec.cli.examples import EXAMPLES, example_lines
 from binatsec.cli.session import JsonOption, Session, respond, session
 from binatsec.corpus.resources import CONTENT_DIR_ENV
 from binatsec.environment import Environment
-from binatsec.i18n import _
+from binatsec.i18n import N_, _
 
 # Commands that print a document about binatsec itself (cli/docs.py), listed last.
 DOCUMENT_COMMANDS = ("schema", "man")
@@ -33,14 +33,24 @@ PAGED_SUBCOMMANDS = (("quiz", "history"),)
 UNPAGED_OPTIONS = ("--json", "--quiz", "--no-pager")
 
 # The options of the whole run, which every command also takes after its name
-# (`binatsec stats --no-pager`), each where it does something: its help is the same there.
-CONTENT_DIR_HELP = ("A folder of your own content files, layered over the bundled content "
-                    "(records add or replace by id).")
-LANG_HELP = ("The language of the output: en or es (all: both side by side, with --json "
-             "only). Else $BINATSEC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: es_* "
-             "is Spanish), else English.")
-NO_PAGER_HELP = ("Print long output directly, not through a pager (less, or $BINATSEC_PAGER "
-                 "or $PAGER), as an empty BINATSEC_PAGER does.")
+# (`binatsec stats --no-pager`), each where it does something: its help is the same there but
+# for where else it goes. Whole sentences, as a translator needs them (the catalog).
+CONTENT_DIR_HELP = N_("A folder of your own content files, layered over the bundled content "
+                      "(records add or replace by id). Also after the command.")
+CONTENT_DIR_AFTER_HELP = N_("A folder of your own content files, layered over the bundled "
+                            "content (records add or replace by id). Also before the "
+                            "command; $BINATSEC_CONTENT_DIR sets it.")
+LANG_HELP = N_("The language of the output: en or es (all: both side by side, with --json "
+               "only). Else $BINATSEC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: "
+               "es_* is Spanish), else English. Also after the command.")
+LANG_AFTER_HELP = N_("The language of the output: en or es (all: both side by side, with "
+                     "--json only). Else $BINATSEC_LANG, else the locale (LC_ALL, "
+                     "LC_MESSAGES, LANG: es_* is Spanish), else English. Also before the "
+                     "command.")
+NO_PAGER_HELP = N_("Print long output directly, not through a pager (less, or $BINATSEC_PAGER "
+                   "or $PAGER), as an empty BINATSEC_PAGER does. Also after the command.")
+NO_PAGER_AFTER_HELP = N_("Print long output directly, not through a pager (less, or "
+                         "$BINATSEC_PAGER or $PAGER), as an empty BINATSEC_PAGER does.")
 
 
 def _metavar(param: Any) -> str:
@@ -112,13 +122,13 @@ def _after_the_command(
     content_dir: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--content-dir", file_okay=False, metavar="PATH", expose_value=False,
         callback=_set_content_dir, show_default=False,
-        help=f"{CONTENT_DIR_HELP} Also before the command; ${CONTENT_DIR_ENV} sets it.")] = None,
+        help=CONTENT_DIR_AFTER_HELP)] = None,
     no_pager: Annotated[bool, typer.Option(
-        "--no-pager", expose_value=False, help=NO_PAGER_HELP)] = False,
+        "--no-pager", expose_value=False, help=NO_PAGER_AFTER_HELP)] = False,
     lang: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--lang", metavar="[en|es|all]", expose_value=False, callback=_set_lang,
         is_eager=True, show_default=False,
-        help=f"{LANG_HELP} Also before the command.")] = None,
+        help=LANG_AFTER_HELP)] = None,
 ) -> None:
     """The run's options as a command takes them after its name (`_shared_options`)."""
 
@@ -165,6 +175,21 @@ def _pages(ctx: Any, env: Environment) -> bool:
     return not words or tuple(words[:2]) in PAGED_SUBCOMMANDS or words[0] not in UNPAGED
 
 
+def _language_asked(args: Sequence[str] | None) -> str | None:
+    """The last --lang on the command line, read before Click parses it: --help is eager
+    too, and Click handles eager options in the order given, so `faq --help --lang es`
+    would otherwise be drawn before the language is known."""
+    words = list(sys.argv[1:] if args is None else args)
+    words = words[:words.index("--")] if "--" in words else words
+    asked = None
+    for at, word in enumerate(words):
+        if word == "--lang" and at + 1 < len(words):
+            asked = words[at + 1]
+        elif word.startswith("--lang="):
+            asked = word.partition("=")[2]
+    return asked
+
+
 class BinatsecGroup(TyperGroup):
     """Typer's group, with binatsec's own error handling and exit codes around every run."""
 
@@ -184,7 +209,8 @@ class BinatsecGroup(TyperGroup):
         def invoke() -> Any:
             return super(BinatsecGroup, self).main(
                 args, prog_name, complete_var, standalone_mode=False,
-                windows_expand_args=windows_expand_args, obj=Session(env), **extra)
+                windows_expand_args=windows_expand_args,
+                obj=Session(env, language=_language_asked(args)), **extra)
 
         code = errors.run(invoke, env)
         if standalone_mode:
@@ -287,15 +313,15 @@ def main(
     content_dir: Annotated[
         Optional[Path],  # noqa: UP045 - Typer reads this annotation at run time
         typer.Option("--content-dir", envvar=CONTENT_DIR_ENV, file_okay=False, metavar="PATH",
-                     help=f"{CONTENT_DIR_HELP} Also after the command.", show_envvar=True),
+                     help=CONTENT_DIR_HELP, show_envvar=True),
     ] = None,
     json_output: JsonOption = False,
     no_pager: Annotated[bool, typer.Option(
-        "--no-pager", help=f"{NO_PAGER_HELP} Also after the command.")] = False,
+        "--no-pager", help=NO_PAGER_HELP)] = False,
     lang: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--lang", metavar="[en|es|all]", expose_value=False, callback=_set_lang,
         is_eager=True, show_default=False,
-        help=f"{LANG_HELP} Also after the command.")] = None,
+        help=LANG_HELP)] = None,
 ) -> None:
     """An offline reference on US–Mexico security cooperation: FAQ, myths, timeline, figures,
     and more, from one source article.

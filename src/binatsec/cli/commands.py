@@ -26,7 +26,7 @@ from binatsec.corpus.problems import ContentError
 from binatsec.corpus.records import Corpus, Record
 from binatsec.corpus.spec import YEAR_RANGE
 from binatsec.environment import CacheDirError, Folders
-from binatsec.i18n import _
+from binatsec.i18n import _, composed
 from binatsec.quiz import DEFAULT_COUNT
 
 # Commands with options of their own; every other section gets `_listing`.
@@ -543,9 +543,12 @@ def _export_info() -> CommandInfo:
         respond(ctx, results.Export(run.corpus(), fmt, chosen, run.language, output=output,
                                     ascii_only=output is None and not run.env.unicode))
 
-    names = [fmt.name for fmt in formats.all_formats()]
-    export.__doc__ = (f"Write the whole corpus, or some of its sections, to stdout or a file: "
-                      f"{', '.join(names[:-1])} or {names[-1]}.")
+    def export_help() -> str:
+        names = [fmt.name for fmt in formats.all_formats()]
+        return _("Write the whole corpus, or some of its sections, to stdout or a file: "
+                 "{formats} or {last}.").format(formats=", ".join(names[:-1]), last=names[-1])
+
+    export.__doc__ = composed(export_help)
     return CommandInfo(name="export", callback=export, epilog=EXPORT_EPILOG)
 
 

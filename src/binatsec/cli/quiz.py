@@ -60,7 +60,7 @@ class QuizGroup(TyperGroup):
         every = topics.all_topics()
         # The help in the run's language (binatsec.i18n), then the topics written in.
         template = tr(self.help) if self.help else ""
-        self.help = template.format(topics=_in_words([t.about for t in every], tr("and")))
+        self.help = template.format(topics=_in_words([tr(t.about) for t in every], tr("and")))
         choices = [*topics.names(), ALL]
         for param in self.params:
             if isinstance(param, TyperOption) and param.name == "topic":

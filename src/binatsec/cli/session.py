@@ -37,12 +37,11 @@ class Session:
         self._corpus: Corpus | None = None
         self._language: str | None = None
         self._noticed = False
+        # The environment's language first: an unknown --lang is then said in it.
+        self._asked, self._asked_from = env.language, env.language_from or "--lang"
+        _speak(env.language if env.language in LANGUAGES else "en")
         if language is not None:
             self.ask_language(language)
-        else:
-            self._asked, self._asked_from = env.language, env.language_from or "--lang"
-            if env.language in LANGUAGES:
-                _speak(env.language)
 
     def ask_language(self, value: str, given_as: str = "--lang") -> None:
         """The language the command line asks for; a later --lang (after the command) wins."""

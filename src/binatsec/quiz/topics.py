@@ -44,12 +44,12 @@ class QuizTopic(Frozen):
 
 # In the order topics take turns in a quiz on all of them, and are listed in help.
 TOPICS: tuple[QuizTopic, ...] = (
-    QuizTopic("myths", "myths", label=N_("myths"), about="myths", makers=(MythOrFact(),)),
-    QuizTopic("faq", "faq", label=N_("FAQ"), about="the FAQ", makers=(FaqAnswer(),)),
-    QuizTopic("stats", "stats", label=N_("figures"), about="figures", makers=(WhichFigure(),)),
-    QuizTopic("timeline", "timeline", label=N_("timeline"), about="dates",
+    QuizTopic("myths", "myths", label=N_("myths"), about=N_("myths"), makers=(MythOrFact(),)),
+    QuizTopic("faq", "faq", label=N_("FAQ"), about=N_("the FAQ"), makers=(FaqAnswer(),)),
+    QuizTopic("stats", "stats", label=N_("figures"), about=N_("figures"), makers=(WhichFigure(),)),
+    QuizTopic("timeline", "timeline", label=N_("timeline"), about=N_("dates"),
               makers=(WhichYear(), WhichFirst())),
-    QuizTopic("pillars", "pillars", label=N_("pillars"), about="pillars", makers=(WhichPillar(),)),
+    QuizTopic("pillars", "pillars", label=N_("pillars"), about=N_("pillars"), makers=(WhichPillar(),)),
 )
 
 _registry: list[QuizTopic] = list(TOPICS)
