@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -161,30 +160,101 @@ def test_the_cache_folder_is_where_platformdirs_puts_it(
         "corpus"
 
 
-def test_a_cut_entry_is_refused_whole_not_when_a_record_is_built(
+def test_a_cut_kind_is_found_when_first_read_and_parsed_again(
         cache: Path, parses: list[str]) -> None:
-    """Records are built lazily, after the entry was accepted: a damaged entry (a row cut
-    short) must be refused at once, not crash the first command that asks for the kind."""
+    """Each kind is checked when a command first asks for it: a damaged one (a row cut
+    short, the entry's length kept) must not crash the command nor be served; the TOML is
+    parsed again and a good entry takes the damaged one's place."""
     ContentSource(bundled_content(), cache=cache).load()
     (entry,) = cache.glob("*.json")
     raw = entry.read_bytes()
-    entry.write_bytes(raw.replace(b'["faq.merida-initiative",', b'[', 1))
+    cut = b'["faq.merida-initiative",'
+    entry.write_bytes(raw.replace(cut, b"[" + b" " * (len(cut) - 1), 1))
     parses.clear()
     corpus = ContentSource(bundled_content(), cache=cache).load()
-    assert parses, "parsed again"
+    assert parses == [], "only the header is read when the corpus is loaded"
+    assert corpus.stats, "an undamaged kind is served from the entry"
+    assert parses == []
     assert corpus.faq[0].id == "faq.merida-initiative"
+    assert parses, "parsed again when the damaged kind was first read"
+    parses.clear()
+    again = ContentSource(bundled_content(), cache=cache).load()
+    assert again.faq[0].id == "faq.merida-initiative"
+    _same(again, corpus)
+    assert parses == [], "a good entry took its place"
+
+
+def test_a_damaged_header_is_refused_at_lookup(cache: Path, parses: list[str]) -> None:
+    ContentSource(bundled_content(), cache=cache).load()
+    (entry,) = cache.glob("*.json")
+    raw = entry.read_bytes()
+    entry.write_bytes(raw.replace(b'"faq":[', b'"faq":[1', 1))
+    parses.clear()
+    ContentSource(bundled_content(), cache=cache).load()
+    assert parses, "refused whole, before any kind is read"
+    parses.clear()
+    ContentSource(bundled_content(), cache=cache).load().kinds()
+    assert parses == []
+
+
+def test_a_command_reads_only_the_kinds_it_asks_for(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ContentSource(bundled_content(), cache=cache).load()
+    (entry,) = cache.glob("*.json")
+    blobs = _blobs(entry)
+    decoded: list[int] = []
+    real = json.loads
+
+    def counting(raw: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(len(raw))
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counting)
+    corpus = ContentSource(bundled_content(), cache=cache).load()
+    assert len(decoded) == 1, "the header only"
+    stat_id = corpus.stats[0].id
+    assert decoded[1:] == [len(blobs["stats"])], "the stats blob, and no other"
+    assert corpus.get(stat_id) is corpus.stats[0] and corpus.origin(stat_id) is None
+    assert len(decoded) == 2
+    corpus.origins()  # complete: every kind is read for it
+    assert sorted(decoded[1:]) == sorted(map(len, blobs.values()))
+
+
+def test_origins_are_read_with_their_kind(cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "faq.toml").write_text(
+        '[[faq]]\nid = "faq.extra"\nquestion.en = "Q?"\nanswer.en = "A."\n', encoding="utf-8")
+    cold = ContentSource(bundled_content(), tmp_path, cache).load()
+    label = str(tmp_path / "faq.toml")
+    assert dict(cold.origins()) == {"faq.extra": label}
+    warm = ContentSource(bundled_content(), tmp_path, cache).load()
+    assert warm.origin("faq.extra") == label
+    assert dict(warm.origins()) == {"faq.extra": label}
+    (entry,) = cache.glob("*.json")
+    assert json.loads(_blobs(entry)["faq"])[1] == {"faq.extra": label}
 
 
 # --- an entry is checked when read, whatever its digest says (issue 14) ----------------------
 
 
+def _blobs(entry: Path) -> dict[str, bytes]:
+    """An entry's blobs by kind, as its header slices them."""
+    raw = entry.read_bytes()
+    _, _, rest = raw.partition(b"\n")
+    header, _, blobs = rest.partition(b"\n")
+    return {name: blobs[offset:offset + length]
+            for name, (offset, length, _) in json.loads(header).items()}
+
+
 def _rewritten(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    """Change an entry's document and give it a matching digest, as a bug or a hand could."""
-    document = json.loads(entry.read_bytes().partition(b"\n")[2])
+    """Change an entry's document ({"kinds": columns by kind, "origins": by kind}) and give
+    it a matching header and checksums, as a bug or a hand could."""
+    documents = {name: json.loads(blob) for name, blob in _blobs(entry).items()}
+    document = {"kinds": {name: doc[0] for name, doc in documents.items()},
+                "origins": {name: doc[1] for name, doc in documents.items()}}
     change(document)
-    payload = json.dumps(document).encode()
-    entry.write_bytes(hashlib.blake2b(payload, digest_size=20).hexdigest().encode()
-                      + b"\n" + payload)
+    entry.write_bytes(bundle.pack({
+        name: json.dumps([columns, document["origins"].get(name, {})]).encode()
+        for name, columns in document["kinds"].items()}))
 
 
 def _set(kind: str, field: str, value: Any, language: int = 0) -> Callable[[dict[str, Any]], None]:
@@ -220,7 +290,12 @@ WRONG_SHAPES: dict[str, Callable[[dict[str, Any]], None]] = {
     "a figure that is NaN": _set("stats", "value", float("nan")),
     "a figure below zero": _set("stats", "value", -1.0),
     "a unit binatsec cannot convert": _set("stats", "unit", "stone"),
-    "an origin that is a number": lambda doc: doc.__setitem__("origins", {"faq.x": 1}),
+    "an origin that is a number": lambda doc: doc["origins"].__setitem__(
+        "faq", {"faq.merida-initiative": 1}),
+    "an origin of no record": lambda doc: doc["origins"].__setitem__("faq", {"faq.x": "a"}),
+    "an origin of another kind's record": lambda doc: doc["origins"].__setitem__(
+        "stats", {"faq.merida-initiative": "a"}),
+    "origins that are an array": lambda doc: doc["origins"].__setitem__("faq", []),
 }
 
 
@@ -232,8 +307,9 @@ def test_an_entry_of_the_wrong_shape_is_refused_and_replaced(
     _rewritten(entry, WRONG_SHAPES[change])
     parses.clear()
     again = ContentSource(bundled_content(), cache=cache).load()
+    _same(again, corpus)  # found when its kind is first read (a missing kind: at lookup)
+    assert dict(again.origins()) == {}
     assert parses, "the entry was refused and the TOML parsed again"
-    _same(again, corpus)
     parses.clear()
     ContentSource(bundled_content(), cache=cache).load()
     assert parses == [], "a good entry took its place"
@@ -246,6 +322,10 @@ def test_an_entry_of_the_wrong_shape_never_fails_a_command(
     _rewritten(entry, WRONG_SHAPES["a column cut short"])  # exit 70 here, before
     result = cli("faq")
     assert (result.exit_code, result.stderr) == (0, "")
+    assert "Merida" in result.stdout
+    assert cli("faq", "--json").exit_code == 0
+    (replaced,) = cache.glob("*.json")
+    assert json.loads(_blobs(replaced)["faq"])[0][0][0] == "faq.merida-initiative"
 
 
 class _Hung(Exception):

@@ -58,11 +58,11 @@ def size_in_words(count: int) -> str:
     return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count:,} bytes"
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of `path`, which must be a regular file (or a link to one) of at most `limit`
-    bytes. Opening never blocks and the type is checked on the open descriptor (fstat), so
-    nothing can be swapped in between the check and the read; at most `limit` + 1 bytes are
-    ever read. Raises FileNotFoundError, NotRegularFile, FileTooLarge or another OSError."""
+def open_regular_file(path: Path, limit: int) -> int:
+    """A descriptor open for reading on `path`, which must be a regular file (or a link to
+    one) of at most `limit` bytes when opened; the caller closes it. Opening never blocks
+    and the type and size are checked on the open descriptor (fstat), so nothing can be
+    swapped in between the check and a read. Raises what read_regular_file does."""
     try:
         descriptor = os.open(path, _SAFE_OPEN)
     except OSError as error:
@@ -78,6 +78,19 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise NotRegularFile(path, status.st_mode)
         if status.st_size > limit:
             raise FileTooLarge(path, limit)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file (or a link to one) of at most `limit`
+    bytes. Opening never blocks and the type is checked on the open descriptor (fstat), so
+    nothing can be swapped in between the check and the read; at most `limit` + 1 bytes are
+    ever read. Raises FileNotFoundError, NotRegularFile, FileTooLarge or another OSError."""
+    descriptor = open_regular_file(path, limit)
+    try:
         # Read to the limit whatever st_size says: the file may grow, and /proc reports 0.
         chunks: list[bytes] = []
         remaining = limit + 1
@@ -92,6 +105,14 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     if remaining <= 0:
         raise FileTooLarge(path, limit)
     return b"".join(chunks)
+
+
+def read_at(descriptor: int, offset: int, length: int) -> bytes:
+    """At most `length` bytes of an open file from `offset` (fewer at its end)."""
+    if hasattr(os, "pread"):
+        return os.pread(descriptor, length, offset)
+    os.lseek(descriptor, offset, os.SEEK_SET)  # pragma: no cover - Windows has no pread
+    return os.read(descriptor, length)  # pragma: no cover
 
 
 def ensure_regular_file(path: Path, mode: int = 0o600) -> None:

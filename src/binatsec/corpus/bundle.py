@@ -9,6 +9,13 @@ key is the content itself, so a stale entry can never be served, whatever the in
 truth: every failure here (no cache folder, a read-only disk, a damaged entry) falls back
 to parsing, and invalid content is never stored. An entry is trusted no more than a file:
 one that is not a regular file, too large, or not shaped as `encode` writes is removed.
+
+An entry is a header (with its own digest) giving each kind's slice of the file and its
+checksum, then one blob per kind: its columns and the origins of its records. A lookup
+reads only the header; each kind is read, checked and built when a command first asks for
+it, so a command costs what it reads, not the whole folder. A kind found damaged then
+never fails the command nor serves bad data: the entry is removed, the TOML parsed again
+(`reparse`), and that kind taken from the fresh corpus, which is stored in its place.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -28,15 +36,18 @@ if TYPE_CHECKING:
 
 from binatsec import __version__
 from binatsec.corpus import kinds, spec
-from binatsec.corpus.records import Corpus, Record, Text
+from binatsec.corpus.records import Corpus, Pending, Record, Text
 
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
-# The largest entry written or read. The bundled corpus takes 20 kB and a folder 100 times
-# its size under 3 MB; anything larger is parsed each run instead, never read into memory.
+# The largest entry written or read. The bundled corpus takes 45 kB and a folder 100 times
+# its size 5 MB (of which a command reads the kinds it shows); anything larger is parsed
+# each run instead, never read.
 MAX_ENTRY_BYTES = 64 * 2**20
-FORMAT = "v6"  # v6: each kind as columns
+# The most of an entry a lookup reads: its header, some 60 bytes a kind.
+MAX_HEADER_BYTES = 64 * 2**10
+FORMAT = "v7"  # v7: a header of slices, then each kind (columns and origins) on its own
 
 
 def _blake2b(data: bytes = b"") -> hashlib.blake2b:
@@ -86,15 +97,42 @@ def _columns(kind: kinds.Kind, records: Sequence[Record]) -> list[list[Any]]:
     return columns
 
 
+def _blob(kind: kinds.Kind, records: Sequence[Record], origins: Mapping[str, str]) -> bytes:
+    """One kind as `[columns, origins]`: one array per field, text as two (English,
+    Spanish), links as arrays; then the user's file of each of its records that has one.
+    Columns make checking a kind one pass over each, in C (see _check_columns)."""
+    document = [_columns(kind, records), origins]
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def pack(blobs: Mapping[str, bytes]) -> bytes:
+    """An entry of these blobs by kind: the header's digest, the header (each kind's offset
+    after the header, length and CRC-32), then the blobs."""
+    slices: dict[str, list[int]] = {}
+    offset = 0
+    for name, blob in blobs.items():
+        slices[name] = [offset, len(blob), zlib.crc32(blob)]
+        offset += len(blob)
+    header = json.dumps(slices, separators=(",", ":")).encode()
+    # The header has its own digest: it says where everything else is, and the blobs are
+    # each checked by their checksum when first read.
+    return b"".join([_blake2b(header).hexdigest().encode(), b"\n", header, b"\n",
+                     *blobs.values()])
+
+
 def encode(corpus: Corpus) -> bytes:
-    """Each kind as columns: one array per field, text as two (English, Spanish), links as
-    arrays. Columns make checking an entry one pass over each, in C (see _check_columns)."""
-    data = {kind.name: _columns(kind, corpus.of(kind.name)) for kind in kinds.all_kinds()}
-    document = {"kinds": data, "origins": dict(corpus.origins())}
-    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    # The payload's own digest first: records are rebuilt lazily, after the entry was
-    # accepted, so a damaged entry must be refused whole, here.
-    return _blake2b(payload).hexdigest().encode() + b"\n" + payload
+    """The entry of a corpus: each kind's blob (see _blob) behind a header (see pack)."""
+    origins = corpus.origins()
+    blobs: dict[str, bytes] = {}
+    kept = 0
+    for kind in kinds.all_kinds():
+        records = corpus.of(kind.name)
+        mine = {record.id: origins[record.id] for record in records if record.id in origins}
+        kept += len(mine)
+        blobs[kind.name] = _blob(kind, records, mine)
+    if kept != len(origins):  # each origin is read with its record's kind: none may be lost
+        raise ValueError("an origin of no record")
+    return pack(blobs)
 
 
 def _refuse(rule: str, message: str, key: str | None = None) -> None:
@@ -111,7 +149,7 @@ def _check_columns(kind: kinds.Kind, columns: Any) -> None:
     per field (two per text), all of one length, each value of its field's type, and the
     numbers, years and units (what views compute with) passing their field's own check.
 
-    Records are built lazily, after the entry was accepted, so whatever would stop one
+    A kind's records are built only from checked columns, so whatever would stop one
     being built, or trip a command up, must be found here. Each column is one pass in C;
     Python runs only once per distinct number, year or unit."""
     fields = _fields(kind)
@@ -141,27 +179,105 @@ def _check_columns(kind: kinds.Kind, columns: Any) -> None:
             raise ValueError(f"{kind.name}: {field.name}: not as the loader gives it")
 
 
-def decode(raw: bytes) -> Corpus:
-    """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if damaged or not
-    shaped as `encode` writes it."""
-    digest, _, payload = raw.partition(b"\n")
-    if _blake2b(payload).hexdigest().encode() != digest:
-        raise ValueError("a damaged entry")
-    document = json.loads(payload)
-    data, origins = document["kinds"], document["origins"]
-    if (type(data) is not dict or type(origins) is not dict
-            or data.keys() != {kind.name for kind in kinds.all_kinds()}
-            or not _only(origins, str) or not _only(origins.values(), str)):
+_Slices = dict[str, tuple[int, int, int]]
+
+
+def _header(head: bytes, size: int) -> tuple[_Slices, int]:
+    """Each kind's (offset, length, CRC-32) and where the blobs start, from an entry's
+    first bytes (`head`) and its `size`; raises ValueError if damaged."""
+    digest, _, rest = head.partition(b"\n")
+    header, newline, _ = rest.partition(b"\n")
+    if not newline or _blake2b(header).hexdigest().encode() != digest:
+        raise ValueError("a damaged header")
+    slices = json.loads(header)
+    start = len(digest) + len(header) + 2
+    if (type(slices) is not dict
+            or slices.keys() != {kind.name for kind in kinds.all_kinds()}
+            or not _only(slices.values(), list)):
         raise ValueError("not a validated bundle")
-    pending: dict[str, Callable[[], list[Record]]] = {}
-    for name, columns in data.items():
+    for value in slices.values():
+        if (len(value) != 3 or not _only(value, int) or min(value) < 0
+                or value[0] + value[1] > size - start):
+            raise ValueError("a slice outside the entry")
+    return {name: (value[0], value[1], value[2]) for name, value in slices.items()}, start
+
+
+class _Entry:
+    """One entry's kinds, each read (`read(offset, length)`), checked and built when first
+    asked for; `close` when every kind was read, or the corpus is let go."""
+
+    def __init__(self, read: Callable[[int, int], bytes], slices: _Slices, start: int,
+                 reparse: Callable[[], Corpus] | None,
+                 discard: Callable[[], None] = lambda: None,
+                 close: Callable[[], None] = lambda: None) -> None:
+        self._read, self._slices, self._start = read, slices, start
+        self._reparse, self._discard, self._close = reparse, discard, close
+        self._left = len(slices)
+        self._fresh: Corpus | None = None
+
+    def corpus(self) -> Corpus:
+        pending = {name: partial(self._kind, name) for name in self._slices}
+        prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
+        return Corpus({}, pending, prefixes)
+
+    def _kind(self, name: str) -> Pending:
         kind = kinds.get(name)
-        if kind is None:
-            raise ValueError(f"unknown kind {name}")
-        _check_columns(kind, columns)
-        pending[name] = partial(_build, kind, columns)
-    prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
-    return Corpus({}, pending, prefixes, origins)
+        offset, length, checksum = self._slices[name]
+        try:
+            if kind is None:  # pragma: no cover - _header takes only registered kinds
+                raise ValueError(f"unknown kind {name}")
+            blob = self._read(self._start + offset, length)
+            if len(blob) != length or zlib.crc32(blob) != checksum:
+                raise ValueError(f"{name}: damaged")
+            return _decoded(kind, blob)
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            if self._reparse is None:
+                raise
+            return self._parsed_again(name)
+        finally:
+            self._left -= 1
+            if not self._left:
+                self._close()
+
+    def _parsed_again(self, name: str) -> Pending:
+        """The kind from the TOML, parsed once for every damaged kind of this entry."""
+        if self._fresh is None:
+            assert self._reparse is not None
+            self._discard()  # first, so the fresh corpus is stored in its place
+            self._fresh = self._reparse()
+        records = self._fresh.of(name)
+        origins = self._fresh.origins()
+        return records, {record.id: origins[record.id] for record in records
+                         if record.id in origins}
+
+    def __del__(self) -> None:
+        if self._left:
+            self._close()
+
+
+def _decoded(kind: kinds.Kind, blob: bytes) -> Pending:
+    """A kind's records and origins from its blob; raises ValueError (or KeyError,
+    TypeError) unless shaped as `_blob` writes it."""
+    document = json.loads(blob)
+    if type(document) is not list or len(document) != 2:
+        raise ValueError(f"{kind.name}: not columns and origins")
+    columns, origins = document
+    _check_columns(kind, columns)
+    records = _build(kind, columns)
+    if (type(origins) is not dict or not _only(origins, str)
+            or not _only(origins.values(), str)
+            or not origins.keys() <= {record.id for record in records}):
+        raise ValueError(f"{kind.name}: origins not of its records")
+    return records, origins
+
+
+def decode(raw: bytes, reparse: Callable[[], Corpus] | None = None) -> Corpus:
+    """A corpus from `encode`; raises ValueError (or KeyError, TypeError) if its header is
+    damaged. Each kind is checked when first asked for: one damaged or not shaped as
+    `encode` writes it is taken from `reparse()`, or without it raises there."""
+    slices, start = _header(raw[:MAX_HEADER_BYTES], len(raw))
+    return _Entry(lambda offset, length: raw[offset:offset + length], slices, start,
+                  reparse).corpus()
 
 
 def _text(en: str | None, es: str | None) -> Text | None:
@@ -182,25 +298,49 @@ def _build(kind: kinds.Kind, columns: list[list[Any]]) -> list[Record]:
     return list(map(kind.record, *values))
 
 
-def lookup(digest: str, folder: Path | None) -> Corpus | None:
-    """The corpus kept under `digest` in `folder` (the run's `Folders.cache()`), or None."""
+def lookup(digest: str, folder: Path | None,
+           reparse: Callable[[], Corpus] | None = None) -> Corpus | None:
+    """The corpus kept under `digest` in `folder` (the run's `Folders.cache()`), or None.
+    Only the header is read here; `reparse` gives the corpus from the TOML for a kind found
+    damaged when first read (see the module's docstring)."""
     if folder is None:
         return None
-    from binatsec.fileio import read_regular_file
+    from binatsec.fileio import open_regular_file, read_at
 
     entry = folder / f"{digest}.json"
     try:
-        # Never blocks (a FIFO) nor reads without end (a link to /dev/zero).
-        corpus = decode(read_regular_file(entry, MAX_ENTRY_BYTES))
+        # Never blocks (a FIFO) nor reads without end (a link to /dev/zero): the file is
+        # checked once opened, and nothing past its size then, at most the limit, is read.
+        descriptor = open_regular_file(entry, MAX_ENTRY_BYTES)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        with contextlib.suppress(OSError):
-            entry.unlink()  # damaged or not a file: parse again, and store a good one
+    except OSError:
+        _remove(entry)  # not a file: parse again, and store a good one
         return None
+    try:
+        opened = os.fstat(descriptor)
+        slices, start = _header(read_at(descriptor, 0, MAX_HEADER_BYTES), opened.st_size)
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        os.close(descriptor)
+        _remove(entry)  # damaged: parse again, and store a good one
+        return None
+
+    def discard() -> None:
+        # Only the file read: another run may have stored a good one there already.
+        with contextlib.suppress(OSError):
+            if os.path.samestat(entry.stat(), opened):
+                _remove(entry)
+
+    corpus = _Entry(partial(read_at, descriptor), slices, start, reparse, discard,
+                    partial(os.close, descriptor)).corpus()
     with contextlib.suppress(OSError):
         os.utime(entry)  # recently used: pruning keeps it
     return corpus
+
+
+def _remove(entry: Path) -> None:
+    with contextlib.suppress(OSError):
+        entry.unlink()
 
 
 def store(digest: str, corpus: Corpus, folder: Path | None) -> None:

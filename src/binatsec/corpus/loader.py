@@ -9,6 +9,7 @@ with the file, the line, the record id, the key and a numbered rule (docs/conten
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -137,9 +138,16 @@ class ContentSource:
         layers = self._read(found)
         digest = bundle.key([(layer.label, layer.raw) for layer in layers])
         if not found:
-            cached = bundle.lookup(digest, self.cache)
+            # A kind of the entry found damaged when first read is parsed again from the
+            # bytes the key was made of, never from files that may have changed since.
+            cached = bundle.lookup(digest, self.cache, partial(self._parsed, layers, [], digest))
             if cached is not None:
                 return cached
+        return self._parsed(layers, found, digest)
+
+    def _parsed(self, layers: list[Layer], found: list[Problem], digest: str) -> Corpus:
+        """The corpus of `layers`, checked, then stored under `digest`; raises ContentError
+        listing the problems (`found` so far, and the check's)."""
         from binatsec.corpus.problems import ContentError
         from binatsec.corpus.spec import MAX_PROBLEMS
         from binatsec.corpus.validate import Problems, TooManyProblems

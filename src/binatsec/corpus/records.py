@@ -205,6 +205,8 @@ class Action(Frozen):
 
 
 R = TypeVar("R")
+# What a pending kind's builder gives: its records, and the user's files they come from.
+Pending = tuple[Sequence[Record], Mapping[str, str]]
 
 
 class Corpus:
@@ -215,13 +217,14 @@ class Corpus:
 
     A corpus read back from the validated bundle builds each kind's records when first
     asked for (`pending`, with `prefixes` saying which kind an id prefix belongs to): a
-    command that shows figures need not build every FAQ entry of a large folder.
+    command that shows figures need not read, check or build every FAQ entry of a large
+    folder. A pending builder gives the kind's records and their origins (user files).
     """
 
     __slots__ = ("_built", "_by_id", "_origins", "_pending", "_prefixes")
 
     def __init__(self, kinds: Mapping[str, Sequence[Record]],
-                 pending: Mapping[str, Callable[[], Sequence[Record]]] | None = None,
+                 pending: Mapping[str, Callable[[], Pending]] | None = None,
                  prefixes: Mapping[str, str] | None = None,
                  origins: Mapping[str, str] | None = None) -> None:
         self._built = {name: tuple(records) for name, records in kinds.items()}
@@ -234,9 +237,11 @@ class Corpus:
     def _build(self, kind: str) -> None:
         make = self._pending.pop(kind, None)
         if make is not None:
-            records = tuple(make())
+            made, origins = make()
+            records = tuple(made)
             self._built[kind] = records
             self._by_id.update((record.id, record) for record in records)
+            self._origins.update(origins)
 
     def of(self, kind: str) -> tuple[Record, ...]:
         """The records of one kind; none when the content has none."""
@@ -254,10 +259,13 @@ class Corpus:
 
     def origin(self, record_id: str) -> str | None:
         """The file in the user's folder a record comes from; None for the article's own."""
+        if record_id not in self._by_id:
+            self.get(record_id)  # origins come with their kind's records: build it first
         return self._origins.get(record_id)
 
     def origins(self) -> Mapping[str, str]:
         """Every record from the user's folder, with its file."""
+        self.kinds()  # every kind's origins, not only those of the kinds built so far
         return MappingProxyType(self._origins)
 
     def get(self, record_id: str) -> Record | None:

@@ -46,10 +46,12 @@ class QuizTopic(Frozen):
 TOPICS: tuple[QuizTopic, ...] = (
     QuizTopic("myths", "myths", label=N_("myths"), about=N_("myths"), makers=(MythOrFact(),)),
     QuizTopic("faq", "faq", label=N_("FAQ"), about=N_("the FAQ"), makers=(FaqAnswer(),)),
-    QuizTopic("stats", "stats", label=N_("figures"), about=N_("figures"), makers=(WhichFigure(),)),
+    QuizTopic("stats", "stats", label=N_("figures"), about=N_("figures"),
+              makers=(WhichFigure(),)),
     QuizTopic("timeline", "timeline", label=N_("timeline"), about=N_("dates"),
               makers=(WhichYear(), WhichFirst())),
-    QuizTopic("pillars", "pillars", label=N_("pillars"), about=N_("pillars"), makers=(WhichPillar(),)),
+    QuizTopic("pillars", "pillars", label=N_("pillars"), about=N_("pillars"),
+              makers=(WhichPillar(),)),
 )
 
 _registry: list[QuizTopic] = list(TOPICS)
