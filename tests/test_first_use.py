@@ -53,7 +53,7 @@ def test_words_that_find_nothing_exit_1_on_every_command(cli: Callable[..., Run]
     ("stats", "--source", "nosuchbody"),
     ("stats", "--unit", "stone"),
     ("search", "drug", "--section", "nosuch"),
-    ("export", "--format", "pdf"),
+    ("export", "--format", "docx"),
     ("export", "--section", "nosuch"),
     ("pillars", "9"),
     ("schema", "nosuch"),

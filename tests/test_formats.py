@@ -13,6 +13,9 @@ import gzip
 import io
 import json
 import re
+import shutil
+import subprocess
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -61,8 +64,48 @@ def _markdown(data: bytes) -> None:
     assert text.startswith("# ") and "\n## " in text and text.endswith("\n")
 
 
+def _html(data: bytes) -> None:
+    text = data.decode("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in text
+
+
+def _anki(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as deck:
+        assert "collection.anki2" in deck.namelist()
+
+
+def _sqlite(data: bytes) -> None:
+    assert data.startswith(b"SQLite format 3\x00")
+
+
+def _pdf(data: bytes) -> None:
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+
+
 # What each format's output must be. A new format adds its check here (docs/architecture.md).
-CHECKS: dict[str, Callable[[bytes], None]] = {"json": _json, "csv": _csv, "markdown": _markdown}
+CHECKS: dict[str, Callable[[bytes], None]] = {
+    "json": _json, "csv": _csv, "markdown": _markdown, "html": _html, "anki": _anki,
+    "sqlite": _sqlite, "pdf": _pdf}
+
+
+def _readable(fmt: Format, data: bytes) -> bytes:
+    """What a format wrote, as bytes that hold its text as it is: an Anki deck unzipped, a
+    PDF's text from pdftotext (the test skips without it)."""
+    if fmt.name == "anki":
+        with zipfile.ZipFile(io.BytesIO(data)) as deck:
+            return deck.read("collection.anki2")
+    if fmt.name == "pdf":
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext (poppler-utils) is not installed")
+        done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                              check=True)
+        return b" ".join(done.stdout.split())
+    return data
+
+
+def _needs_weasyprint(fmt: Format) -> None:
+    if fmt.name == "pdf":
+        pytest.importorskip("weasyprint", reason="PDF needs the binatsec[pdf] extra")
 
 
 def _export(*args: str) -> tuple[int, bytes, str]:
@@ -78,6 +121,7 @@ def test_every_format_has_a_check_here() -> None:
 @pytest.mark.parametrize("fmt", formats.all_formats(), ids=lambda fmt: fmt.name)
 def test_every_registered_format_writes_to_stdout_and_to_a_file(fmt: Format,
                                                                tmp_path: Path) -> None:
+    _needs_weasyprint(fmt)
     code, shown, stderr = _export("--format", fmt.name)
     assert (code, stderr) == (0, "")
     assert shown, f"{fmt.name} wrote nothing"
@@ -94,13 +138,16 @@ def test_every_registered_format_writes_to_stdout_and_to_a_file(fmt: Format,
 @pytest.mark.parametrize("fmt", [f for f in formats.all_formats() if "section" in f.options],
                          ids=lambda fmt: fmt.name)
 def test_section_changes_what_every_format_writes(fmt: Format, corpus: Corpus) -> None:
+    _needs_weasyprint(fmt)
     faq = _export("-f", fmt.name, "-s", "faq")
     myths = _export("-f", fmt.name, "-s", "MYTHS")
     assert faq[0] == myths[0] == 0, faq[2] + myths[2]
-    question = corpus.faq[0].question.get().encode()
-    myth = corpus.myths[0].myth.get().encode()
-    assert question in faq[1] and myth not in faq[1]
-    assert myth in myths[1] and question not in myths[1]
+    faq_text, myths_text = _readable(fmt, faq[1]), _readable(fmt, myths[1])
+    # A few words, not the whole sentence: a PDF's text is wrapped into lines.
+    question = " ".join(corpus.faq[0].question.get().split()[:3]).encode()
+    myth = " ".join(corpus.myths[0].myth.get().split()[:4]).encode()
+    assert question in faq_text and myth not in faq_text
+    assert myth in myths_text and question not in myths_text
 
 
 def test_json_with_sections_holds_those_sections_only(cli: Callable[..., Run]) -> None:
@@ -122,7 +169,7 @@ def test_markdown_with_sections_holds_those_sections_in_export_order(
     (("-f", "csv", "-s", "faq", "-s", "myths"), "csv writes one section's table"),
     (("-f", "md", "-s", "categories"), "unknown section 'categories'"),
     (("-f", "json", "-s", "faqs"), "did you mean 'faq'?"),
-    (("-f", "pdf",), "choose from: json, csv, markdown, md"),
+    (("-f", "docx",), "choose from: json, csv, markdown, md, html, anki, sqlite, db, pdf"),
 ])
 def test_a_section_or_format_it_cannot_write_is_a_usage_error(
         cli: Callable[..., Run], args: tuple[str, ...], message: str) -> None:
@@ -175,7 +222,8 @@ def txt() -> Iterator[Format]:
 def test_a_format_of_the_tests_own_is_offered_written_and_documented(
         txt: Format, cli: Callable[..., Run], tmp_path: Path) -> None:
     shown = " ".join(cli("export", "--help").stdout.split())
-    assert "[json|csv|markdown|md|txt|text]" in shown
+    assert f"[{'|'.join(formats.words())}]".endswith("|txt|text]")
+    assert f"[{'|'.join(formats.words())}]" in shown
     assert "txt (or text): plain text, for any pager" in shown
     assert complete_formats("t") == ["txt", "text"]
     assert "txt" in cli("man").stdout

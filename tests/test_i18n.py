@@ -269,10 +269,12 @@ def _help_commands(cli: Callable[..., Run]) -> list[tuple[str, ...]]:
 def test_no_help_is_left_in_english(cli: Callable[..., Run], lang_first: bool) -> None:
     """Every command's help under --lang es, wherever --lang is on the line: help composed
     from a registry (export's formats, the quiz's topics) and the run's own options too."""
+    from binatsec import formats
     from binatsec.corpus import kinds
     from binatsec.quiz import topics
 
-    values = {kind.name for kind in kinds.all_kinds()} | set(topics.names())
+    values = ({kind.name for kind in kinds.all_kinds()} | set(topics.names())
+              | set(formats.words()))
     left: dict[str, set[tuple[str, ...]]] = {}
     for command in _help_commands(cli):
         english = cli(*command, "--help", env={"COLUMNS": "80"}).stdout
@@ -281,7 +283,7 @@ def test_no_help_is_left_in_english(cli: Callable[..., Run], lang_first: bool) -
         spanish = cli(*args, env={"COLUMNS": "80"})
         assert spanish.exit_code == 0, spanish.stderr
         found = {run for run in _english_runs(english) & _english_runs(spanish.stdout)
-                 if not set(run) <= values}  # a list of --topic's values is no English
+                 if not set(run) <= values}  # a list of values (--topic's) is no English
         if found:
             left[" ".join(command) or "binatsec"] = found
     assert not left

@@ -597,7 +597,7 @@ RANGES = [
     (["pillars", "0"], "give a number from 1 to 4"),
     (["pillars", "9"], "give a number from 1 to 4"),
     (["stats", "--unit", "stone"], "'stone' is not one of 'kg', 'lb'"),
-    (["export", "--format", "pdf"], "choose from: json, csv, markdown, md"),
+    (["export", "--format", "docx"], "choose from: json, csv, markdown, md, html"),
     (["quiz", "--count", "0"], "0 is not in the range x>=1"),
     (["quiz", "--count", "-2"], "-2 is not in the range x>=1"),
     (["quiz", "--seed", "-1"], "-1 is not in the range 0<=x<=2147483647"),

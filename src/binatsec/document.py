@@ -22,7 +22,7 @@ from binatsec.corpus import kinds
 from binatsec.corpus.kinds import FIGURES, Kind
 from binatsec.corpus.records import Corpus, Myth, Record, Stat, Text, TimelineEvent
 from binatsec.frozen import Frozen
-from binatsec.i18n import N_, _
+from binatsec.i18n import N_, _, speaking
 from binatsec.queries import UNNAMED_SOURCE, attribution_text, figures_for, source_of
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class Figure(Frozen):
     unit: str
     amount: str  # value and unit as text: "10,000 kg", "$3 billion"
     qualifier: str  # over, nearly, about, exact
+    hedge: str  # the qualifier in the document's language: "más de", "exact"
     year: int | None
     when: str  # the year or period as text; "" when the article gives none
     source: str  # the credited body's name, or the words saying the article names none
@@ -78,7 +79,7 @@ class Figure(Frozen):
 
     def cells(self) -> tuple[str, ...]:
         """The figure's row of a FigureTable, one text a column, in FIGURE_COLUMNS' order."""
-        return (self.label, self.amount, self.qualifier, self.when or "—", self.source, self.id)
+        return (self.label, self.amount, self.hedge, self.when or "—", self.source, self.id)
 
 
 FIGURE_COLUMNS = ("figure", "value", "qualifier", "year", "source", "id")
@@ -190,9 +191,10 @@ def unreachable(block: NoReturn) -> NoReturn:
 def reference(corpus: Corpus, chosen: Sequence[Kind], language: str) -> Document:
     """The chosen kinds of the corpus as one document: those that are sections, in export
     order (Kind.export_rank)."""
-    sections = tuple(_section(kind, corpus, language)
-                     for kind in kinds.ordered([kind for kind in chosen if kind.is_section]))
-    return Document(_(TITLE), language, (Paragraph(_(INTRODUCTION)),), sections)
+    with speaking(language):  # headings and labels too: an edition holds both languages
+        sections = tuple(_section(kind, corpus, language)
+                         for kind in kinds.ordered([kind for kind in chosen if kind.is_section]))
+        return Document(_(TITLE), language, (Paragraph(_(INTRODUCTION)),), sections)
 
 
 def _section(kind: Kind, corpus: Corpus, language: str) -> Section:
@@ -237,7 +239,8 @@ def figure(stat: Stat, corpus: Corpus, language: str) -> Figure:
         id=stat.id, label=stat.label.get(language), sentence=figures.sentence(stat, language),
         value=stat.value, unit=stat.unit,
         amount=figures.format_amount(stat.value, stat.unit, language),
-        qualifier=stat.qualifier, year=stat.year, when=stat.when_text(language),
+        qualifier=stat.qualifier, hedge=_(figures.QUALIFIERS[stat.qualifier]),
+        year=stat.year, when=stat.when_text(language),
         source=source.name.get(language) if source is not None else _(UNNAMED_SOURCE),
         source_id=source.id if source is not None else None,
         credit=attribution_text(source, language))

@@ -3,8 +3,9 @@
 0 success; 1 nothing found (words that find nothing, on every command that takes them),
 problems found by lint, a quiz that ended unfinished, or output that cannot be written; 2
 usage errors (an unknown command or option, a value outside a closed set: a section, format,
-unit, source, topic or pillar number; an unusable content folder); 70 a bug in binatsec; 73
-a quiz whose result could not be saved to the history; 130 interrupted. Always one line on
+unit, source, topic or pillar number; an unusable content folder); 69 an optional library the
+output needs is not installed (WeasyPrint, for PDF); 70 a bug in binatsec; 73 a quiz whose
+result could not be saved to the history; 130 interrupted. Always one line on
 stderr per message, never a traceback.
 """
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from binatsec.environment import Environment
 
 OK, NOT_FOUND, USAGE, INTERRUPTED = 0, 1, 2, 130
+# EX_UNAVAILABLE: the output asked for needs an optional library (an extra) that is not
+# installed; nothing was wrong with the input, so a script can tell it from a usage error.
+UNAVAILABLE = 69
 INTERNAL = 70  # EX_SOFTWARE: a bug in binatsec, never the user's input
 # EX_CANTCREAT: a quiz was played (and its result shown) but could not be recorded, so a
 # script that plays quizzes learns that its history is not growing.
@@ -37,6 +41,11 @@ class NothingFound(Exception):
 
 class UnknownCommand(Exception):
     """A command name that does not exist: exit 2 with this message."""
+
+
+class Unavailable(Exception):
+    """What was asked for needs an optional library that is missing: exit 69 with this
+    message, which names the extra to install."""
 
 
 class Interrupted(Exception):
@@ -118,6 +127,9 @@ def run(invoke: Callable[[], Any], env: Environment) -> int:
     except NothingFound as error:
         say(str(error), env.stderr)
         return NOT_FOUND
+    except Unavailable as error:
+        say(_("error: {message}").format(message=error), env.stderr)
+        return UNAVAILABLE
     except UnknownCommand as error:
         say(_("error: {message}").format(message=error)
             + _(" (see '{command} --help')").format(command=PROG), env.stderr)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from binatsec import cldr_es_mx as es_mx
 from binatsec.corpus.records import DEFAULT_LANGUAGE, Stat
+from binatsec.i18n import N_
 
 KG_PER_LB = 0.45359237  # exact, by the international yard and pound agreement of 1959
 MASS_UNITS = ("kg", "lb")
@@ -17,6 +18,9 @@ UNIT_NAMES = {"usd": ("dollars", "usd"), "kg": ("kilograms", "kilos", "kg"),
 QUALIFIER_WORDS = {"over": "over", "nearly": "nearly", "about": "about", "exact": ""}
 # The same hedges in Mexican Spanish: "más de 10,000 kg", "casi 1,500 lb", "alrededor de ...".
 QUALIFIER_WORDS_ES = {"over": "más de", "nearly": "casi", "about": "alrededor de", "exact": ""}
+# A table's 'qualifier' column: the article's hedge, or 'exact', in the run's language.
+QUALIFIERS = {"over": N_("over"), "nearly": N_("nearly"), "about": N_("about"),
+              "exact": N_("exact")}
 # How Mexican readers name the dollar in prose ("3,000 millones de dólares"); CLDR's name,
 # "dólares estadounidenses", is longer than any Mexican text about the two countries needs.
 DOLLAR_ES = {"one": "dólar", "other": "dólares"}

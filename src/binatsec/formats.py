@@ -8,9 +8,10 @@ that is declared is reachable and one that is not can't be asked for.
 
 Writers are imported only when a format is written: this module is read on every run.
 There are two kinds. A `FromDocument` walks the document model (`binatsec.document`), built
-once from the chosen sections: Markdown, and the HTML, Anki and printable editions to come.
-A `FromRecords` writes the records as data (JSON, CSV, an SQLite file) and may be given any
-kind of record, stats categories included.
+once from the chosen sections: Markdown and the printable PDF.
+A `FromEditions` walks one such document per language (the HTML edition's language switch,
+the Anki deck's decks). A `FromRecords` writes the records as data (JSON, CSV, an SQLite
+file) and may be given any kind of record, stats categories included.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ class FromDocument(Frozen):
         return kinds.sections()
 
 
+class FromEditions(Frozen):
+    """A writer of one document per language the export is in (`Export.languages`): an
+    edition with a language switch, a deck per language. Built as FromDocument builds one."""
+
+    walk: Callable[[Sequence[Document]], str | bytes]
+
+    def write(self, export: Export) -> str | bytes:
+        from binatsec.document import reference
+
+        return self.walk(tuple(reference(export.corpus, export.sections, language)
+                               for language in export.languages))
+
+    def choices(self) -> tuple[Kind, ...]:
+        return kinds.sections()
+
+
 class FromRecords(Frozen):
     """A writer of the records themselves, as data."""
 
@@ -64,9 +81,12 @@ class Format(Frozen):
     name: str  # what --format takes, lower case
     summary: str  # its part of --format's help, after "name:"
     suffix: str  # the suffix of the files it writes (".md")
-    writer: FromDocument | FromRecords
+    writer: FromDocument | FromEditions | FromRecords
     aliases: tuple[str, ...] = ()  # other words --format takes for it ("md")
     binary: bool = False  # writes bytes: a file or a pipe, never a terminal
+    # Writes every language unless --lang names one (and takes --lang all): an edition
+    # with a language switch, a deck per language, a database with a column per language.
+    bilingual: bool = False
     options: tuple[str, ...] = OPTIONS  # which of OPTIONS it takes
     one_section: str = ""  # writes one section's table: this one unless --section says
 
@@ -100,6 +120,30 @@ def _markdown(document: Document) -> str:
     return markdown(document)
 
 
+def _html(editions: Sequence[Document]) -> str:
+    from binatsec.views.html import edition
+
+    return edition(editions)
+
+
+def _anki(editions: Sequence[Document]) -> bytes:
+    from binatsec.views.anki import deck
+
+    return deck(editions)
+
+
+def _sqlite(export: Export) -> bytes:
+    from binatsec.views.sqlite import database
+
+    return database(export)
+
+
+def _pdf_one(document: Document) -> bytes:
+    from binatsec.views.pdf import printable
+
+    return printable(document)
+
+
 # --- the registry ------------------------------------------------------------------------------
 
 FORMATS: tuple[Format, ...] = (
@@ -109,6 +153,17 @@ FORMATS: tuple[Format, ...] = (
            ".csv", FromRecords(_csv), one_section="stats"),
     Format("markdown", N_("a document to read, with ids kept for citation"), ".md",
            FromDocument(_markdown), aliases=("md",)),
+    Format("html", N_("one web page that works offline: every section, a search box, each "
+                      "record linkable by its id, light and dark, ready to print"), ".html",
+           FromEditions(_html), bilingual=True),
+    Format("anki", N_("an Anki deck (.apkg) of flash cards on the FAQ, myths, figures, "
+                      "dates and pillars, a deck per language"), ".apkg",
+           FromEditions(_anki), binary=True, bilingual=True),
+    Format("sqlite", N_("an SQLite database for analysts: a table per section, typed "
+                        "figures, links, full-text search in each language"), ".db",
+           FromRecords(_sqlite), aliases=("db",), binary=True, bilingual=True),
+    Format("pdf", N_("a document to print, A4 (needs the binatsec[pdf] extra)"), ".pdf",
+           FromDocument(_pdf_one), binary=True),
 )
 
 

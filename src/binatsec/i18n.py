@@ -13,7 +13,8 @@ known (`set_language`); tests that change it set it back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,18 @@ def set_language(code: str) -> None:
     _catalog = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[base],
                                    fallback=True)
     _language = base
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Speak `code` for the block, then the language spoken before it ("all": unchanged)."""
+    before = _language
+    if code in (ENGLISH, *CATALOGS):
+        set_language(code)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def language() -> str:

@@ -88,8 +88,15 @@ class Export(Frozen):
     language: str = DEFAULT_LANGUAGE
     output: Path | None = None  # a file to write instead of stdout
     ascii_only: bool = False  # stdout carries ASCII only: JSON escapes the rest
+    # The languages a bilingual format writes, the run's first; () is `language` alone.
+    editions: tuple[str, ...] = ()
     command: str = "export"
     missing: str = ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages written: one document each for an edition (formats.FromEditions)."""
+        return self.editions or (self.language,)
 
 
 class LintReport(Frozen):
@@ -125,6 +132,11 @@ class QuizSheet(Frozen):
     query: str | None = None  # as QuizOutcome's
     scope: str = ""  # what the look-up chose, in words ("2 myths match 'merida'")
     language: str = DEFAULT_LANGUAGE
+    # How --print writes it for people (--json ignores them): the format (text, markdown,
+    # html or pdf), the paper for pdf and html's print CSS, the file (None: stdout).
+    format: str = "text"
+    paper: str = "a4"
+    output: Path | None = None
     command: str = "quiz"
     missing: str = ""
 

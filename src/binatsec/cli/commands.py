@@ -18,12 +18,12 @@ from typer.models import CommandInfo
 
 from binatsec import figures, formats, queries, results
 from binatsec.cli import quiz_options  # the quiz's options, shared by myths --quiz
-from binatsec.cli.session import JsonOption, respond, session, usage_error
+from binatsec.cli.session import ALL_LANGUAGES, JsonOption, respond, session, usage_error
 from binatsec.corpus import kinds, resources
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.loader import ContentSource, lint
 from binatsec.corpus.problems import ContentError
-from binatsec.corpus.records import Corpus, Record
+from binatsec.corpus.records import LANGUAGES, Corpus, Record
 from binatsec.corpus.spec import YEAR_RANGE
 from binatsec.environment import CacheDirError, Folders
 from binatsec.i18n import _, composed
@@ -219,12 +219,16 @@ def myths(
     review: quiz_options.ReviewOption = False,
     no_input: quiz_options.NoInputOption = False,
     print_sheet: quiz_options.PrintOption = False,
+    sheet_format: quiz_options.SheetFormatOption = None,
+    output: quiz_options.SheetOutputOption = None,
+    paper: quiz_options.PaperOption = None,
 ) -> None:
     """Common myths about the cooperation, each beside the reality; with --quiz, a quiz."""
     if quiz:
         _myths_quiz(ctx, query, count=count, seed=seed, answers=answers, save=not no_save,
                     review=review, json_output=json_output, no_input=no_input,
-                    print_sheet=print_sheet)
+                    print_sheet=print_sheet, sheet_format=sheet_format, output=output,
+                    paper=paper)
         return
     given = quiz_options.quiz_options_given(ctx)
     if given:
@@ -540,8 +544,13 @@ def _export_info() -> CommandInfo:
                           "FILE{suffix}, or redirect stdout").format(format=fmt.name,
                                                                     suffix=fmt.suffix),
                         "--output")
+        editions: tuple[str, ...] = ()
+        if fmt.bilingual and (run.language == ALL_LANGUAGES or not run.language_given):
+            first = run.language if run.language in LANGUAGES else LANGUAGES[0]
+            editions = (first, *(code for code in LANGUAGES if code != first))
         respond(ctx, results.Export(run.corpus(), fmt, chosen, run.language, output=output,
-                                    ascii_only=output is None and not run.env.unicode))
+                                    ascii_only=output is None and not run.env.unicode,
+                                    editions=editions))
 
     def export_help() -> str:
         names = [fmt.name for fmt in formats.all_formats()]

@@ -37,6 +37,8 @@ EXIT_STATUS = (
     (str(errors.USAGE), N_("A usage error: an unknown command or option, a value outside a "
      "closed set (a --section, --format, --unit, --source or --topic, a pillar number outside "
      "the pillars' range, a year out of range), or a content folder that cannot be used.")),
+    (str(errors.UNAVAILABLE), N_("An optional library the output needs is not installed: "
+                                 "WeasyPrint, for a PDF (pip install 'binatsec[pdf]').")),
     (str(errors.INTERNAL), N_("An internal error: a bug in binatsec, never the user's input "
                               "({variable}=1 shows the details).")),
     (str(errors.NOT_SAVED), N_("A quiz whose result could not be saved to the history; the "

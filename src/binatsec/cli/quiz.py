@@ -10,6 +10,7 @@ engine, the history and `random` are imported only when a quiz is played.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import typer
@@ -17,13 +18,20 @@ from typer.core import TyperGroup, TyperOption
 
 from binatsec import queries, results
 from binatsec.cli.quiz_options import (
+    BINARY_SHEETS,
+    PAPERS,
+    SHEET_FORMATS,
+    SHEET_SUFFIXES,
     AnswersOption,
     CountOption,
     NoInputOption,
     NoSaveOption,
+    PaperOption,
     PrintOption,
     ReviewOption,
     SeedOption,
+    SheetFormatOption,
+    SheetOutputOption,
     TopicOption,
     topics,
 )
@@ -87,7 +95,7 @@ quiz_app = typer.Typer(
 @quiz_app.callback(invoke_without_command=True, epilog="""Examples:
     binatsec quiz --topic myths --count 5
     binatsec quiz --topic myths --count 3 --answers m,f,m --no-save
-    binatsec quiz --print --seed 7""")
+    binatsec quiz --print --seed 7 --format pdf --output quiz.pdf""")
 def quiz_command(
     ctx: typer.Context,
     topic: TopicOption = ALL,
@@ -98,6 +106,9 @@ def quiz_command(
     review: ReviewOption = False,
     no_input: NoInputOption = False,
     print_sheet: PrintOption = False,
+    sheet_format: SheetFormatOption = None,
+    output: SheetOutputOption = None,
+    paper: PaperOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Play a quiz on {topics}.
@@ -105,11 +116,12 @@ def quiz_command(
     In a terminal it asks one question at a time; type q to stop. Otherwise it reads one
     answer per line from stdin (a line 'q' stops), or takes --answers. Each quiz with an
     answer is saved to your history ($BINATSEC_DATA_DIR moves it); see 'binatsec quiz
-    history'. With --print it only writes the questions and their answer key. Exit status: 0
-    when every question was answered (or printed); 1 when the quiz ended unfinished (q, the
-    end of input, or input that holds no answers), after showing the score so far, which is
-    saved marked unfinished; 2 for a usage error; 73 when the result, still shown, could not
-    be saved to the history.
+    history'. With --print it only writes the questions and their answer key, as text,
+    Markdown, a web page or a PDF to print (--format). Exit status: 0 when every question was
+    answered (or printed); 1 when the quiz ended unfinished (q, the end of input, or input
+    that holds no answers), after showing the score so far, which is saved marked unfinished;
+    2 for a usage error; 69 when a PDF is asked for and WeasyPrint is not installed; 73 when
+    the result, still shown, could not be saved to the history.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -117,7 +129,8 @@ def quiz_command(
         usage_error(str(queries.NotFound("topic", topic, topics())), "--topic")
     play_quiz(ctx, topic, count=count, seed=seed, answers=answers, save=not no_save,
               review=review, json_output=json_output, no_input=no_input,
-              print_sheet=print_sheet, replay=f"binatsec quiz --topic {topic}")
+              print_sheet=print_sheet, sheet_format=sheet_format, output=output, paper=paper,
+              replay=f"binatsec quiz --topic {topic}")
 
 
 @quiz_app.command(name="history", epilog="""Examples:
@@ -140,10 +153,13 @@ def history_command(ctx: typer.Context, json_output: JsonOption = False) -> None
 def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
               seed: int | None = None, answers: str | None = None, save: bool = True,
               review: bool = False, json_output: bool = False, no_input: bool = False,
-              print_sheet: bool = False, replay: str = "", within: Sequence[str] | None = None,
-              query: str | None = None, scope: str = "") -> None:
+              print_sheet: bool = False, sheet_format: str | None = None,
+              output: Path | None = None, paper: str | None = None, replay: str = "",
+              within: Sequence[str] | None = None, query: str | None = None,
+              scope: str = "") -> None:
     """Build the questions, ask them, show or print the result, and record it; or, with
-    `print_sheet`, write them as a worksheet and stop.
+    `print_sheet`, write them as a worksheet (in `sheet_format`, on `paper`, to `output`
+    or stdout) and stop.
 
     `replay` is the command (with the options that chose the topic) that the replay hint
     starts with; the count, seed and --review follow it. `within` keeps the quiz to those
@@ -152,12 +168,15 @@ def play_quiz(ctx: typer.Context, topic: str, *, count: int = DEFAULT_COUNT,
     way."""
     run = session(ctx)
     json_output = json_output or run.json
+    layout = _Layout.of(run, print_sheet=print_sheet, json_output=json_output,
+                        sheet_format=sheet_format, output=output, paper=paper)
     if print_sheet:
         if answers is not None:
             usage_error(tr("--print writes the questions without playing them; give "
                            "--answers to play them instead"), "--answers")
         _print_sheet(ctx, topic, count=count, seed=seed, review=review, replay=replay,
-                     within=within, query=query, scope=scope, json_output=json_output)
+                     within=within, query=query, scope=scope, json_output=json_output,
+                     layout=layout)
         return
     listed = _listed_answers(run.env, answers, json_output=json_output, no_input=no_input)
     corpus = run.corpus()
@@ -198,9 +217,54 @@ class _Quiz(Frozen):
     language: str = "en"  # the language it is asked in
 
 
+class _Layout(Frozen):
+    """How --print writes the sheet for people: its format, paper and file (None: stdout)."""
+
+    form: str = SHEET_FORMATS[0]
+    paper: str = PAPERS[0]
+    output: Path | None = None
+
+    @classmethod
+    def of(cls, run: Session, *, print_sheet: bool, json_output: bool, sheet_format: str | None,
+           output: Path | None, paper: str | None) -> _Layout:
+        """The layout the options ask for; a usage error (exit 2) for one given without
+        --print or beside --json, an unknown format or paper, or a PDF bound for a terminal."""
+        given = [option for option, value in (("--format", sheet_format), ("--output", output),
+                                              ("--paper", paper)) if value is not None]
+        if given and not print_sheet:
+            usage_error(tr("only --print takes it: add --print, or leave out {option}")
+                        .format(option=given[0]), given[0])
+        if given and json_output:
+            usage_error(tr("not with --json, which writes the sheet as data on stdout: "
+                           "leave out {option} or --json").format(option=given[0]), given[0])
+        form = _chosen(sheet_format, SHEET_FORMATS, queries.NotFound("format", sheet_format or "",
+                                                                    ()).args[0], "--format")
+        size = _chosen(paper, PAPERS, tr("unknown paper size '{value}'").format(value=paper),
+                       "--paper")
+        if output == Path("-"):  # stdout, as export takes it
+            output = None
+        if form in BINARY_SHEETS and output is None and run.env.stdout_is_terminal:
+            usage_error(tr("{format} is binary, not for a terminal: give --output "
+                           "FILE{suffix}, or redirect stdout").format(
+                               format=form, suffix=SHEET_SUFFIXES[form]), "--output")
+        return cls(form, size, output)
+
+
+def _chosen(value: str | None, choices: Sequence[str], unknown: str, option: str) -> str:
+    """`value` as one of `choices` (any case; the first when not given), else a usage error
+    that names every choice."""
+    if value is None:
+        return choices[0]
+    wanted = value.strip().casefold()
+    if wanted not in choices:
+        usage_error(unknown + tr("; choose from: {choices}").format(choices=", ".join(choices)),
+                    option)
+    return wanted
+
+
 def _print_sheet(ctx: typer.Context, topic: str, *, count: int, seed: int | None,
                  review: bool, replay: str, within: Sequence[str] | None, query: str | None,
-                 scope: str, json_output: bool) -> None:
+                 scope: str, json_output: bool, layout: _Layout) -> None:
     """`--print`: the questions and their answer key, never played, prompted or saved (with
     --review, the schedule is read to put the questions due first, and left as it is)."""
     run = session(ctx)
@@ -212,7 +276,8 @@ def _print_sheet(ctx: typer.Context, topic: str, *, count: int, seed: int | None
                     language=run.language)
     respond(ctx, results.QuizSheet(quiz.questions, quiz.topic, quiz.seed, quiz.review,
                                    play=quiz.replay, query=query, scope=scope,
-                                   language=run.language), json_output)
+                                   language=run.language, format=layout.form,
+                                   paper=layout.paper, output=layout.output), json_output)
 
 
 def _listed_answers(env: Environment, answers: str | None, *, json_output: bool,

@@ -6,6 +6,7 @@ import the quiz command itself on every run.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -50,8 +51,32 @@ PrintOption = Annotated[bool, typer.Option(
     "--print", help="Don't play: write the questions as a numbered worksheet, then their "
     "answer key (with --json: for a script to prepare --answers). The same seed gives the "
     "same sheet; nothing is saved and nothing is asked.")]
+# What --print writes (--format), any case: the first is the default. pdf is binary: a file
+# or a pipe, never a terminal. --paper matters to pdf and to html's print CSS.
+SHEET_FORMATS = ("text", "markdown", "html", "pdf")
+BINARY_SHEETS = ("pdf",)
+SHEET_SUFFIXES = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
+PAPERS = ("a4", "letter")
+# None when not given: only --print takes them, so giving one without it is a usage error.
+SheetFormatOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--format", "-f", help="With --print, what to write: text (the default), markdown, html "
+    "(a page to print or share) or pdf (needs the binatsec[pdf] extra; to --output FILE or a "
+    "pipe, never a terminal). Any case.", metavar="[" + "|".join(SHEET_FORMATS) + "]",
+    show_default=False,
+    autocompletion=lambda incomplete: [f for f in SHEET_FORMATS
+                                       if f.startswith(incomplete.casefold())])]
+SheetOutputOption = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--output", "-o", help="With --print, write to this file instead of stdout, in one step "
+    "(a reader never sees half a file); '-' for stdout.", metavar="FILE", dir_okay=False,
+    allow_dash=True, show_default=False)]
+PaperOption = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--paper", help="With --print, the paper size for pdf and for printing html: a4 (the "
+    "default) or letter. Any case.", metavar="[" + "|".join(PAPERS) + "]", show_default=False,
+    autocompletion=lambda incomplete: [p for p in PAPERS
+                                       if p.startswith(incomplete.casefold())])]
 # Their parameter names, for a command that takes them only with another flag (myths --quiz).
-QUIZ_PARAMETERS = ("count", "seed", "answers", "no_save", "review", "no_input", "print_sheet")
+QUIZ_PARAMETERS = ("count", "seed", "answers", "no_save", "review", "no_input", "print_sheet",
+                   "sheet_format", "output", "paper")
 
 
 def quiz_options_given(ctx: typer.Context) -> list[str]:

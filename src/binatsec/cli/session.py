@@ -4,17 +4,20 @@ and the corpus, loaded once), the options many commands take, and `respond()`.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from binatsec import results
+from binatsec import formats, results
 from binatsec.corpus import resources
 from binatsec.corpus.loader import ContentSource
 from binatsec.corpus.records import LANGUAGES, Corpus, Text
 from binatsec.environment import CacheDirError, DataDirError, Environment
 from binatsec.errors import ContentProblem, NothingFound
 from binatsec.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from binatsec.document import Document
 
 # Every text field in each language, side by side: only in JSON (`--lang all --json`).
 ALL_LANGUAGES = "all"
@@ -37,6 +40,8 @@ class Session:
         self._corpus: Corpus | None = None
         self._language: str | None = None
         self._noticed = False
+        # --lang was on the command line: a bilingual export writes that language alone.
+        self.language_given = False
         # The environment's language first: an unknown --lang is then said in it.
         self._asked, self._asked_from = env.language, env.language_from or "--lang"
         _speak(env.language if env.language in LANGUAGES else "en")
@@ -46,6 +51,7 @@ class Session:
     def ask_language(self, value: str, given_as: str = "--lang") -> None:
         """The language the command line asks for; a later --lang (after the command) wins."""
         self._asked, self._asked_from, self._language = value.strip(), given_as, None
+        self.language_given = True
         if self._asked.lower() in LANGUAGES:
             _speak(self._asked.lower())
 
@@ -83,11 +89,13 @@ class Session:
             usage_error(_("{all} is for records in JSON; questions and search hits are worded "
                           "in one language: give {choices}").format(
                               all=ALL_LANGUAGES, choices=either), given_as)
-        fmt = getattr(params.get("format_"), "name", params.get("format_"))
-        if not (self.json or params.get("json_output") or fmt == "json"):
-            usage_error(_("{all} gives both languages side by side in JSON only; add --json, "
-                          "or give {choices}").format(
-                              all=ALL_LANGUAGES, choices=either), given_as)
+        fmt = formats.get(str(params.get("format_") or ""))
+        if not (self.json or params.get("json_output")
+                or (fmt is not None and (fmt.name == "json" or fmt.bilingual))):
+            both = ", ".join(f.name for f in formats.all_formats() if f.bilingual)
+            usage_error(_("{all} gives both languages side by side in JSON, or in an export "
+                          "as {formats}; add --json, or give {choices}").format(
+                              all=ALL_LANGUAGES, formats=both, choices=either), given_as)
         return ALL_LANGUAGES
 
     def corpus(self) -> Corpus:
@@ -209,11 +217,11 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
 
 
 def _sheet(result: results.QuizSheet, run: Session) -> None:
-    """`quiz --print` for people: the worksheet (a document) as plain text, at the width of
-    the terminal (or of COLUMNS), up to a readable measure."""
+    """`quiz --print` for people: the worksheet (a document, built once whatever the format,
+    so a seed asks the same questions in each) as plain text at the width of the terminal (or
+    of COLUMNS, up to a readable measure), Markdown, a web page or a PDF on `result.paper`."""
     from binatsec.document import worksheet
     from binatsec.quiz import ALL, topics
-    from binatsec.views.plaintext import text
 
     count = len(result.questions)
     about = [ngettext("{count} question, seed {seed}.", "{count} questions, seed {seed}.",
@@ -224,7 +232,47 @@ def _sheet(result: results.QuizSheet, run: Session) -> None:
     name = _("all topics") if result.topic == ALL else topics.label(result.topic)
     sheet = worksheet(result.questions, _("Quiz: {topic}").format(topic=name), about,
                       result.play, result.language)
-    _to_stdout(text(sheet, run.env.width), run.env)
+    data = _sheet_in(sheet, result.format, result.paper, run.env.width)
+    if result.output is None:
+        _to_stdout(data, run.env)
+        return
+    _write_file(data if isinstance(data, bytes) else data.encode("utf-8"), result.output,
+                result.format, run)
+
+
+def _sheet_in(sheet: Document, form: str, paper: str, width: int) -> str | bytes:
+    """The worksheet in one of quiz --print's formats (cli/quiz_options.SHEET_FORMATS)."""
+    if form == "markdown":
+        from binatsec.views.documents import markdown
+
+        return markdown(sheet)
+    if form == "html":
+        from binatsec.views.html import edition
+
+        return edition([sheet], paper=paper)
+    if form == "pdf":
+        from binatsec.views.pdf import printable
+
+        return printable(sheet, paper)
+    from binatsec.views.plaintext import text
+
+    return text(sheet, width)
+
+
+def _write_file(data: bytes, path: Path, name: str, run: Session) -> None:
+    """`data` written whole to `path` (--output), then a line on stderr saying so; exit 1,
+    with the reason, when it can't be written."""
+    from binatsec.fileio import write_output
+    from binatsec.streams import say
+
+    try:
+        write_output(path, data)
+    except OSError as error:
+        say(_("error: cannot write {path}: {reason}").format(
+            path=path, reason=error.strerror or error), run.env.stderr)
+        raise typer.Exit(1) from None
+    say(_("wrote {format} to {path} ({size} bytes)").format(
+        format=name, path=path, size=f"{len(data):,}"), run.env.stderr)
 
 
 def _export(result: results.Export, run: Session) -> None:

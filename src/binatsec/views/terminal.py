@@ -60,9 +60,7 @@ NOUN_LABELS = {"passage": N_("Passage"), "question": N_("Question"),
 NARROW = 50  # below this many columns, tables become "key: value" lines
 MEASURE = 100  # prose is wrapped at most this wide, however wide the terminal: a readable line
 YOURS = N_("[yours]")  # the mark on a record that comes from the user's folder
-# The stats table's 'qualifier' column: the article's hedge, or 'exact', in the run's language.
-QUALIFIERS = {"over": N_("over"), "nearly": N_("nearly"), "about": N_("about"),
-              "exact": N_("exact")}
+QUALIFIERS = figures.QUALIFIERS  # the stats table's 'qualifier' column, in words
 
 
 class Line(Frozen):
