@@ -256,7 +256,7 @@ def test_huge_content_file_breaks_bc012_without_being_read(tmp_path: Path) -> No
         handle.truncate(MAX_FILE_BYTES + 1)  # sparse: instant to make, never actually read
     (problem,) = overlay_problems(tmp_path)
     assert problem.rule == "BC012"
-    assert "5 MB" in problem.message
+    assert "16 MB" in problem.message
 
 
 def test_overlay_that_is_a_file_breaks_bc012(tmp_path: Path) -> None:
@@ -338,7 +338,7 @@ def test_an_archived_content_file_is_read_within_bounds() -> None:
     problems: list[Problem] = []
     assert reading.read_bytes(_EndlessEntry(), "faq.toml", problems) is None  # type: ignore[arg-type]
     assert [(p.rule, p.message) for p in problems] == [
-        ("BC012", "is larger than 5 MB; refusing to read")]
+        ("BC012", "is larger than 16 MB; refusing to read")]
 
 
 # --- many problems, one run -----------------------------------------------------------------

@@ -462,8 +462,8 @@ def test_huge_content_file_is_refused(tmp_path: Path) -> None:
     with (tmp_path / "faq.toml").open("wb") as big:
         big.truncate(MAX_FILE_BYTES + 1)
     stderr, linted = _content_error(tmp_path)
-    assert "faq.toml: is larger than 5 MB; refusing to read [BC012]" in stderr
-    assert "larger than 5 MB" in linted
+    assert "faq.toml: is larger than 16 MB; refusing to read [BC012]" in stderr
+    assert "larger than 16 MB" in linted
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory"])

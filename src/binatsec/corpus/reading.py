@@ -107,7 +107,7 @@ def read_bytes(entry: Traversable, label: str, problems: list[Problem]) -> bytes
 
 def _read(entry: Traversable) -> tuple[bytes, str | None]:
     """The bytes of a content file, or why it is refused."""
-    too_large = "is larger than 5 MB; refusing to read"
+    too_large = "is larger than 16 MB; refusing to read"
     try:
         if not isinstance(entry, Path):  # inside an archive (a zipped wheel): no FIFO, no link
             with entry.open("rb") as stream:
