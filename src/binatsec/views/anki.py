@@ -147,10 +147,13 @@ def _entry(block: Entry, section: str, language: str) -> Note:
 
 
 def _myth(block: MythReality, section: str, language: str) -> Note:
-    front = f'<div class="ask">{_escaped(_(MYTH_OR_FACT))}</div><p>{_escaped(block.myth)}</p>'
-    back = (f'<div class="verdict">{_escaped(_("Myth"))}</div>'
-            f"<p><b>{_escaped(_('Reality'))}:</b> {_escaped(block.reality)}</p>"
-            f"<p><b>{_escaped(_('Fact'))}:</b> {_escaped(block.fact)}</p>"
+    # No _() inside an f-string: Python 3.12's tokenizer shows the catalog's extractor the
+    # calls inside one, 3.11's does not, and the catalog must be the same on both.
+    ask, myth, reality, fact = _(MYTH_OR_FACT), _("Myth"), _("Reality"), _("Fact")
+    front = f'<div class="ask">{_escaped(ask)}</div><p>{_escaped(block.myth)}</p>'
+    back = (f'<div class="verdict">{_escaped(myth)}</div>'
+            f"<p><b>{_escaped(reality)}:</b> {_escaped(block.reality)}</p>"
+            f"<p><b>{_escaped(fact)}:</b> {_escaped(block.fact)}</p>"
             + _figures(block.figures))
     return _basic(block.id, front, back, section, language)
 
