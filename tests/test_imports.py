@@ -59,10 +59,14 @@ HUMAN_COMMANDS = [
 ]
 
 
-def imported_by(args: tuple[str, ...], tmp_path: Path) -> set[str]:
+def imported_by(args: tuple[str, ...], tmp_path: Path, answers: bool = False) -> set[str]:
+    """The modules a run imports: the full path (Typer) unless `answers` lets it be served
+    from the answers kept (binatsec/answers.py), with a cache of its own."""
     report = tmp_path / "modules.json"
     env = {k: v for k, v in os.environ.items() if k != "BINATSEC_CONTENT_DIR"}
     env["COLUMNS"] = "80"
+    env["BINATSEC_ANSWERS"] = "1" if answers else "0"
+    env["BINATSEC_CACHE_DIR"] = str(tmp_path / "cache")
     done = subprocess.run([sys.executable, "-c", RUNNER, str(report), *args], env=env,
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, f"binatsec {' '.join(args)} exited {done.returncode}: " \
@@ -82,6 +86,18 @@ def test_json_and_version_load_no_rendering_or_validation_library(
     modules = imported_by(args, tmp_path)
     assert "binatsec.cli" in modules or args == ("--version",)
     assert _top_level(modules, HEAVY) == []
+
+
+@pytest.mark.parametrize("args", [*JSON_COMMANDS[1:], *HUMAN_COMMANDS], ids=" ".join)
+def test_an_answer_served_again_imports_no_framework(args: tuple[str, ...],
+                                                   tmp_path: Path) -> None:
+    """The second run of a read command prints the first one's answer without Typer, Click,
+    Rich or the content's parser and checks."""
+    full = imported_by(args, tmp_path, answers=True)
+    assert "typer" in full, "the first run answers the full way"
+    served = imported_by(args, tmp_path, answers=True)
+    assert _top_level(served, ("typer", "click", *HEAVY)) == []
+    assert not {"binatsec.cli", "binatsec.corpus.loader", "tomllib"} & served
 
 
 def test_version_reads_no_content(tmp_path: Path) -> None:

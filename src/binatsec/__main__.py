@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 
 def main() -> None:
     """Run binatsec on the command line (errors and exit codes: binatsec.errors)."""
@@ -14,8 +16,19 @@ def main() -> None:
         from binatsec.streams import write_and_flush
 
         sys.exit(write_and_flush(f"binatsec {__version__}\n"))
-    from binatsec.cli.app import app
+    try:
+        # A read command answered before with the same arguments, content and terminal:
+        # its kept output, without importing Typer or Rich (binatsec/answers.py).
+        from binatsec.answers import serve
 
+        served = serve(sys.argv[1:])
+        if served is not None:
+            _exit_now(served)
+        from binatsec.cli.app import app
+    except KeyboardInterrupt:
+        # Ctrl-C before the command line is even built (a slow disk, a busy machine):
+        # the same line errors.run says, not a traceback from the middle of an import.
+        _interrupted()
     try:
         app(prog_name="binatsec")
         code = 0
@@ -24,7 +37,16 @@ def main() -> None:
     _exit_now(code)
 
 
-def _exit_now(code: int) -> None:
+def _interrupted() -> NoReturn:
+    import contextlib
+    import sys
+
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("\nbinatsec: interrupted\n")
+    _exit_now(130)
+
+
+def _exit_now(code: int) -> NoReturn:
     """End the process without tearing the interpreter down.
 
     By the time a command returns, its output is written and its files are closed (history

@@ -205,14 +205,28 @@ class BinatsecGroup(TyperGroup):
         given = extra.pop("obj", None)
         env = given if isinstance(given, Environment) else Environment.detect(
             given if isinstance(given, Mapping) else None)
+        # A real run records what it prints, to keep a read command's answer for the next
+        # (binatsec/answers.py); a test's own environment keeps nothing.
+        recorder = None
+        if given is None:
+            import os
+
+            from binatsec.answers import Recorder
+
+            argv = sys.argv[1:] if args is None else list(args)
+            recorder = Recorder.start(argv, os.environ, env)
+            if recorder is not None:
+                env = recorder.env
+        run = Session(env, language=_language_asked(args))
 
         def invoke() -> Any:
             return super(BinatsecGroup, self).main(
                 args, prog_name, complete_var, standalone_mode=False,
-                windows_expand_args=windows_expand_args,
-                obj=Session(env, language=_language_asked(args)), **extra)
+                windows_expand_args=windows_expand_args, obj=run, **extra)
 
         code = errors.run(invoke, env)
+        if recorder is not None and run.keep_answer and not run.paged:
+            recorder.keep(code)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -234,6 +248,7 @@ class BinatsecGroup(TyperGroup):
         from binatsec.views import pager
 
         screen = run.env
+        run.paged = True  # what a pager shows depends on the screen it finds: not kept
         run.env, captured = pager.capture(screen)
         interrupted = False
         try:

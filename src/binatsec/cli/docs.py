@@ -102,6 +102,7 @@ def schema(
 
     _refuse_json(ctx, "JSON Schemas as they are stored")
     names = schemas.names()
+    session(ctx).keep_answer = True  # the same for the same version (binatsec/answers.py)
     out = session(ctx).env.stdout
     assert out is not None  # errors.run ends a run with stdout closed before any command
     if name is None:
@@ -139,6 +140,7 @@ def man(ctx: typer.Context) -> None:
                           for code, text in EXIT_STATUS),
         environment=tuple((name, _(text)) for name, text in ENVIRONMENT),
         see_also=_(SEE_ALSO))
+    session(ctx).keep_answer = True  # the same for the same version (binatsec/answers.py)
     out = session(ctx).env.stdout
     assert out is not None
     out.write(manpage.render(page))

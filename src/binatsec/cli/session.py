@@ -42,6 +42,10 @@ class Session:
         self._noticed = False
         # --lang was on the command line: a bilingual export writes that language alone.
         self.language_given = False
+        # Whether this run's output may be kept and served again (binatsec/answers.py): set
+        # by `respond` for a read command's answer; `paged` when it went through a pager.
+        self.keep_answer = False
+        self.paged = False
         # The environment's language first: an unknown --lang is then said in it.
         self._asked, self._asked_from = env.language, env.language_from or "--lang"
         _speak(env.language if env.language in LANGUAGES else "en")
@@ -199,6 +203,7 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
     run = session(ctx)
     out = run.env.stdout
     assert out is not None  # errors.run ends a run with stdout closed before any command
+    run.keep_answer = _answer_kept(ctx, result)
     if isinstance(result, results.Export):
         _export(result, run)
     elif json_flag or run.json:
@@ -214,6 +219,26 @@ def respond(ctx: typer.Context, result: results.Result, json_flag: bool = False)
         render(result, run.env)
     if result.missing:
         raise NothingFound(result.missing)
+
+
+# What a read command answers, the same for the same arguments, content and terminal. Not:
+# a played quiz or the history (stdin, the data folder, the clock), lint (any folder).
+_READ_RESULTS = (results.Overview, results.Listing, results.Figures, results.Found,
+                 results.Export, results.QuizSheet)
+
+
+def _answer_kept(ctx: typer.Context, result: results.Result) -> bool:
+    """Whether `result`, as it is about to be shown, may be kept and served again: a read
+    command's answer on stdout, text, and (a quiz sheet) drawn from a seed given."""
+    if not isinstance(result, _READ_RESULTS):
+        return False
+    if isinstance(result, results.Export):
+        return result.output is None and not result.format.binary
+    if isinstance(result, results.QuizSheet):
+        seed = ctx.get_parameter_source("seed")  # Click's ParameterSource (Typer vendors it)
+        return (result.output is None and result.format != "pdf" and not result.review
+                and seed is not None and seed.name == "COMMANDLINE")
+    return True
 
 
 def _sheet(result: results.QuizSheet, run: Session) -> None:

@@ -1,0 +1,339 @@
+"""Answers kept: a read command's whole output, served again without Typer, Click or Rich.
+
+Importing Typer (with its Click) costs more than everything else a JSON answer needs, and
+Rich as much again for a table; a reference tool is asked the same questions over and over
+(`stats seizures`, `faq merida`). So when the full command line (Typer, the views, Rich)
+has answered a read command, its stdout, stderr and exit code are kept under a key made of
+everything that could change them: the arguments as given, binatsec's and Python's
+versions, the date, a digest of every file in the content folders in use (names and bytes,
+so an edited file is a new key), the terminal facts `Environment.detect` finds (width, colour,
+tty, encoding, pager, height, language), and every variable binatsec or Rich reads. The
+next run with the same key prints those bytes and ends (`serve`), before anything else is
+imported; any other run goes the full way, unchanged.
+
+This is a cache of Rich's (and the JSON view's) own output, never a second renderer: it
+cannot drift from what the full path draws, and tests/test_answers.py runs both ways on
+generated command lines and environments and compares the bytes. Only the full path
+decides what is kept (`Session.keep_answer`): read commands with no side effects, no
+randomness (a quiz sheet only with --seed), nothing read from stdin or the history, not
+paged, not binary; exit codes 0 and 1. Nothing here is trusted more than a file: an entry
+is bounded, checked by its digest, and removed if damaged.
+`BINATSEC_ANSWERS=0` turns keeping and serving off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from binatsec.environment import Environment
+
+SWITCH_ENV = "BINATSEC_ANSWERS"
+FOLDER = "answers"  # under the validated-content cache folder
+MAX_ANSWER_BYTES = 1 * 2**20  # larger output (a whole export) is drawn each time
+MAX_ENTRIES = 256  # the least recently used go first
+# The content spec's bound on a file (spec.MAX_FILE_BYTES, BC012; a test keeps them equal),
+# not imported: the spec's module costs more than a served answer may.
+MAX_CONTENT_BYTES = 16 * 1024 * 1024
+FORMAT = "a1"
+# Variables that change what a read command prints, besides binatsec's own (BINATSEC_*),
+# which are all part of the key: the locale, colour and terminal ones Rich reads, and the
+# pager's.
+_VARIABLES = ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "NO_COLOR",
+              "FORCE_COLOR", "TERM", "COLORTERM", "COLUMNS", "LINES", "PAGER", "LESS",
+              "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES",
+              "HOME", "XDG_CACHE_HOME", "PYTHONIOENCODING", "PYTHONUTF8")
+
+
+def enabled(environ: Mapping[str, str]) -> bool:
+    return environ.get(SWITCH_ENV, "1").strip() not in ("0", "off", "no", "false")
+
+
+def _content_folder(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The --content-dir this command line names (the last one, before any '--'), else
+    $BINATSEC_CONTENT_DIR: the folder whose files the key must cover."""
+    from binatsec.corpus.resources import CONTENT_DIR_ENV
+
+    words = list(argv[:argv.index("--")] if "--" in argv else argv)
+    folder = environ.get(CONTENT_DIR_ENV, "")
+    for at, word in enumerate(words):
+        if word == "--content-dir" and at + 1 < len(words):
+            folder = words[at + 1]
+        elif word.startswith("--content-dir="):
+            folder = word.partition("=")[2]
+    return folder
+
+
+def _blake2b(data: bytes = b"") -> Any:
+    try:
+        from _blake2 import blake2b  # what hashlib uses, without hashlib's OpenSSL import
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b
+    return blake2b(data, digest_size=20)
+
+
+def content_digest(folder: str) -> str | None:
+    """A digest of every file in the bundled content folder and in `folder` (names and
+    bytes: any change is a new key), without parsing or importing the loader; None when
+    something there is not a plain readable file, which the full path reports."""
+    from binatsec.corpus.resources import bundled_content
+    from binatsec.fileio import read_regular_file
+
+    bundled = bundled_content()
+    if not isinstance(bundled, Path):
+        return None  # a zipped install: answered the full way
+    digest = _blake2b()
+    for base in (bundled, Path(folder).expanduser() if folder else None):
+        if base is None:
+            continue
+        try:
+            paths = sorted(base.iterdir())
+        except OSError:
+            return None
+        digest.update(f"|{base}|".encode("utf-8", "surrogateescape"))
+        for path in paths:
+            if path.name.startswith(".") or path.name == "__pycache__":
+                continue
+            try:
+                raw = read_regular_file(path, MAX_CONTENT_BYTES)
+            except OSError:
+                return None
+            digest.update(f"|{path.name}|{len(raw)}|".encode("utf-8", "surrogateescape"))
+            digest.update(raw)
+    return str(digest.hexdigest())
+
+
+def _stream_facts(stream: IO[str] | None) -> str:
+    if stream is None:
+        return "closed"
+    return f"{getattr(stream, 'encoding', '')}|{getattr(stream, 'errors', '')}"
+
+
+def key(argv: Sequence[str], environ: Mapping[str, str], env: Environment) -> str | None:
+    """The key of this command line in this environment; None when it can't have one (no
+    cache folder, content that can't be read)."""
+    import datetime
+
+    from binatsec import __version__
+    from binatsec.environment import CacheDirError
+
+    try:
+        cache = env.folders.cache()
+    except CacheDirError:
+        return None
+    if cache is None:
+        return None
+    digest = content_digest(_content_folder(argv, environ))
+    if digest is None:
+        return None
+    # The interpreter as well: its flags and module path (PYTHONPATH, -I, ...) decide what
+    # code runs, so a run with another module path is another key.
+    facts = (FORMAT, __version__, sys.version, sys.executable, sys.flags, sys.path,
+             datetime.date.today().isoformat(),
+             digest, tuple(argv), env.stdin_is_terminal, env.stdout_is_terminal, env.unicode,
+             env.colour, env.width, env.pager, env.height, env.language, env.language_from,
+             _stream_facts(env.stdout), _stream_facts(env.stderr), str(cache),
+             sorted((name, value) for name, value in environ.items()
+                    if name.startswith(("BINATSEC_", "PYTHON")) or name in _VARIABLES))
+    return str(_blake2b(repr(facts).encode("utf-8", "surrogateescape")).hexdigest())
+
+
+def _entry(cache: Path, answer_key: str) -> Path:
+    return cache / FOLDER / f"{answer_key}.answer"
+
+
+# --- serving: the fast path, before Typer is imported -------------------------------------------
+
+
+def serve(argv: Sequence[str]) -> int | None:
+    """Print the answer kept for this command line and return its exit code; None when
+    none is kept (or answers are off), so the full command line runs."""
+    environ = os.environ
+    if not enabled(environ) or sys.stdout is None:
+        return None
+    from binatsec.environment import Environment
+
+    env = Environment.detect(environ)
+    answer_key = key(argv, environ, env)
+    if answer_key is None:
+        return None
+    entry = _entry(env.folders.cache() or Path(), answer_key)
+    found = _read(entry)
+    if found is None:
+        return None
+    code, out, err = found
+    return _write(out, err, code)
+
+
+def _read(entry: Path) -> tuple[int, bytes, bytes] | None:
+    from binatsec.fileio import read_regular_file
+
+    try:
+        raw = read_regular_file(entry, MAX_ANSWER_BYTES + 200)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        _remove(entry)
+        return None
+    head, newline, payload = raw.partition(b"\n")
+    try:
+        digest, code_text, out_length = head.decode("ascii").split(" ")
+        code, split = int(code_text), int(out_length)
+    except ValueError:
+        code, split, digest = -1, -1, ""
+    if (not newline or code not in (0, 1) or not 0 <= split <= len(payload)
+            or _blake2b(payload).hexdigest() != digest):
+        _remove(entry)  # damaged: the full path answers, and keeps a good one
+        return None
+    _touch(entry)
+    return code, payload[:split], payload[split:]
+
+
+def _write(out: bytes, err: bytes, code: int) -> int:
+    from binatsec.streams import output_failed
+
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(out)
+        sys.stdout.buffer.flush()
+    except OSError as error:
+        failed = output_failed(error)
+        if failed is None:
+            raise
+        return failed
+    if err:
+        try:
+            sys.stderr.flush()
+            sys.stderr.buffer.write(err)
+            sys.stderr.buffer.flush()
+        except OSError:
+            pass  # nobody reads stderr: the answer on stdout was given
+    return code
+
+
+def _remove(entry: Path) -> None:
+    with contextlib.suppress(OSError):
+        entry.unlink()
+
+
+def _touch(entry: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: pruning keeps it
+
+
+# --- keeping: the full path records what it printed ---------------------------------------------
+
+
+class _Tee:
+    """A text stream that also records what is written to it; binary writes (through
+    `.buffer`) and failed writes mark the record unusable."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self.parts: list[str] = []
+        self._size = 0
+        self.usable = True
+
+    def write(self, text: str) -> int:
+        try:
+            written = self._stream.write(text)
+        except BaseException:
+            self.usable = False
+            raise
+        if self.usable:
+            self._size += len(text)
+            if self._size > MAX_ANSWER_BYTES:  # too large to keep: stop holding it
+                self.usable, self.parts = False, []
+            else:
+                self.parts.append(text)
+        return written
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BaseException:
+            self.usable = False
+            raise
+
+    @property
+    def buffer(self) -> Any:
+        self.usable = False  # bytes written past the text layer are not recorded
+        return getattr(self._stream, "buffer")  # noqa: B009 - IO[str] does not declare it
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def data(self) -> bytes:
+        encoding = getattr(self._stream, "encoding", None) or "utf-8"
+        errors = getattr(self._stream, "errors", None) or "strict"
+        return "".join(self.parts).encode(encoding, errors)
+
+
+class Recorder:
+    """What the full path prints in one run, to keep under its key if the run says so."""
+
+    def __init__(self, argv: Sequence[str], environ: Mapping[str, str], env: Environment):
+        self._argv, self._environ, self._env = list(argv), environ, env
+        assert env.stdout is not None and env.stderr is not None
+        self._out, self._err = _Tee(env.stdout), _Tee(env.stderr)
+        # A stand-in for each stream: writes go through, and are recorded on the way. The
+        # process's own too, for what Click prints itself (help) rather than through env.
+        self.env = env._replace(stdout=cast("IO[str]", self._out),
+                                stderr=cast("IO[str]", self._err))
+        if sys.stdout is env.stdout:
+            sys.stdout = cast("IO[str]", self._out)
+        if sys.stderr is env.stderr:
+            sys.stderr = cast("IO[str]", self._err)
+
+    @classmethod
+    def start(cls, argv: Sequence[str], environ: Mapping[str, str],
+              env: Environment) -> Recorder | None:
+        if not enabled(environ) or env.stdout is None or env.stderr is None:
+            return None
+        return cls(argv, environ, env)
+
+    def keep(self, code: int) -> None:
+        """Keep what was printed, when the run ended as an answer can (0 or 1) and nothing
+        went past the recorded streams. Never fails the run: a cache is only a speed-up."""
+        if code not in (0, 1) or not (self._out.usable and self._err.usable):
+            return
+        with contextlib.suppress(OSError, ValueError, UnicodeError):
+            self._keep(code)
+
+    def _keep(self, code: int) -> None:
+        from binatsec.fileio import atomic_write
+
+        answer_key = key(self._argv, self._environ, self._env)
+        cache = self._env.folders.cache()
+        if answer_key is None or cache is None:
+            return
+        out, err = self._out.data(), self._err.data()
+        if not out and not err:
+            return  # every answer says something: output that went past the record
+        payload = out + err
+        if len(payload) > MAX_ANSWER_BYTES:
+            return
+        head = f"{_blake2b(payload).hexdigest()} {code} {len(out)}\n".encode("ascii")
+        atomic_write(_entry(cache, answer_key), head + payload)
+        _prune(cache / FOLDER)
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used entries beyond MAX_ENTRIES."""
+    import time
+
+    soon = time.time() + 60  # an entry dated in the future counts as the oldest
+
+    def last_used(path: Path) -> float:
+        used = path.stat().st_mtime
+        return used if used <= soon else float("-inf")
+
+    with contextlib.suppress(OSError):
+        entries = sorted(folder.glob("*.answer"), key=last_used)
+        for stale in entries[:-MAX_ENTRIES]:
+            stale.unlink(missing_ok=True)
