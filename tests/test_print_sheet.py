@@ -313,3 +313,13 @@ def test_without_weasyprint_a_pdf_names_the_extra(cli: Callable[..., Run],
         "binatsec: error: PDF needs WeasyPrint: pip install 'binatsec[pdf]'"]
     assert not target.exists()
     assert cli("export", "--format", "pdf", "--output", str(target)).exit_code == 69
+
+
+def test_a_spanish_sheet_is_graded_in_spanish(cli: Callable[..., Run]) -> None:
+    """The command printed to grade a sheet replays it in the language it was printed in."""
+    spanish = cli("--lang", "es", "quiz", "--topic", "myths", "--count", "2", "--seed", "7",
+                  "--print")
+    assert spanish.exit_code == 0, spanish.stderr
+    assert "binatsec quiz --topic myths --count 2 --seed 7 --lang es --answers" in spanish.stdout
+    english = cli("quiz", "--topic", "myths", "--count", "2", "--seed", "7", "--print")
+    assert "--seed 7 --answers" in english.stdout and "--lang" not in english.stdout

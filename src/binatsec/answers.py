@@ -117,7 +117,7 @@ def _stream_facts(stream: IO[str] | None) -> str:
 def key(argv: Sequence[str], environ: Mapping[str, str], env: Environment) -> str | None:
     """The key of this command line in this environment; None when it can't have one (no
     cache folder, content that can't be read)."""
-    import datetime
+    import time
 
     from binatsec import __version__
     from binatsec.environment import CacheDirError
@@ -134,7 +134,7 @@ def key(argv: Sequence[str], environ: Mapping[str, str], env: Environment) -> st
     # The interpreter as well: its flags and module path (PYTHONPATH, -I, ...) decide what
     # code runs, so a run with another module path is another key.
     facts = (FORMAT, __version__, sys.version, sys.executable, sys.flags, sys.path,
-             datetime.date.today().isoformat(),
+             time.strftime("%Y-%m-%d"),  # the local date, as date.today() gives it
              digest, tuple(argv), env.stdin_is_terminal, env.stdout_is_terminal, env.unicode,
              env.colour, env.width, env.pager, env.height, env.language, env.language_from,
              _stream_facts(env.stdout), _stream_facts(env.stderr), str(cache),

@@ -14,7 +14,6 @@ import codecs
 import contextlib
 import io
 import os
-import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,6 +67,8 @@ def _columns(environ: Mapping[str, str], stream: Any) -> int:
         try:
             return clamp_width(os.get_terminal_size(stream.fileno()).columns or DEFAULT_WIDTH)
         except (OSError, ValueError, AttributeError):
+            import shutil  # rare (a terminal without a size): not worth its import each run
+
             return clamp_width(shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
     return DEFAULT_WIDTH
 

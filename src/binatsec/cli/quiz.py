@@ -321,8 +321,10 @@ def _prepare(corpus: Corpus, topic: str, count: int, seed: int, *, review: bool,
         problem = engine.check_answers(questions, listed)
         if problem:
             usage_error(problem, "--answers")
+    # Replayed in the language asked now: a Spanish sheet's grading command grades in Spanish.
+    spoken = f" --lang {language}" if language != "en" else ""
     again = (f"{replay or f'binatsec quiz --topic {topic}'} --count {len(questions)} "
-             f"--seed {seed}{' --review' if review else ''}")
+             f"--seed {seed}{' --review' if review else ''}{spoken}")
     return _Quiz(topic, seed, review, tuple(questions), tuple(due) if review else None, again,
                  query, scope, language)
 
