@@ -106,6 +106,18 @@ def test_what_is_not_an_answer_is_never_kept(argv: list[str], tmp_path: Path) ->
     assert not _entries(cache)
 
 
+def test_shell_completion_is_never_served_an_answer(tmp_path: Path) -> None:
+    """Completion runs `binatsec` with no arguments, as the overview does: only its variable
+    tells them apart, and it always goes the full way."""
+    cache = tmp_path / "cache"
+    overview = _run([], _environ(cache))
+    assert overview[0] == 0 and _entries(cache)
+    completing = _run([], _environ(cache, _BINATSEC_COMPLETE="complete_bash",
+                                   COMP_WORDS="binatsec fa", COMP_CWORD="1"))
+    assert completing[0] == 0 and b"faq" in completing[1]
+    assert completing[1] != overview[1]
+
+
 def test_an_export_to_a_file_writes_the_file_every_time(tmp_path: Path) -> None:
     cache, target = tmp_path / "cache", tmp_path / "faq.md"
     for _ in range(2):

@@ -139,7 +139,8 @@ def key(argv: Sequence[str], environ: Mapping[str, str], env: Environment) -> st
              env.colour, env.width, env.pager, env.height, env.language, env.language_from,
              _stream_facts(env.stdout), _stream_facts(env.stderr), str(cache),
              sorted((name, value) for name, value in environ.items()
-                    if name.startswith(("BINATSEC_", "PYTHON")) or name in _VARIABLES))
+                    if name.startswith(("BINATSEC_", "_BINATSEC", "PYTHON", "COMP_"))
+                    or name in _VARIABLES))
     return str(_blake2b(repr(facts).encode("utf-8", "surrogateescape")).hexdigest())
 
 
@@ -156,6 +157,8 @@ def serve(argv: Sequence[str]) -> int | None:
     environ = os.environ
     if not enabled(environ) or sys.stdout is None:
         return None
+    if any(name.startswith("_BINATSEC") for name in environ):
+        return None  # shell completion (_BINATSEC_COMPLETE) asks the command line itself
     from binatsec.environment import Environment
 
     env = Environment.detect(environ)
