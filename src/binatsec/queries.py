@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TypeVar, cast
@@ -91,6 +92,23 @@ _SYMBOL_WORDS = {"$": " dollars ", "%": " percent "}
 
 
 def tokens(text: str) -> list[str]:
+    """The folded words of `text` (a new list: callers may extend it)."""
+    found = _TOKENS.get(text)
+    if found is None:
+        found = _tokens(text)
+        if len(_TOKENS) >= _KEEP_TOKENS:
+            _TOKENS.clear()
+        _TOKENS[text] = found
+    return list(found)
+
+
+# The words of each text already split in this run: the same text (a unit's name, a
+# source's name, a sentence shared by records) is folded and split once.
+_TOKENS: dict[str, list[str]] = {}
+_KEEP_TOKENS = 65536
+
+
+def _tokens(text: str) -> list[str]:
     folded = fold(text)
     for symbol, word in _SYMBOL_WORDS.items():
         if symbol in folded:
@@ -214,7 +232,8 @@ def _holds(words: Sequence[str], phrase: Sequence[str], match: Match) -> bool:
 
 def _score(query_tokens: Sequence[str], record: Record, fields: Sequence[_Field],
            match: Match = _begins, match_id: Match = _equal,
-           phrases: Sequence[tuple[str, ...]] = ()) -> Ranked:
+           phrases: Sequence[tuple[str, ...]] = (),
+           matching: dict[str, frozenset[str]] | None = None) -> Ranked:
     """The record's score, and the field to show: the one that holds a quoted phrase, then
     the one that matched most words (a figure's sentence wins ties, as a figure reads best
     that way); the id when no text field matched. A text word matches a query word it
@@ -226,16 +245,22 @@ def _score(query_tokens: Sequence[str], record: Record, fields: Sequence[_Field]
     held: set[tuple[str, ...]] = set()
     best = ("id", record.id)
     best_rank = (False, 0, False)
+    # `matching`, when given, holds the words `match` finds for each query word: the same
+    # counts, taken in C.
+    any_term = (frozenset().union(*[matching[t] for t in query_tokens])
+                if matching is not None else None)
     for key, value, weight, words in fields:
         for term in query_tokens:
-            hits = sum(1 for w in words if match(term, w))
+            hits = (sum(map(matching[term].__contains__, words)) if matching is not None
+                    else sum(1 for w in words if match(term, w)))
             if hits:
                 matched.add(term)
                 score += weight * (1.0 + 0.1 * (hits - 1))
         in_order = [p for p in phrases if _holds(words, p, match)]
         held.update(in_order)
         field_rank = (bool(in_order),
-                      sum(1 for w in words if any(match(t, w) for t in query_tokens)),
+                      sum(map(any_term.__contains__, words)) if any_term is not None
+                      else sum(1 for w in words if any(match(t, w) for t in query_tokens)),
                       key == "sentence")
         if field_rank[1] and field_rank > best_rank:
             best, best_rank = (key, value), field_rank
@@ -265,9 +290,45 @@ def rank(records: Sequence[Record], query: str,
     Words match as typed (a word of the content that begins with them), without stems:
     `faq` and `pillars` answer from this and need no stemmer; `search` finds more."""
     terms = query_terms(query)
-    scored = [_score(terms, r, _fields(r, language)) for r in records]
+    chosen, matching = _rankable(records, terms)
+    scored = [_score(terms, r, _fields(r, language), matching=matching) for r in chosen]
     hits = [r for r in scored if r.score > 0]
     return sorted(hits, key=lambda r: -r.score)
+
+
+def _rankable(records: Sequence[Record], terms: Sequence[str]
+              ) -> tuple[Sequence[Record], dict[str, frozenset[str]] | None]:
+    """The records that may match every term as `rank` matches them (a word of their text
+    that begins with it, a word of their id equal to it), in order, and the words of their
+    texts each term begins: those the corpus's search index names when `records` are a kind
+    of a corpus that keeps one; else every record, and None."""
+    from binatsec.corpus.records import owners
+
+    owned, index = None, None
+    for owned in owners(records) if terms else ():
+        index = _index_of(owned[0])
+        if isinstance(index, dict):
+            break
+    if owned is None or not isinstance(index, dict):
+        return records, None
+    indexed = owned[0].of(owned[1])
+    try:
+        section = _Section(owned[1], indexed, index.get(owned[1]), DEFAULT_LANGUAGE)
+        held: set[int] | None = None
+        matching: dict[str, frozenset[str]] = {}
+        for term in terms:
+            matching[term] = frozenset(word for word in section.words
+                                       if word.startswith(term))
+            here = section.named(term)
+            for word in matching[term]:
+                here.update(_unpacked(section.words[word], len(indexed)))
+            held = here if held is None else held & here
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError):
+        return records, None  # a damaged index: read every record
+    if records is indexed:
+        return [records[n] for n in sorted(held or ())], matching
+    chosen = {id(indexed[n]) for n in held or ()}  # `records` in their own order
+    return [record for record in records if id(record) in chosen], matching
 
 
 def look_up(kind: Kind, records: Sequence[R], query: str,
@@ -580,7 +641,7 @@ def _entry(section: str, record: Record, language: str, corpus: Corpus | None) -
     fields, spanish = _bilingual(record, language)
     fields = _with_aliases(fields, record, corpus, language)
     return _Entry(section, record, fields, _id_words(record),
-                  frozenset(word for field in fields for word in field[3]), spanish)
+                  frozenset().union(*[field[3] for field in fields]), spanish)
 
 
 def _with_aliases(fields: list[_Field], record: Record, corpus: Corpus | None,
@@ -589,9 +650,7 @@ def _with_aliases(fields: list[_Field], record: Record, corpus: Corpus | None,
     hold: its unit's names ("pounds" for "1,500 lb") and the names of the body it credits
     ("Pew" for a figure credited to the Pew Research Center). They join the words of the
     field a hit shows (a figure's sentence, else the headline), not its text."""
-    aliases = [word for name in (*unit_names(record),
-                                 *(credit_names(record, corpus, language) if corpus else ()))
-               for word in tokens(name)]
+    aliases = _alias_words(record, corpus, language)
     if not aliases or not fields:
         return fields
     at = next((n for n, field in enumerate(fields) if field[0] == "sentence"), 0)
@@ -599,22 +658,36 @@ def _with_aliases(fields: list[_Field], record: Record, corpus: Corpus | None,
     return [*fields[:at], (key, value, weight, [*words, *aliases]), *fields[at + 1:]]
 
 
+def _alias_words(record: Record, corpus: Corpus | None, language: str) -> list[str]:
+    """The words of `_with_aliases`: its unit's names, the names of the body it credits."""
+    return [word for name in (*unit_names(record),
+                              *(credit_names(record, corpus, language) if corpus else ()))
+            for word in tokens(name)]
+
+
 class _Vocabulary:
     """The words of the records searched, and which of them a query word finds."""
 
-    def __init__(self, entries: Sequence[_Entry]) -> None:
-        self.counts: dict[str, int] = {}  # each word of the texts: how many records hold it
-        for entry in entries:
-            for word in entry.words:
-                self.counts[word] = self.counts.get(word, 0) + 1
-        self.id_words = frozenset(w for entry in entries for w in entry.id_words)
-        self.spanish = frozenset(w for entry in entries for w in entry.spanish)
+    def __init__(self, counts: dict[str, int], id_words: frozenset[str],
+                 spanish: frozenset[str]) -> None:
+        self.counts = counts  # each word of the texts: how many records hold it
+        self.id_words = id_words
+        self.spanish = spanish
         # Stemming keeps a word's first letter, so only words with the same first letter
         # can share a stem: each query word stems a few dozen words, not the whole content.
         self.by_initial: dict[str, list[str]] = {}
         for word in dict.fromkeys([*self.counts, *sorted(self.id_words)]):
             self.by_initial.setdefault(word[:1], []).append(word)
         self._found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    @classmethod
+    def of_entries(cls, entries: Sequence[_Entry]) -> _Vocabulary:
+        counts: dict[str, int] = {}
+        for entry in entries:
+            for word in entry.words:
+                counts[word] = counts.get(word, 0) + 1
+        return cls(counts, frozenset(w for entry in entries for w in entry.id_words),
+                   frozenset(w for entry in entries for w in entry.spanish))
 
     def holds(self, term: str) -> bool:
         """Whether the content has `term` as typed: a word that begins with it, or an id's word."""
@@ -674,13 +747,246 @@ class _Vocabulary:
         return near[0] if near else None
 
 
+_Found = dict[str, tuple[frozenset[str], frozenset[str]]]  # term -> (text words, id words)
+
+
+class _Searched:
+    """The records a search reads: their words, and those that hold every query word."""
+
+    def vocabulary(self) -> _Vocabulary:
+        raise NotImplementedError
+
+    def candidates(self, terms: Sequence[str], found: _Found) -> Iterable[_Entry]:
+        """The records that hold every term (in some form `found` gives), in order."""
+        raise NotImplementedError
+
+
+class _Scan(_Searched):
+    """Every record read: what a search does without an index."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.entries = entries
+
+    def vocabulary(self) -> _Vocabulary:
+        return _Vocabulary.of_entries(self.entries)
+
+    def candidates(self, terms: Sequence[str], found: _Found) -> Iterable[_Entry]:
+        return [entry for entry in self.entries
+                if all(not (found[t][0].isdisjoint(entry.words)
+                            and found[t][1].isdisjoint(entry.id_words)) for t in terms)]
+
+
+# --- search's index, kept with the validated corpus ------------------------------------------
+#
+# For each kind: every word of its records' texts (in both languages: the words a search in
+# either reads), the words of their ids, the words its figures are also found by in each
+# language (`_alias_words`), each with the positions of the records that hold it; and the
+# words of Spanish text. A search then reads the records that hold its words, not every
+# record. Positions are kept as deltas in the narrowest array that holds them, in base64,
+# and decoded only for the words a query finds.
+
+INDEX_VERSION = 1
+
+
+def _packed(positions: list[int]) -> str:
+    import base64
+    import sys
+    from array import array
+    from operator import sub
+
+    deltas = [positions[0], *map(sub, positions[1:], positions)]
+    top = max(deltas)
+    code = "B" if top < 2**8 else "H" if top < 2**16 else "I" if top < 2**32 else "Q"
+    packed = array(code, deltas)
+    if sys.byteorder == "big":  # pragma: no cover - stored little-endian everywhere
+        packed.byteswap()
+    return code + base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def _unpacked(text: str, size: int) -> list[int]:
+    """The positions `_packed` wrote, each below `size`; ValueError if damaged."""
+    import base64
+    import sys
+    from array import array
+    from itertools import accumulate
+
+    if type(text) is not str or text[:1] not in ("B", "H", "I", "Q"):
+        raise ValueError("search index: not positions")
+    packed = array(text[0], base64.b64decode(text[1:], validate=True))
+    if sys.byteorder == "big":  # pragma: no cover
+        packed.byteswap()
+    positions = list(accumulate(packed))
+    if not positions or positions[-1] >= size:
+        raise ValueError("search index: a position of no record")
+    return positions
+
+
+def build_index(corpus: Corpus) -> bytes:
+    """Search's index of `corpus` (see above), as the validated bundle keeps it."""
+    import json
+
+    index: dict[str, object] = {"version": INDEX_VERSION}
+    for kind in kinds.all_kinds():
+        words: dict[str, list[int]] = {}
+        ids: dict[str, list[int]] = {}
+        aliases: dict[str, dict[str, list[int]]] = {lang: {} for lang in LANGUAGES}
+        spanish: set[str] = set()
+        records = corpus.of(kind.name)
+        for n, record in enumerate(records):
+            fields, its_spanish = _bilingual(record, DEFAULT_LANGUAGE)
+            spanish.update(its_spanish)
+            for table, held in ((words, frozenset().union(*[f[3] for f in fields])),
+                                (ids, _id_words(record))):
+                for word in held:
+                    at = table.get(word)
+                    if at is None:
+                        table[word] = [n]
+                    else:
+                        at.append(n)
+            if fields:  # `_with_aliases` adds none to a record with no text to show
+                for lang, table in aliases.items():
+                    for word in dict.fromkeys(_alias_words(record, corpus, lang)):
+                        table.setdefault(word, []).append(n)
+        index[kind.name] = {
+            "size": len(records),
+            "words": {word: _packed(at) for word, at in words.items()},
+            "ids": {word: _packed(at) for word, at in ids.items()},
+            "aliases": {lang: {word: _packed(at) for word, at in table.items()}
+                        for lang, table in aliases.items()},
+            "spanish": sorted(spanish)}
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _count(text: str) -> int:
+    """How many positions `_packed` wrote in `text`, without decoding them."""
+    from array import array
+
+    size = (len(text) - 1) // 4 * 3 - (len(text) - len(text.rstrip("=")))
+    return size // array(text[:1]).itemsize
+
+
+class _Section:
+    """One kind's part of the index, for the records of `records`."""
+
+    def __init__(self, name: str, records: Sequence[Record], part: object,
+                 language: str) -> None:
+        if (type(part) is not dict or part.get("size") != len(records)
+                or type(part.get("words")) is not dict or type(part.get("ids")) is not dict
+                or type(part.get("aliases")) is not dict
+                or type(part["aliases"].get(language)) is not dict
+                or type(part.get("spanish")) is not list):
+            raise ValueError(f"search index: {name}: not as build_index writes it")
+        self.name, self.records = name, records
+        self.words: dict[str, str] = part["words"]
+        self.ids: dict[str, str] = part["ids"]
+        self.aliases: dict[str, str] = part["aliases"][language]
+        self.spanish = frozenset(part["spanish"])
+
+    def counts(self) -> dict[str, int]:
+        counts = {word: _count(at) for word, at in self.words.items()}
+        for word in self.aliases:
+            counts[word] = len(self.holding(word))
+        return counts
+
+    def holding(self, word: str) -> set[int]:
+        """The positions of the records whose texts (or aliases) hold `word`."""
+        size = len(self.records)
+        found = set(_unpacked(self.words[word], size)) if word in self.words else set()
+        if word in self.aliases:
+            found.update(_unpacked(self.aliases[word], size))
+        return found
+
+    def named(self, word: str) -> set[int]:
+        """The positions of the records whose id holds `word`."""
+        return set(_unpacked(self.ids[word], len(self.records))) if word in self.ids else set()
+
+
+class _Indexed(_Searched):
+    """The records of some kinds of a corpus, read through the corpus's index."""
+
+    def __init__(self, sections: list[_Section], language: str, corpus: Corpus) -> None:
+        self.sections, self.language, self.corpus = sections, language, corpus
+
+    def vocabulary(self) -> _Vocabulary:
+        counts: dict[str, int] = {}
+        for section in self.sections:
+            for word, count in section.counts().items():
+                counts[word] = counts.get(word, 0) + count
+        return _Vocabulary(counts, frozenset(w for s in self.sections for w in s.ids),
+                           frozenset(w for s in self.sections for w in s.spanish))
+
+    def candidates(self, terms: Sequence[str], found: _Found) -> Iterable[_Entry]:
+        if not terms:
+            return []
+        chosen: list[_Entry] = []
+        for section in self.sections:
+            held: set[int] | None = None
+            for term in terms:
+                texts, ids = found[term]
+                here: set[int] = set()
+                for word in texts:
+                    here |= section.holding(word)
+                for word in ids:
+                    here |= section.named(word)
+                held = here if held is None else held & here
+                if not held:
+                    break
+            chosen += [_entry(section.name, section.records[n], self.language, self.corpus)
+                       for n in sorted(held or ())]
+        return chosen
+
+
+_INDEXES: weakref.WeakKeyDictionary[Corpus, object] = weakref.WeakKeyDictionary()
+
+
+def _index_of(corpus: Corpus) -> object:
+    """The corpus's decoded index (a dict by kind), or None when it keeps none; decoded
+    once, and kept as long as the corpus."""
+    import json
+
+    if corpus in _INDEXES:
+        return _INDEXES[corpus]
+    blob = corpus.extra("search")
+    index = None
+    if blob is not None:
+        try:
+            index = json.loads(blob)
+        except (ValueError, RecursionError):
+            index = None
+        if type(index) is not dict or index.get("version") != INDEX_VERSION:
+            index = None
+    _INDEXES[corpus] = index
+    return index
+
+
+def _indexed(sections: Sequence[tuple[str, Sequence[Record]]], language: str,
+             corpus: Corpus | None) -> _Indexed | None:
+    """The sections read through the corpus's index, when each is a kind of it (exactly
+    `corpus.of(name)`) and it keeps one; None otherwise."""
+    if corpus is None or not sections:
+        return None
+    if any(corpus.of(name) is not records for name, records in sections):
+        return None
+    index = _index_of(corpus)
+    if not isinstance(index, dict):
+        return None
+    try:
+        parts = [_Section(name, records, index.get(name), language)
+                 for name, records in sections]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return _Indexed(parts, language, corpus)
+
+
 def match_spans(text: str, terms: Sequence[str],
                 match: Match = _begins) -> tuple[tuple[int, int], ...]:
     """Where query words occur in `text`, for highlighting: the typed part of a word they
     begin, the whole of a word they find otherwise (another form of it)."""
     spans: list[tuple[int, int]] = []
-    for found in _WORD.finditer(text):
-        word = fold(found.group())
+    # ASCII text folds to text of the same length: fold it once, not word by word.
+    ascii_text = text.isascii()
+    for found in _WORD.finditer(text.casefold() if ascii_text else text):
+        word = found.group() if ascii_text else fold(found.group())
         for term in terms:
             if match(term, word):
                 # Folding can change length (ß -> ss); highlight the whole word then.
@@ -696,9 +1002,19 @@ def find(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
     first: records that hold each quoted phrase first, then by score (headlines weigh
     more). Each record's texts are read once. A figure is also found by its unit's names
     and, given the `corpus`, by the name of the body it credits."""
+    indexed = _indexed(sections, language, corpus)
+    if indexed is not None:
+        try:
+            return _find(query, language, corpus, indexed)
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError):
+            pass  # a damaged index: read the records themselves
     entries = [_entry(section, record, language, corpus)
                for section, records in sections for record in records]
-    vocabulary = _Vocabulary(entries)
+    return _find(query, language, corpus, _Scan(entries))
+
+
+def _find(query: str, language: str, corpus: Corpus | None, searched: _Searched) -> Findings:
+    vocabulary = searched.vocabulary()
     terms = query_terms(query)
     phrases = _phrases(query)
     lacking = [term for term in terms if not vocabulary.holds(term)]
@@ -722,12 +1038,10 @@ def find(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
     def shown(term: str, word: str) -> bool:  # to highlight, in a text or in an id
         return word.startswith(term) or word in found[term][0] or word in found[term][1]
 
-    def may_match(entry: _Entry) -> bool:  # every word found somewhere in it: worth scoring
-        return all(not (found[t][0].isdisjoint(entry.words)
-                        and found[t][1].isdisjoint(entry.id_words)) for t in terms)
-
+    matching = {term: found[term][0] for term in terms}
     scored = [(entry.section, _score(terms, entry.record, entry.fields, match, match_id,
-                                     phrases)) for entry in entries if may_match(entry)]
+                                     phrases, matching))
+              for entry in searched.candidates(terms, found)]
     ranked = [(section, r) for section, r in scored if r.score > 0]
     # Records with the phrase come first: their scores are raised above every other hit's,
     # so the order still reads from the scores.

@@ -42,12 +42,16 @@ from binatsec.corpus.records import Corpus, Pending, Record, Text
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
 # The largest entry written or read. The bundled corpus takes 45 kB and a folder 100 times
-# its size 5 MB (of which a command reads the kinds it shows); anything larger is parsed
-# each run instead, never read.
-MAX_ENTRY_BYTES = 64 * 2**20
+# its size 5 MB, 1000 times 53 MB, its search index included (of which a command reads the
+# kinds it shows); anything larger is parsed each run instead, never read.
+MAX_ENTRY_BYTES = 96 * 2**20
 # The most of an entry a lookup reads: its header, some 60 bytes a kind.
 MAX_HEADER_BYTES = 64 * 2**10
-FORMAT = "v7"  # v7: a header of slices, then each kind (columns and origins) on its own
+FORMAT = "v8"  # v8: a header of slices, then each kind (columns and origins) on its own,
+# then search's index (`SEARCH`)
+# The blob that holds search's index of the corpus (queries.build_index), read only by a
+# search or a look-up by words. Not a kind: no kind's name starts with "~".
+SEARCH = "~search"
 
 
 def _blake2b(data: bytes = b"") -> hashlib.blake2b:
@@ -121,7 +125,9 @@ def pack(blobs: Mapping[str, bytes]) -> bytes:
 
 
 def encode(corpus: Corpus) -> bytes:
-    """The entry of a corpus: each kind's blob (see _blob) behind a header (see pack)."""
+    """The entry of a corpus: each kind's blob (see _blob), then search's index (see
+    queries.build_index), behind a header (see pack). The corpus keeps the index, so the
+    run that stored it searches with it too."""
     origins = corpus.origins()
     blobs: dict[str, bytes] = {}
     kept = 0
@@ -132,6 +138,10 @@ def encode(corpus: Corpus) -> bytes:
         blobs[kind.name] = _blob(kind, records, mine)
     if kept != len(origins):  # each origin is read with its record's kind: none may be lost
         raise ValueError("an origin of no record")
+    from binatsec.queries import build_index
+
+    blobs[SEARCH] = build_index(corpus)
+    corpus.keep_extra("search", blobs[SEARCH])
     return pack(blobs)
 
 
@@ -192,7 +202,7 @@ def _header(head: bytes, size: int) -> tuple[_Slices, int]:
     slices = json.loads(header)
     start = len(digest) + len(header) + 2
     if (type(slices) is not dict
-            or slices.keys() != {kind.name for kind in kinds.all_kinds()}
+            or slices.keys() - {SEARCH} != {kind.name for kind in kinds.all_kinds()}
             or not _only(slices.values(), list)):
         raise ValueError("not a validated bundle")
     for value in slices.values():
@@ -216,9 +226,27 @@ class _Entry:
         self._fresh: Corpus | None = None
 
     def corpus(self) -> Corpus:
-        pending = {name: partial(self._kind, name) for name in self._slices}
+        pending = {name: partial(self._kind, name) for name in self._slices if name != SEARCH}
         prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
-        return Corpus({}, pending, prefixes)
+        extras = {"search": self._search} if SEARCH in self._slices else {}
+        return Corpus({}, pending, prefixes, extras=extras)
+
+    def _search(self) -> bytes | None:
+        """Search's index; None when it is damaged (the entry is then removed, so the next
+        run stores a good one: until then search reads the records themselves)."""
+        offset, length, checksum = self._slices[SEARCH]
+        try:
+            blob = self._read(self._start + offset, length)
+            if len(blob) != length or zlib.crc32(blob) != checksum:
+                raise ValueError("search index: damaged")
+            return blob
+        except (OSError, ValueError):
+            self._discard()
+            return None
+        finally:
+            self._left -= 1
+            if not self._left:
+                self._close()
 
     def _kind(self, name: str) -> Pending:
         kind = kinds.get(name)

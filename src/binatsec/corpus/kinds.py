@@ -394,7 +394,23 @@ def of_record(record: Record) -> Kind | None:
     """The kind a record belongs to, by its id: the prefix before the dot, or, for an id
     without one, the kind whose ids have no prefix (categories)."""
     prefix, dot, _ = record.id.partition(".")
-    return next((kind for kind in _registry if kind.prefix == (prefix if dot else None)), None)
+    return _by_prefix().get(prefix if dot else None)
+
+
+_PREFIXES: tuple[list[Kind], dict[str | None, Kind]] = ([], {})
+
+
+def _by_prefix() -> dict[str | None, Kind]:
+    """Each kind by its prefix (the first of a prefix), worked out again only when the
+    registry changed: search asks it once for every record."""
+    global _PREFIXES
+    seen, found = _PREFIXES
+    if seen != _registry:
+        found = {}
+        for kind in _registry:
+            found.setdefault(kind.prefix, kind)
+        _PREFIXES = (list(_registry), found)
+    return found
 
 
 def fingerprint() -> str:

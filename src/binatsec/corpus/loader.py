@@ -92,10 +92,11 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str
     unread = unread if isinstance(unread, Mapping) else dict.fromkeys(unread)
     broken = set(broken)
     ids = {record.id for record in corpus.records()} | broken
+    declared_of: dict[str, tuple[list[str], set[str]]] = {}  # each linked kind's ids, once
     for kind in kinds.all_kinds():
         for record in corpus.of(kind.name):
             for field, target in _links(record, kind):
-                if _unjudged(target, unread):
+                if unread and _unjudged(target, unread):
                     continue
                 if field.link == "any":
                     if target == record.id or target not in ids:
@@ -104,8 +105,12 @@ def check_corpus(corpus: Corpus, origin: Mapping[str, str], broken: Iterable[str
                         yield Problem("BC009", origin.get(record.id, "?"), reason,
                                       record_id=record.id, key=field.name)
                     continue
-                declared = [r.id for r in corpus.of(field.link or "")]
-                if target not in declared and target not in broken:
+                link = field.link or ""
+                if link not in declared_of:
+                    listed = [r.id for r in corpus.of(link)]
+                    declared_of[link] = (listed, set(listed))
+                declared, declared_set = declared_of[link]
+                if target not in declared_set and target not in broken:
                     yield Problem("BC008", origin.get(record.id, "?"),
                                   f"unknown {field.name} '{target}' (declared: "
                                   f"{', '.join(declared)})", record_id=record.id, key=field.name)

@@ -7,6 +7,7 @@ record type belongs to which content file is declared once, in `binatsec.corpus.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
@@ -205,6 +206,42 @@ class Action(Frozen):
 
 
 R = TypeVar("R")
+# Each kind's records (by the identity of their tuple) and the corpus and kind they are: a
+# look-up given only records can use what the corpus keeps for them (search's index).
+_OWNERS: dict[int, tuple[weakref.ref[Corpus], str]] = {}
+
+
+def _own(corpus: Corpus, kind: str, records: tuple[Record, ...]) -> None:
+    if records:
+        if len(_OWNERS) > 4096:
+            _OWNERS.clear()
+        _OWNERS[id(records)] = (weakref.ref(corpus), kind)
+
+
+_CORPORA: weakref.WeakSet[Corpus] = weakref.WeakSet()  # every corpus alive
+
+
+def owners(records: Sequence[Record]) -> Iterator[tuple[Corpus, str]]:
+    """Each corpus `records` are some of one kind of (the very records its `of(kind)`
+    gives, in any order, as a listing sorts or filters them), with that kind: the corpus
+    that gave out this very tuple first. Several corpora may share records."""
+    found = _OWNERS.get(id(records))
+    corpus = found[0]() if found is not None else None
+    if found is not None and corpus is not None and corpus._built.get(found[1]) is records:
+        yield corpus, found[1]
+    if not records:
+        return
+    first = records[0]
+    for corpus in list(_CORPORA):
+        if corpus._by_id.get(first.id) is not first:
+            continue
+        for name, built in corpus._built.items():
+            if len(built) >= len(records) and any(r is first for r in built):
+                held = set(map(id, built))
+                if all(id(record) in held for record in records):
+                    yield corpus, name
+
+
 # What a pending kind's builder gives: its records, and the user's files they come from.
 Pending = tuple[Sequence[Record], Mapping[str, str]]
 
@@ -221,18 +258,34 @@ class Corpus:
     folder. A pending builder gives the kind's records and their origins (user files).
     """
 
-    __slots__ = ("_built", "_by_id", "_origins", "_pending", "_prefixes")
+    __slots__ = ("__weakref__", "_built", "_by_id", "_extras", "_origins", "_pending",
+                 "_prefixes")
 
     def __init__(self, kinds: Mapping[str, Sequence[Record]],
                  pending: Mapping[str, Callable[[], Pending]] | None = None,
                  prefixes: Mapping[str, str] | None = None,
-                 origins: Mapping[str, str] | None = None) -> None:
+                 origins: Mapping[str, str] | None = None,
+                 extras: Mapping[str, Callable[[], bytes | None]] | None = None) -> None:
         self._built = {name: tuple(records) for name, records in kinds.items()}
         self._origins = dict(origins or {})
         self._pending = dict(pending or {})
         self._prefixes = dict(prefixes or {})
+        self._extras = dict(extras or {})
         self._by_id = {record.id: record for records in self._built.values()
                        for record in records}
+        for name, records in self._built.items():
+            _own(self, name, records)
+        _CORPORA.add(self)
+
+    def extra(self, name: str) -> bytes | None:
+        """What the validated bundle keeps beside the records under `name` (search's index),
+        read when first asked for; None when there is none, or it was found damaged."""
+        make = self._extras.pop(name, None)
+        return make() if make is not None else None
+
+    def keep_extra(self, name: str, data: bytes) -> None:
+        """Keep `data` as the `extra` called `name` (what was just stored with the corpus)."""
+        self._extras[name] = lambda: data
 
     def _build(self, kind: str) -> None:
         make = self._pending.pop(kind, None)
@@ -240,6 +293,7 @@ class Corpus:
             made, origins = make()
             records = tuple(made)
             self._built[kind] = records
+            _own(self, kind, records)
             self._by_id.update((record.id, record) for record in records)
             self._origins.update(origins)
 

@@ -36,6 +36,8 @@ JSON = dict[str, Any]
 # JSON is plain ASCII, so these can only sit inside strings, where \u escapes mean exactly
 # the same text: the text stays verbatim for scripts, and harmless in a terminal.
 _RAW_CONTROL = re.compile(UNSAFE)
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot encode
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -50,16 +52,18 @@ def dumps(document: Mapping[str, Any], ascii_only: bool = False) -> str:
     """A JSON document with every control character escaped, so it can't drive a terminal,
     and valid UTF-8: a lone surrogate (bytes that were not UTF-8 in an argument or a file
     name) becomes U+FFFD. Raises ValueError on NaN or Infinity, which lint keeps out."""
-    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+    # Each step copies the text only when it changes something: an export of tens of
+    # thousands of records is a large text, and every copy of it is held at once.
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    if not text.isascii() and _SURROGATE.search(text):
         from binatsec.textsafety import without_surrogates
 
         text = without_surrogates(text)
-    if ascii_only:
-        text = json.dumps(json.loads(text), ensure_ascii=True, indent=2)
-    return _RAW_CONTROL.sub(_json_escape, text) + "\n"
+    if ascii_only and not text.isascii():
+        # What json.dumps(..., ensure_ascii=True) writes: outside strings JSON is ASCII, so
+        # each other character is in a string, where it is spelled as its \u escape.
+        text = _NON_ASCII.sub(_json_escape, text)
+    return _RAW_CONTROL.sub(_json_escape, text) if _RAW_CONTROL.search(text) else text
 
 
 ALL = "all"  # `--lang all`: every text field as {"en": ..., "es": ...}

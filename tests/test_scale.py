@@ -1,0 +1,242 @@
+"""Work that must grow with the records, not with records x records (issue 19).
+
+Nothing here is timed: each test counts the passes a step makes over the corpus, or checks
+that a shortcut taken for speed gives exactly what the plain way gives."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from binatsec import queries
+from binatsec.corpus import bundle, kinds, loader
+from binatsec.corpus.records import Corpus, Record
+
+
+class CountingCorpus(Corpus):
+    """A corpus that counts how often each kind is asked for."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self, source: Corpus) -> None:
+        super().__init__(dict(source.kinds()), origins=source.origins())
+        self.asked: Counter[str] = Counter()
+
+    def of(self, kind: str) -> tuple[Record, ...]:
+        self.asked[kind] += 1
+        return super().of(kind)
+
+
+def _scaled(corpus: Corpus, copies: int) -> Corpus:
+    """The corpus with every record repeated `copies` times under new ids (links kept)."""
+    scaled: dict[str, list[Record]] = {}
+    for name, records in corpus.kinds().items():
+        made: list[Record] = list(records)
+        for copy in range(1, copies):
+            made += [record._replace(id=f"{record.id}-c{copy}")  # type: ignore[attr-defined]
+                     for record in records if kinds.get(name) and kinds.named(name).prefix]
+        scaled[name] = made
+    return Corpus(scaled)
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_figures_for_every_record_reads_the_figures_once(corpus: Corpus, copies: int) -> None:
+    counting = CountingCorpus(_scaled(corpus, copies))
+    for record in counting.records():
+        queries.figures_for(counting, record.id, getattr(record, "related", ()))
+    assert counting.asked["stats"] <= 1
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_checking_links_reads_each_linked_kind_once(corpus: Corpus, copies: int) -> None:
+    counting = CountingCorpus(_scaled(corpus, copies))
+    origins = {record.id: "x.toml" for record in counting.records()}
+    counting.asked.clear()
+    found = list(loader.check_corpus(counting, origins))
+    assert [p for p in found if p.rule in ("BC008", "BC009")] == []
+    # One pass over each kind for its links, plus one listing of each kind a link names.
+    linked = {field.link for kind in kinds.all_kinds() for field in kind.links}
+    assert all(count <= 1 + len(linked) + 2 for count in counting.asked.values())
+
+
+def test_of_record_follows_the_registry(corpus: Corpus) -> None:
+    stat = corpus.stats[0]
+    assert kinds.of_record(stat) is kinds.named("stats")
+    assert kinds.of_record(corpus.categories[0]) is kinds.named("categories")
+    fake = stat._replace(id="nosuchkind.x")
+    assert kinds.of_record(fake) is None
+
+
+def test_tokens_are_fresh_lists() -> None:
+    first = queries.tokens("Fentanyl pills, $3 billion")
+    first.append("changed")
+    assert queries.tokens("Fentanyl pills, $3 billion") == ["fentanyl", "pills", "dollars",
+                                                            "3", "billion"]
+
+
+def _words(corpus: Corpus) -> list[str]:
+    found: set[str] = set()
+    for record in list(corpus.records())[:60]:
+        kind = kinds.of_record(record)
+        if kind is not None:
+            for _, text, _ in kind.searchable(record, "en"):
+                found.update(queries._tokens(text))
+    return sorted(word for word in found if len(word) > 2)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), language=st.sampled_from(["en", "es"]))
+def test_remembered_tokens_give_the_same_hits(corpus: Corpus, data: st.DataObject,
+                                              language: str) -> None:
+    words = data.draw(st.lists(st.sampled_from(_words(corpus)), min_size=1, max_size=3))
+    query = " ".join(words)
+    sections = [(kind.name, corpus.of(kind.name)) for kind in kinds.sections()]
+    warm = queries.find(sections, query, language, corpus)
+    queries._TOKENS.clear()
+    cold = queries.find(sections, query, language, corpus)
+    assert [(h.section, h.record.id, h.score, h.field, h.spans) for h in warm.hits] == [
+        (h.section, h.record.id, h.score, h.field, h.spans) for h in cold.hits]
+    assert (warm.corrections, warm.suggestions) == (cold.corrections, cold.suggestions)
+
+
+# --- search's index, kept with the validated corpus ------------------------------------------
+
+
+def _plain(corpus: Corpus) -> Corpus:
+    """The corpus's records in a corpus of their own, which keeps no index."""
+    return Corpus(dict(corpus.kinds()), origins=corpus.origins())
+
+
+@pytest.fixture(scope="module")
+def indexed(corpus: Corpus) -> Corpus:
+    """The corpus as the validated bundle gives it back: with search's index."""
+    return bundle.decode(bundle.encode(_plain(corpus)))
+
+
+def _found(findings: queries.Findings) -> tuple[object, ...]:
+    return ([(h.section, h.record.id, h.score, h.title, h.field, h.text, h.spans)
+             for h in findings.hits], findings.corrections, findings.suggestions)
+
+
+def test_the_bundle_keeps_an_index(indexed: Corpus) -> None:
+    blob = bundle.encode(_plain(indexed))
+    slices, _ = bundle._header(blob[:bundle.MAX_HEADER_BYTES], len(blob))
+    assert bundle.SEARCH in slices
+    assert queries._indexed([("faq", indexed.faq)], "en", indexed) is not None
+
+
+def test_building_the_index_reads_each_record_once(corpus: Corpus,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: Counter[str] = Counter()
+    real = queries._bilingual
+
+    def counting(record: Record, language: str) -> object:
+        calls[record.id] += 1
+        return real(record, language)
+
+    monkeypatch.setattr(queries, "_bilingual", counting)
+    queries.build_index(_scaled(corpus, 3))
+    assert calls and set(calls.values()) == {1}
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), language=st.sampled_from(["en", "es"]))
+def test_the_index_finds_what_reading_every_record_finds(
+        corpus: Corpus, indexed: Corpus, data: st.DataObject, language: str) -> None:
+    vocabulary = _words(corpus)
+    words = data.draw(st.lists(st.sampled_from(vocabulary) | st.sampled_from(
+        ["fent", "opioids", "heroine", "incautaciones", "pew", "pounds", "merida", "2019",
+         "fentanul", "zzzq"]), min_size=1, max_size=3))
+    if data.draw(st.booleans()):
+        words = [word[:3] for word in words]  # beginnings of words
+    query = " ".join(words) if data.draw(st.booleans()) else f'"{" ".join(words)}"'
+    names = data.draw(st.lists(st.sampled_from([k.name for k in kinds.sections()]),
+                               min_size=1, unique=True))
+    plain = _plain(corpus)
+    assert queries._indexed([(n, indexed.of(n)) for n in names], language, indexed)
+    assert _found(queries.find([(n, indexed.of(n)) for n in names], query, language,
+                               indexed)) == _found(
+        queries.find([(n, plain.of(n)) for n in names], query, language, plain))
+    for name in names:
+        kind = kinds.named(name)
+        assert [r.id for r in queries.look_up(kind, indexed.of(name), query, language)] == [
+            r.id for r in queries.look_up(kind, plain.of(name), query, language)]
+
+
+def _damaged_entries(corpus: Corpus) -> list[bytes]:
+    """Entries whose index is damaged (so its checksum fails) or well made but wrong."""
+    good = bundle.encode(_plain(corpus))
+    slices, start = bundle._header(good[:bundle.MAX_HEADER_BYTES], len(good))
+    offset, length, _ = slices[bundle.SEARCH]
+    at = start + offset + length // 2
+    flipped = good[:at] + bytes([good[at] ^ 0x20]) + good[at + 1:]
+    entries = [flipped]
+    blobs = {name: good[start + o:start + o + n] for name, (o, n, _) in slices.items()}
+    for wrong in (b"[]", b'{"version": 1}', b"not json", b'{"version": 1, "faq": []}',
+                  json.dumps({"version": 1, **{k.name: {
+                      "size": -1, "words": {"fentanyl": "B////"},
+                      "ids": {}, "aliases": {"en": {}, "es": {}}, "spanish": []}
+                      for k in kinds.all_kinds()}}).encode()):
+        entries.append(bundle.pack({**blobs, bundle.SEARCH: wrong}))
+    return entries
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_a_damaged_index_falls_back_to_the_records(corpus: Corpus, tmp_path: Path,
+                                                   case: int) -> None:
+    entry = _damaged_entries(corpus)[case]
+    digest = "0" * 40
+    (tmp_path / f"{digest}.json").write_bytes(entry)
+    plain = _plain(corpus)
+    cached = bundle.lookup(digest, tmp_path)
+    assert cached is not None
+    for query, language in (("fentanyl", "en"), ("merida", "es"), ("fent pills", "en")):
+        sections = [(k.name, cached.of(k.name)) for k in kinds.sections()]
+        assert _found(queries.find(sections, query, language, cached)) == _found(
+            queries.find([(k.name, plain.of(k.name)) for k in kinds.sections()], query,
+                         language, plain))
+        faq = kinds.named("faq")
+        assert queries.look_up(faq, cached.faq, query, language) == queries.look_up(
+            faq, plain.faq, query, language)
+    if case == 0:  # its checksum fails: the entry goes, so the next run stores a good one
+        assert not (tmp_path / f"{digest}.json").exists()
+
+
+def test_a_look_up_in_a_listing_uses_the_index(indexed: Corpus) -> None:
+    """A listing hands look_up its own list of the kind's records (sorted: the timeline):
+    the index still chooses among them, in the listing's order."""
+    plain = _plain(indexed)
+    for name in ("faq", "timeline", "stats"):
+        kind = kinds.named(name)
+        listed = kind.in_order(indexed.of(name))
+        assert queries._rankable(listed, ["merida"])[1] is not None
+        for query in ("merida", "2008", "fent", "border security", "nothing-here"):
+            assert queries.look_up(kind, listed, query) == queries.look_up(
+                kind, kind.in_order(plain.of(name)), query)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), _JSON, max_size=4))
+def test_ascii_only_json_is_what_json_writes_with_ensure_ascii(document: dict[str, object]
+                                                                ) -> None:
+    """The ASCII-only path escapes characters in place instead of writing the document
+    twice: the result is json.dumps's own with ensure_ascii (controls escaped as always)."""
+    from binatsec.views.json import dumps
+
+    shown = dumps(document, ascii_only=True)
+    assert shown.isascii()
+    assert json.loads(shown) == json.loads(dumps(document))
