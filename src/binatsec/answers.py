@@ -40,14 +40,15 @@ MAX_ENTRIES = 256  # the least recently used go first
 # The content spec's bound on a file (spec.MAX_FILE_BYTES, BC012; a test keeps them equal),
 # not imported: the spec's module costs more than a served answer may.
 MAX_CONTENT_BYTES = 16 * 1024 * 1024
-FORMAT = "a1"
+FORMAT = "a2"  # a2: stdout and stderr in the order written
 # Variables that change what a read command prints, besides binatsec's own (BINATSEC_*),
 # which are all part of the key: the locale, colour and terminal ones Rich reads, and the
 # pager's.
 _VARIABLES = ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE", "NO_COLOR",
               "FORCE_COLOR", "TERM", "COLORTERM", "COLUMNS", "LINES", "PAGER", "LESS",
               "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS", "JUPYTER_LINES",
-              "HOME", "XDG_CACHE_HOME", "PYTHONIOENCODING", "PYTHONUTF8")
+              "HOME", "XDG_CACHE_HOME", "PYTHONIOENCODING", "PYTHONUTF8",
+              "UNICODE_VERSION")
 
 
 def enabled(environ: Mapping[str, str]) -> bool:
@@ -66,6 +67,9 @@ def _content_folder(argv: Sequence[str], environ: Mapping[str, str]) -> str:
             folder = words[at + 1]
         elif word.startswith("--content-dir="):
             folder = word.partition("=")[2]
+        else:
+            continue
+        folder = folder or "."  # Click makes an empty value Path(""), the current folder
     return folder
 
 
@@ -108,6 +112,38 @@ def content_digest(folder: str) -> str | None:
     return str(digest.hexdigest())
 
 
+def code_fingerprint() -> tuple[object, ...]:
+    """What says which code would draw the answer: every file of binatsec's package and of
+    its bundled schemas (name, size, change time: an edited view or catalog), and each
+    folder on the module path (its change time moves when a package is installed, upgraded
+    or removed there)."""
+    from binatsec.corpus.resources import bundled
+
+    facts: list[object] = []
+    package = Path(__file__).resolve().parent
+    schemas = bundled("schemas")
+    folders = [package, *([schemas] if isinstance(schemas, Path) else [])]
+    while folders:  # scandir: the file's status comes with its entry, no extra call
+        try:
+            entries = sorted(os.scandir(folders.pop()), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    folders.append(Path(entry.path))
+                continue
+            with contextlib.suppress(OSError):
+                status = entry.stat()
+                facts.append((entry.path, status.st_size, status.st_mtime_ns))
+    for path in sys.path:
+        try:
+            facts.append((path, Path(path or ".").stat().st_mtime_ns))
+        except OSError:
+            facts.append((path, None))
+    return tuple(facts)
+
+
 def _stream_facts(stream: IO[str] | None) -> str:
     if stream is None:
         return "closed"
@@ -131,9 +167,9 @@ def key(argv: Sequence[str], environ: Mapping[str, str], env: Environment) -> st
     digest = content_digest(_content_folder(argv, environ))
     if digest is None:
         return None
-    # The interpreter as well: its flags and module path (PYTHONPATH, -I, ...) decide what
-    # code runs, so a run with another module path is another key.
-    facts = (FORMAT, __version__, sys.version, sys.executable, sys.flags, sys.path,
+    # The interpreter and the code as well: its flags, its module path (PYTHONPATH, -I, ...)
+    # and what is installed there decide what code runs and so what it prints.
+    facts = (FORMAT, __version__, sys.version, sys.executable, sys.flags, code_fingerprint(),
              time.strftime("%Y-%m-%d"),  # the local date, as date.today() gives it
              digest, tuple(argv), env.stdin_is_terminal, env.stdout_is_terminal, env.unicode,
              env.colour, env.width, env.pager, env.height, env.language, env.language_from,
@@ -169,53 +205,62 @@ def serve(argv: Sequence[str]) -> int | None:
     found = _read(entry)
     if found is None:
         return None
-    code, out, err = found
-    return _write(out, err, code)
+    code, chunks = found
+    return _write(chunks, code)
 
 
-def _read(entry: Path) -> tuple[int, bytes, bytes] | None:
+# An entry: "<digest of the payload> <exit code> <chunks>\n", then the payload, the bytes
+# written in order; <chunks> is each write's stream and length ("o120,e48,o9"), "-" for
+# none, so stdout and stderr come out interleaved as the full path wrote them.
+Chunks = list[tuple[str, bytes]]
+
+
+def _read(entry: Path) -> tuple[int, Chunks] | None:
     from binatsec.fileio import read_regular_file
 
     try:
-        raw = read_regular_file(entry, MAX_ANSWER_BYTES + 200)
+        raw = read_regular_file(entry, MAX_ANSWER_BYTES + 64 * 1024)
     except FileNotFoundError:
         return None
     except OSError:
         _remove(entry)
         return None
     head, newline, payload = raw.partition(b"\n")
+    chunks: Chunks = []
     try:
-        digest, code_text, out_length = head.decode("ascii").split(" ")
-        code, split = int(code_text), int(out_length)
-    except ValueError:
-        code, split, digest = -1, -1, ""
-    if (not newline or code not in (0, 1) or not 0 <= split <= len(payload)
+        digest, code_text, table = head.decode("ascii").split(" ")
+        code, at = int(code_text), 0
+        for item in table.split(",") if table != "-" else ():
+            stream, length = item[0], int(item[1:])
+            if stream not in "oe" or length < 0:
+                raise ValueError(item)
+            chunks.append((stream, payload[at:at + length]))
+            at += length
+    except (ValueError, IndexError):
+        code, at, digest = -1, -1, ""
+    if (not newline or code not in (0, 1) or at != len(payload)
             or _blake2b(payload).hexdigest() != digest):
         _remove(entry)  # damaged: the full path answers, and keeps a good one
         return None
     _touch(entry)
-    return code, payload[:split], payload[split:]
+    return code, chunks
 
 
-def _write(out: bytes, err: bytes, code: int) -> int:
+def _write(chunks: Chunks, code: int) -> int:
     from binatsec.streams import output_failed
 
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(out)
-        sys.stdout.buffer.flush()
-    except OSError as error:
-        failed = output_failed(error)
-        if failed is None:
-            raise
-        return failed
-    if err:
+    for stream, data in chunks:
+        target = sys.stdout if stream == "o" else sys.stderr
         try:
-            sys.stderr.flush()
-            sys.stderr.buffer.write(err)
-            sys.stderr.buffer.flush()
-        except OSError:
-            pass  # nobody reads stderr: the answer on stdout was given
+            target.buffer.write(data)
+            target.buffer.flush()
+        except OSError as error:
+            if stream == "e":
+                continue  # nobody reads stderr: the answer on stdout is what matters
+            failed = output_failed(error)
+            if failed is None:
+                raise
+            return failed
     return code
 
 
@@ -232,49 +277,59 @@ def _touch(entry: Path) -> None:
 # --- keeping: the full path records what it printed ---------------------------------------------
 
 
-class _Tee:
-    """A text stream that also records what is written to it; binary writes (through
-    `.buffer`) and failed writes mark the record unusable."""
+class _Record:
+    """What one run writes to stdout and stderr, in order; unusable once something went
+    past it (bytes through `.buffer`), failed, or grew too large to keep."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self._stream = stream
-        self.parts: list[str] = []
-        self._size = 0
+    def __init__(self) -> None:
+        self.chunks: list[tuple[str, str]] = []
+        self.size = 0
         self.usable = True
+
+    def add(self, stream: str, text: str) -> None:
+        if not self.usable:
+            return
+        self.size += len(text)
+        if self.size > MAX_ANSWER_BYTES:  # too large to keep: stop holding it
+            self.usable, self.chunks = False, []
+        else:
+            self.chunks.append((stream, text))
+
+
+class _Tee:
+    """A text stream that writes through and adds what it writes to a shared `_Record`."""
+
+    def __init__(self, stream: IO[str], name: str, record: _Record) -> None:
+        self._stream, self._name, self._record = stream, name, record
 
     def write(self, text: str) -> int:
         try:
             written = self._stream.write(text)
         except BaseException:
-            self.usable = False
+            self._record.usable = False
             raise
-        if self.usable:
-            self._size += len(text)
-            if self._size > MAX_ANSWER_BYTES:  # too large to keep: stop holding it
-                self.usable, self.parts = False, []
-            else:
-                self.parts.append(text)
+        self._record.add(self._name, text)
         return written
 
     def flush(self) -> None:
         try:
             self._stream.flush()
         except BaseException:
-            self.usable = False
+            self._record.usable = False
             raise
 
     @property
     def buffer(self) -> Any:
-        self.usable = False  # bytes written past the text layer are not recorded
+        self._record.usable = False  # bytes written past the text layer are not recorded
         return getattr(self._stream, "buffer")  # noqa: B009 - IO[str] does not declare it
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
 
-    def data(self) -> bytes:
+    def encode(self, text: str) -> bytes:
         encoding = getattr(self._stream, "encoding", None) or "utf-8"
         errors = getattr(self._stream, "errors", None) or "strict"
-        return "".join(self.parts).encode(encoding, errors)
+        return text.encode(encoding, errors)
 
 
 class Recorder:
@@ -283,9 +338,11 @@ class Recorder:
     def __init__(self, argv: Sequence[str], environ: Mapping[str, str], env: Environment):
         self._argv, self._environ, self._env = list(argv), environ, env
         assert env.stdout is not None and env.stderr is not None
-        self._out, self._err = _Tee(env.stdout), _Tee(env.stderr)
+        self._record = _Record()
+        self._out = _Tee(env.stdout, "o", self._record)
+        self._err = _Tee(env.stderr, "e", self._record)
         # A stand-in for each stream: writes go through, and are recorded on the way. The
-        # process's own too, for what Click prints itself (help) rather than through env.
+        # process's own too, for what Click prints itself rather than through env.
         self.env = env._replace(stdout=cast("IO[str]", self._out),
                                 stderr=cast("IO[str]", self._err))
         if sys.stdout is env.stdout:
@@ -300,11 +357,17 @@ class Recorder:
             return None
         return cls(argv, environ, env)
 
-    def keep(self, code: int) -> None:
-        """Keep what was printed, when the run ended as an answer can (0 or 1) and nothing
-        went past the recorded streams. Never fails the run: a cache is only a speed-up."""
-        if code not in (0, 1) or not (self._out.usable and self._err.usable):
+    def keep(self, code: int, content_dir: Path | None) -> None:
+        """Keep what was printed, when the run ended as an answer can (0 or 1), nothing went
+        past the record, and the content folder it read is the one the key covers. Never
+        fails the run: a cache is only a speed-up."""
+        if code not in (0, 1) or not self._record.usable or not self._record.chunks:
             return
+        named = _content_folder(self._argv, self._environ)
+        keyed = Path(named).expanduser().absolute() if named else None
+        used = content_dir.expanduser().absolute() if content_dir is not None else None
+        if keyed != used:
+            return  # the key would cover other files than the answer was drawn from
         with contextlib.suppress(OSError, ValueError, UnicodeError):
             self._keep(code)
 
@@ -315,13 +378,13 @@ class Recorder:
         cache = self._env.folders.cache()
         if answer_key is None or cache is None:
             return
-        out, err = self._out.data(), self._err.data()
-        if not out and not err:
-            return  # every answer says something: output that went past the record
-        payload = out + err
+        tee = {"o": self._out, "e": self._err}
+        encoded = [(stream, tee[stream].encode(text)) for stream, text in self._record.chunks]
+        payload = b"".join(data for _, data in encoded)
         if len(payload) > MAX_ANSWER_BYTES:
             return
-        head = f"{_blake2b(payload).hexdigest()} {code} {len(out)}\n".encode("ascii")
+        table = ",".join(f"{stream}{len(data)}" for stream, data in encoded) or "-"
+        head = f"{_blake2b(payload).hexdigest()} {code} {table}\n".encode("ascii")
         atomic_write(_entry(cache, answer_key), head + payload)
         _prune(cache / FOLDER)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from binatsec.i18n import ENGLISH, _, language, ngettext
-from binatsec.streams import PROG, output_failed, say
+from binatsec.streams import PROG, ReaderGone, output_failed, say, silence_stdout
 
 if TYPE_CHECKING:
     from binatsec.corpus.problems import ContentError
@@ -127,6 +127,9 @@ def run(invoke: Callable[[], Any], env: Environment) -> int:
     except NothingFound as error:
         say(str(error), env.stderr)
         return NOT_FOUND
+    except ReaderGone:
+        silence_stdout()
+        return OK
     except Unavailable as error:
         say(_("error: {message}").format(message=error), env.stderr)
         return UNAVAILABLE

@@ -41,6 +41,11 @@ def say(message: str, stream: IO[str] | None = None) -> None:
         pass
 
 
+class ReaderGone(Exception):
+    """The reader of stdout went away mid-answer (| head), found where an OSError would be
+    taken for another failure (Typer ends a run on EPIPE with exit 1): exit 0, quietly."""
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null so Python's exit-time flush cannot fail again."""
     try:

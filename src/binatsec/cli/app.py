@@ -226,7 +226,7 @@ class BinatsecGroup(TyperGroup):
 
         code = errors.run(invoke, env)
         if recorder is not None and run.keep_answer and not run.paged:
-            recorder.keep(code)
+            recorder.keep(code, run.content_dir)
         if standalone_mode:
             sys.exit(code)
         return code

@@ -43,6 +43,7 @@ from binatsec.queries import (
     source_of,
 )
 from binatsec.quiz import ALL
+from binatsec.streams import ReaderGone
 from binatsec.textsafety import safe_text, unsafe_characters, visible_text
 
 if TYPE_CHECKING:
@@ -92,6 +93,11 @@ class SafeConsole(Console):
                 yield Segment(safe_text(segment.text), segment.style)
             else:
                 yield segment
+
+    def on_broken_pipe(self) -> None:
+        # Rich's own answer is SystemExit(1), past errors.run; a reader that went away
+        # (| head) ends a run as for every other output: quietly, exit 0 (streams.py).
+        raise ReaderGone()
 
 
 def make_console(env: Environment) -> SafeConsole:
