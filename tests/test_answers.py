@@ -142,6 +142,36 @@ def test_an_edited_content_file_is_a_new_answer(tmp_path: Path) -> None:
     assert b"the second time" in shown[1]
 
 
+def test_an_empty_content_dir_is_the_current_folder_and_its_files_are_in_the_key(
+        tmp_path: Path) -> None:
+    """Click makes `--content-dir ''` the current folder: an edit there is a new answer."""
+    cache = tmp_path / "cache"
+    faq = tmp_path / "faq.toml"
+    faq.write_text('[[faq]]\nid = "faq.mine"\nquestion.en = "Is this mine?"\n'
+                   'answer.en = "Yes, ONE."\n', encoding="utf-8")
+    argv = ["--content-dir", "", "faq", "mine"]
+    assert b"ONE" in _run(argv, _environ(cache), cwd=tmp_path)[1]
+    faq.write_text(faq.read_text(encoding="utf-8").replace("ONE", "TWO"), encoding="utf-8")
+    assert b"TWO" in _run(argv, _environ(cache), cwd=tmp_path)[1]
+
+
+def test_stdout_and_stderr_come_out_in_the_order_written(tmp_path: Path) -> None:
+    """A notice on stderr before the answer stays before it, served or not (2>&1)."""
+    cache, folder = tmp_path / "cache", tmp_path / "mine"
+    folder.mkdir()
+    (folder / "faq.toml").write_text('[[faq]]\nid = "faq.mine"\nquestion.en = "Mine?"\n'
+                                     'answer.en = "Only in English."\n', encoding="utf-8")
+    argv = [str(_script()), "--content-dir", str(folder), "--lang", "es", "faq", "mine"]
+    shown = []
+    for switch in ("0", "1", "1"):
+        done = subprocess.run(argv, env=_environ(cache, BINATSEC_ANSWERS=switch),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, timeout=60, check=False)
+        shown.append(done.stdout)
+    assert shown[0] == shown[1] == shown[2]
+    assert shown[0].index(b"binatsec: ") < shown[0].index(b"Only in English")
+
+
 def test_a_damaged_entry_is_removed_and_answered_the_full_way(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     reference = _run(["stats", "seizures"], _environ(cache))
@@ -182,6 +212,29 @@ def test_served_or_not_the_bytes_are_the_full_paths(argv: list[str], extra: dict
     cache = tmp_path_factory.mktemp("answers") / "cache"
     kept, served = _three_ways(argv, cache, **extra)
     assert served == kept  # whatever was kept is served to the same command line
+
+
+CHANGES = st.sampled_from([("COLUMNS", "33"), ("NO_COLOR", "1"), ("FORCE_COLOR", "1"),
+                           ("BINATSEC_LANG", "es"), ("LANG", "es_MX.UTF-8"),
+                           ("UNICODE_VERSION", "9.0.0"), ("TERM", "dumb")])
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(argv=ARGUMENTS, extra=ENVIRONMENTS, change=CHANGES)
+def test_an_answer_kept_in_one_environment_is_never_served_in_another(
+        argv: list[str], extra: dict[str, str], change: tuple[str, str],
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Kept under one environment, asked under another that differs in one variable: what
+    is printed is what the full path prints there (a stale answer would show)."""
+    name, value = change
+    other = {**extra, name: value if extra.get(name) != value else value + "0"}
+    cache = tmp_path_factory.mktemp("answers") / "cache"
+    _run(argv, _environ(cache, **extra))  # may keep an answer
+    asked = _run(argv, _environ(cache, **other))
+    reference = _run(argv, _environ(tmp_path_factory.mktemp("off") / "cache",
+                                    BINATSEC_ANSWERS="0", **other))
+    assert asked == reference
 
 
 def test_a_terminal_gets_what_the_full_path_draws_there(tmp_path: Path) -> None:
