@@ -515,6 +515,15 @@ def startup_cases(script: Path, python: str, tldr_py: Path | None,
             ("COMP_CWORD", "1"))),
         Case("binatsec quiz (scripted)", (s, *QUIZ_ARGS), "rich", ok_codes=(0, 1)),
     ]
+    # The first time a question is asked (no answer kept yet: the full path, Typer and
+    # Rich), reported beside the budgets, which time a question asked again.
+    first = (("BINATSEC_ANSWERS", "0"),)
+    cases += [
+        Case("first ask: stats seizures --json", (s, "stats", "seizures", "--json"), "info",
+             extra_env=first),
+        Case("first ask: stats seizures", (s, "stats", "seizures"), "info", extra_env=first),
+        Case("first ask: search fentanyl", (s, "search", "fentanyl"), "info", extra_env=first),
+    ]
     return cases
 
 
@@ -591,11 +600,15 @@ def scale_section(script: Path, env: Mapping[str, str], private: Path, tmp: Path
 
     sizes: dict[str, tuple[str, ...]] = {"bundled": ()}
     sizes.update({f"{f}x": ("--content-dir", str(folder)) for f, folder in overlays.items()})
+    # The full path, answers kept turned off: what grows with the corpus is the work of
+    # answering, which a kept answer (binatsec/answers.py) would hide for small outputs and
+    # not for large ones (over 1 MB), making sizes incomparable.
     cases = [Case(f"{size} {' '.join(command)}", (s, *prefix, *command), "scale",
+                  extra_env=(("BINATSEC_ANSWERS", "0"),),
                   rounds=scale_runs if size == "1000x" else None)
              for command, _ in SCALE_COMMANDS for size, prefix in sizes.items()]
-    print(f"  warm runs, interleaved: {runs} rounds up to 100x, the first {scale_runs} of "
-          f"them at 1000x too; medians (ms); peak RSS at 1000x")
+    print(f"  warm runs (the full path: BINATSEC_ANSWERS=0), interleaved: {runs} rounds up to "
+          f"100x, the first {scale_runs} of them at 1000x too; medians (ms); peak RSS at 1000x")
     timings = time_interleaved(cases, runs, env, warmups=1)
     print(f"  {'command':<28}" + "".join(f"{size:>10}" for size in sizes)
           + f"{'peak MiB':>10}{'growth':>9}")

@@ -82,7 +82,8 @@ READ_COMMANDS = [
     ["search", "incautaciones", "--lang", "es"], ["export", "--format", "csv"],
     ["export", "-f", "md", "-s", "faq"], ["quiz", "--print", "--seed", "3", "--count", "2"],
     ["faq", "zebra"],  # nothing found (exit 1) is an answer too
-    ["schema", "stats"], ["man"],
+    ["schema", "stats"], ["man"], ["--help"], ["faq", "--help", "--lang", "es"],
+    ["quiz", "--topic", "faq", "--seed", "1", "--count", "2", "--answers", "a,b", "--no-save"],
 ]
 
 
@@ -98,7 +99,9 @@ def test_a_read_command_is_kept_and_served_byte_for_byte(argv: list[str],
     ["quiz", "--print", "--count", "2"],  # no --seed: other questions each time
     ["quiz", "history"],  # the history, which quizzes change
     ["lint"],
-    ["--help"],  # Click prints help past the recorded streams: drawn each time
+    # A played quiz that is saved to the history (no --no-save), or played from stdin.
+    ["quiz", "--topic", "faq", "--seed", "1", "--count", "2", "--answers", "a,b"],
+    ["quiz", "--topic", "faq", "--seed", "1", "--count", "2", "--no-save"],
 ], ids=" ".join)
 def test_what_is_not_an_answer_is_never_kept(argv: list[str], tmp_path: Path) -> None:
     cache = tmp_path / "cache"

@@ -278,37 +278,67 @@ def _touch(entry: Path) -> None:
 
 
 class _Record:
-    """What one run writes to stdout and stderr, in order; unusable once something went
-    past it (bytes through `.buffer`), failed, or grew too large to keep."""
+    """What one run writes to stdout and stderr, as bytes, in order; unusable once a write
+    failed or it grew too large to keep."""
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[str, str]] = []
+        self.chunks: list[tuple[str, bytes]] = []
         self.size = 0
         self.usable = True
 
-    def add(self, stream: str, text: str) -> None:
+    def add(self, stream: str, data: bytes) -> None:
         if not self.usable:
             return
-        self.size += len(text)
+        self.size += len(data)
         if self.size > MAX_ANSWER_BYTES:  # too large to keep: stop holding it
             self.usable, self.chunks = False, []
         else:
-            self.chunks.append((stream, text))
+            self.chunks.append((stream, data))
+
+
+class _BufferTee:
+    """The binary stream under a `_Tee` (what Click writes help through): writes go
+    through and are recorded too."""
+
+    def __init__(self, buffer: Any, name: str, record: _Record) -> None:
+        self._buffer, self._name, self._record = buffer, name, record
+
+    def write(self, data: bytes) -> int:
+        try:
+            written = self._buffer.write(data)
+        except BaseException:
+            self._record.usable = False
+            raise
+        self._record.add(self._name, bytes(data))
+        return int(written)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._buffer, name)
 
 
 class _Tee:
-    """A text stream that writes through and adds what it writes to a shared `_Record`."""
+    """A text stream that writes through and adds what it writes, encoded as the stream
+    encodes it, to a shared `_Record`."""
 
     def __init__(self, stream: IO[str], name: str, record: _Record) -> None:
         self._stream, self._name, self._record = stream, name, record
+        self._encoding = getattr(stream, "encoding", None) or "utf-8"
+        self._errors = getattr(stream, "errors", None) or "strict"
 
     def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            # Click's probe, write(b""), asking whether the stream takes bytes: the
+            # stream's own answer (TypeError), with nothing written to record.
+            return self._stream.write(text)
         try:
             written = self._stream.write(text)
         except BaseException:
             self._record.usable = False
             raise
-        self._record.add(self._name, text)
+        try:
+            self._record.add(self._name, text.encode(self._encoding, self._errors))
+        except UnicodeError:
+            self._record.usable = False
         return written
 
     def flush(self) -> None:
@@ -320,16 +350,13 @@ class _Tee:
 
     @property
     def buffer(self) -> Any:
-        self._record.usable = False  # bytes written past the text layer are not recorded
-        return getattr(self._stream, "buffer")  # noqa: B009 - IO[str] does not declare it
+        # Text written before goes out first, as it would have: the record's order holds.
+        self._stream.flush()
+        buffer = getattr(self._stream, "buffer")  # noqa: B009 - IO[str] does not declare it
+        return _BufferTee(buffer, self._name, self._record)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
-
-    def encode(self, text: str) -> bytes:
-        encoding = getattr(self._stream, "encoding", None) or "utf-8"
-        errors = getattr(self._stream, "errors", None) or "strict"
-        return text.encode(encoding, errors)
 
 
 class Recorder:
@@ -378,8 +405,7 @@ class Recorder:
         cache = self._env.folders.cache()
         if answer_key is None or cache is None:
             return
-        tee = {"o": self._out, "e": self._err}
-        encoded = [(stream, tee[stream].encode(text)) for stream, text in self._record.chunks]
+        encoded = self._record.chunks
         payload = b"".join(data for _, data in encoded)
         if len(payload) > MAX_ANSWER_BYTES:
             return

@@ -175,6 +175,14 @@ def _pages(ctx: Any, env: Environment) -> bool:
     return not words or tuple(words[:2]) in PAGED_SUBCOMMANDS or words[0] not in UNPAGED
 
 
+def _asks_for_help(args: Sequence[str] | None) -> bool:
+    """Whether the command line asks for help, which is the same for the same words and
+    terminal: an answer to keep (binatsec/answers.py) as a read command's is."""
+    words = list(sys.argv[1:] if args is None else args)
+    words = words[:words.index("--")] if "--" in words else words
+    return any(word in ("--help", "-h") for word in words)
+
+
 def _language_asked(args: Sequence[str] | None) -> str | None:
     """The last --lang on the command line, read before Click parses it: --help is eager
     too, and Click handles eager options in the order given, so `faq --help --lang es`
@@ -225,7 +233,8 @@ class BinatsecGroup(TyperGroup):
                 windows_expand_args=windows_expand_args, obj=run, **extra)
 
         code = errors.run(invoke, env)
-        if recorder is not None and run.keep_answer and not run.paged:
+        if recorder is not None and (run.keep_answer or _asks_for_help(args)) \
+                and not run.paged:
             recorder.keep(code, run.content_dir)
         if standalone_mode:
             sys.exit(code)

@@ -35,7 +35,14 @@ from binatsec.cli.quiz_options import (
     TopicOption,
     topics,
 )
-from binatsec.cli.session import JsonOption, Session, respond, session, usage_error
+from binatsec.cli.session import (
+    JsonOption,
+    Session,
+    respond,
+    scripted_quiz,
+    session,
+    usage_error,
+)
 from binatsec.environment import Environment
 from binatsec.errors import INTERRUPTED, NOT_FOUND, NOT_SAVED, NothingFound
 from binatsec.frozen import Frozen
@@ -366,6 +373,8 @@ def _save_and_respond(ctx: typer.Context, quiz: _Quiz, result: QuizResult,
         if json_output:
             respond(ctx, results.QuizOutcome(result, quiz.topic, quiz.seed, quiz.review, saved,
                                              quiz.query, session(ctx).language), True)
+        elif record is None:
+            session(ctx).keep_answer = scripted_quiz(ctx)  # shown as it was played
     except KeyboardInterrupt:
         # Ctrl-C may land before the new file replaced the old or after: the file says which.
         if record is not None and store is not None and not saved:

@@ -227,9 +227,21 @@ _READ_RESULTS = (results.Overview, results.Listing, results.Figures, results.Fou
                  results.Export, results.QuizSheet)
 
 
+def scripted_quiz(ctx: typer.Context) -> bool:
+    """Whether this quiz asks and grades the same each time it is run: played from
+    --answers with a --seed given and --no-save, reading neither stdin nor the history and
+    saving nothing; so its output is an answer to keep (binatsec/answers.py)."""
+    seed = ctx.get_parameter_source("seed")
+    return (ctx.params.get("answers") is not None and bool(ctx.params.get("no_save"))
+            and not ctx.params.get("review") and seed is not None
+            and seed.name == "COMMANDLINE")
+
+
 def _answer_kept(ctx: typer.Context, result: results.Result) -> bool:
     """Whether `result`, as it is about to be shown, may be kept and served again: a read
     command's answer on stdout, text, and (a quiz sheet) drawn from a seed given."""
+    if isinstance(result, results.QuizOutcome):
+        return scripted_quiz(ctx)
     if not isinstance(result, _READ_RESULTS):
         return False
     if isinstance(result, results.Export):
