@@ -227,7 +227,7 @@ class Renderer:
         self.language = language
         # Records from the user's own folder: marked wherever their id is shown, and named
         # in a closing line, so nobody takes them for the article's.
-        self.origins = origins or {}
+        self.origins = origins if origins is not None else {}  # not `or`: no len() asked
         self.marked: set[str] = set()
 
     @property
@@ -677,10 +677,33 @@ class Renderer:
         self.cards(kind, chosen, result.corpus)
 
 
+class _Origins(Mapping[str, str]):
+    """The user's file of each record, asked record by record: `Corpus.origins()` whole
+    would build every kind of a large folder to mark the few records a page shows."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def __contains__(self, record_id: object) -> bool:
+        return isinstance(record_id, str) and self._corpus.origin(record_id) is not None
+
+    def __getitem__(self, record_id: str) -> str:
+        found = self._corpus.origin(record_id)
+        if found is None:
+            raise KeyError(record_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._corpus.origins())
+
+    def __len__(self) -> int:
+        return len(self._corpus.origins())
+
+
 def render(result: results.Result, env: Environment) -> None:
     """Draw `result` for people on stdout."""
     corpus = getattr(result, "corpus", None)
-    origins = corpus.origins() if isinstance(corpus, Corpus) else {}
+    origins: Mapping[str, str] = _Origins(corpus) if isinstance(corpus, Corpus) else {}
     renderer = Renderer(make_console(env), result.language, origins)
     renderer.show(result)
     renderer.yours_footer()
