@@ -416,16 +416,7 @@ class Recorder:
 
 
 def _prune(folder: Path) -> None:
-    """Remove the least recently used entries beyond MAX_ENTRIES."""
-    import time
+    """Remove the least recently used answers beyond MAX_ENTRIES."""
+    from binatsec.fileio import prune_least_recent
 
-    soon = time.time() + 60  # an entry dated in the future counts as the oldest
-
-    def last_used(path: Path) -> float:
-        used = path.stat().st_mtime
-        return used if used <= soon else float("-inf")
-
-    with contextlib.suppress(OSError):
-        entries = sorted(folder.glob("*.answer"), key=last_used)
-        for stale in entries[:-MAX_ENTRIES]:
-            stale.unlink(missing_ok=True)
+    prune_least_recent(folder, "*.answer", MAX_ENTRIES)

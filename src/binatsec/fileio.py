@@ -241,3 +241,23 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def prune_least_recent(folder: Path, pattern: str, keep: int) -> None:
+    """Remove the files matching `pattern` in `folder` beyond the `keep` most recently used
+    (modified: a cache touches an entry it uses). Never fails: a cache is only a speed-up."""
+    import contextlib
+    import time
+
+    # An entry dated in the future (a clock set wrong once, a copied folder) counts as the
+    # oldest: otherwise it would outlive every entry written from now on.
+    soon = time.time() + 60
+
+    def last_used(path: Path) -> float:
+        used = path.stat().st_mtime
+        return used if used <= soon else float("-inf")
+
+    with contextlib.suppress(OSError):
+        entries = sorted(folder.glob(pattern), key=last_used)
+        for stale in entries[:-keep] if keep else entries:
+            stale.unlink(missing_ok=True)

@@ -387,17 +387,6 @@ def store(digest: str, corpus: Corpus, folder: Path | None) -> None:
 
 def _prune(folder: Path) -> None:
     """Remove the least recently used entries beyond MAX_ENTRIES."""
-    import time
+    from binatsec.fileio import prune_least_recent
 
-    # An entry dated in the future (a clock set wrong once, a copied folder) counts as the
-    # oldest: otherwise it would outlive every entry written from now on.
-    soon = time.time() + 60
-
-    def last_used(path: Path) -> float:
-        used = path.stat().st_mtime
-        return used if used <= soon else float("-inf")
-
-    with contextlib.suppress(OSError):
-        entries = sorted(folder.glob("*.json"), key=last_used)
-        for stale in entries[:-MAX_ENTRIES]:
-            stale.unlink(missing_ok=True)
+    prune_least_recent(folder, "*.json", MAX_ENTRIES)
