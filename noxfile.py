@@ -76,7 +76,13 @@ def tests(session: nox.Session) -> None:
     if session.python == DEFAULT:
         session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
         session.run("mypy")
-    _pytest(session)
+        _pytest(session)
+    else:
+        # The slow tests (a wheel in a fresh venv, fuzzing, a browser, property tests over
+        # subprocesses: a minute of the run) once, on the default Python: with two
+        # sessions at a time on two cores, running them on every Python put CI past its
+        # 15 minutes. Everything else runs on every Python binatsec claims.
+        _pytest(session, "-m", "not slow")
 
 
 @nox.session(python=DEFAULT, venv_params=WITH_PIP)

@@ -204,6 +204,7 @@ ARGUMENTS = st.tuples(
 ).map(lambda parts: [*parts[0], *(word for extra in parts[1] for word in extra)])
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(argv=ARGUMENTS, extra=ENVIRONMENTS)
@@ -222,6 +223,7 @@ CHANGES = st.sampled_from([("COLUMNS", "33"), ("NO_COLOR", "1"), ("FORCE_COLOR",
                            ("UNICODE_VERSION", "9.0.0"), ("TERM", "dumb")])
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(argv=ARGUMENTS, extra=ENVIRONMENTS, change=CHANGES)

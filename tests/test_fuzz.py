@@ -37,6 +37,9 @@ from binatsec.corpus.resources import bundled_content
 from binatsec.corpus.spec import Field
 from conftest import Run
 
+# Seconds of work: run on CI's default Python only (noxfile.py), as every slow test.
+pytestmark = pytest.mark.slow
+
 CONTENT_FILES = files()
 
 EXAMPLES = int(os.environ.get("BINATSEC_FUZZ_EXAMPLES", "60"))

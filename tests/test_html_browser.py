@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# Seconds of work: run on CI's default Python only (noxfile.py), as every slow test.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
