@@ -4,20 +4,23 @@ Importing Typer (with its Click) costs more than everything else a JSON answer n
 Rich as much again for a table; a reference tool is asked the same questions over and over
 (`stats seizures`, `faq merida`). So when the full command line (Typer, the views, Rich)
 has answered a read command, its stdout, stderr and exit code are kept under a key made of
-everything that could change them: the arguments as given, binatsec's and Python's
-versions, the date, a digest of every file in the content folders in use (names and bytes,
-so an edited file is a new key), the terminal facts `Environment.detect` finds (width, colour,
-tty, encoding, pager, height, language), and every variable binatsec or Rich reads. The
-next run with the same key prints those bytes and ends (`serve`), before anything else is
-imported; any other run goes the full way, unchanged.
+everything that could change them: the arguments as given, the interpreter and its flags,
+binatsec's own files and each module-path folder's change time (an edit, an install or an
+upgrade is a new key), the date, a digest of every file in the content folders in use
+(names and bytes, so an edited file is a new key), the terminal facts `Environment.detect`
+finds (width, colour, tty, encoding, pager, height, language), and every variable binatsec
+or Rich reads. The next run with the same key prints those bytes, in the order they were
+written, and ends (`serve`), before anything else is imported; any other run goes the full
+way, unchanged.
 
 This is a cache of Rich's (and the JSON view's) own output, never a second renderer: it
 cannot drift from what the full path draws, and tests/test_answers.py runs both ways on
 generated command lines and environments and compares the bytes. Only the full path
 decides what is kept (`Session.keep_answer`): read commands with no side effects, no
 randomness (a quiz sheet only with --seed), nothing read from stdin or the history, not
-paged, not binary; exit codes 0 and 1. Nothing here is trusted more than a file: an entry
-is bounded, checked by its digest, and removed if damaged.
+paged, not binary; `schema`, `man` and help; a quiz played from --answers with --seed and
+--no-save; exit codes 0 and 1. Shell completion is never served. Nothing here is trusted
+more than a file: an entry is bounded, checked by its digest, and removed if damaged.
 `BINATSEC_ANSWERS=0` turns keeping and serving off.
 """
 
