@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
+from binatsec.fileio import blake2b
+
 if TYPE_CHECKING:
     from binatsec.environment import Environment
 
@@ -76,14 +78,6 @@ def _content_folder(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     return folder
 
 
-def _blake2b(data: bytes = b"") -> Any:
-    try:
-        from _blake2 import blake2b  # what hashlib uses, without hashlib's OpenSSL import
-    except ImportError:  # pragma: no cover - other Python implementations
-        from hashlib import blake2b
-    return blake2b(data, digest_size=20)
-
-
 def content_digest(folder: str) -> str | None:
     """A digest of every file in the bundled content folder and in `folder` (names and
     bytes: any change is a new key), without parsing or importing the loader; None when
@@ -94,7 +88,7 @@ def content_digest(folder: str) -> str | None:
     bundled = bundled_content()
     if not isinstance(bundled, Path):
         return None  # a zipped install: answered the full way
-    digest = _blake2b()
+    digest = blake2b()
     for base in (bundled, Path(folder).expanduser() if folder else None):
         if base is None:
             continue
@@ -180,7 +174,7 @@ def key(argv: Sequence[str], environ: Mapping[str, str], env: Environment) -> st
              sorted((name, value) for name, value in environ.items()
                     if name.startswith(("BINATSEC_", "_BINATSEC", "PYTHON", "COMP_"))
                     or name in _VARIABLES))
-    return str(_blake2b(repr(facts).encode("utf-8", "surrogateescape")).hexdigest())
+    return str(blake2b(repr(facts).encode("utf-8", "surrogateescape")).hexdigest())
 
 
 def _entry(cache: Path, answer_key: str) -> Path:
@@ -242,7 +236,7 @@ def _read(entry: Path) -> tuple[int, Chunks] | None:
     except (ValueError, IndexError):
         code, at, digest = -1, -1, ""
     if (not newline or code not in (0, 1) or at != len(payload)
-            or _blake2b(payload).hexdigest() != digest):
+            or blake2b(payload).hexdigest() != digest):
         _remove(entry)  # damaged: the full path answers, and keeps a good one
         return None
     _touch(entry)
@@ -413,7 +407,7 @@ class Recorder:
         if len(payload) > MAX_ANSWER_BYTES:
             return
         table = ",".join(f"{stream}{len(data)}" for stream, data in encoded) or "-"
-        head = f"{_blake2b(payload).hexdigest()} {code} {table}\n".encode("ascii")
+        head = f"{blake2b(payload).hexdigest()} {code} {table}\n".encode("ascii")
         atomic_write(_entry(cache, answer_key), head + payload)
         _prune(cache / FOLDER)
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import hashlib
 
 # Opening with O_NONBLOCK makes opening a FIFO return at once (without it, open() waits for a
 # writer forever); O_NOCTTY keeps a terminal opened by mistake from becoming ours. Both are 0
@@ -82,6 +86,16 @@ def open_regular_file(path: Path, limit: int) -> int:
         os.close(descriptor)
         raise
     return descriptor
+
+
+def blake2b(data: bytes = b"") -> hashlib.blake2b:
+    """A BLAKE2b hash (20 bytes) of `data`, for the caches' keys and checks: the one
+    hashlib uses, without hashlib's OpenSSL import, which every run would pay for."""
+    try:
+        from _blake2 import blake2b as made
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b as made
+    return made(data, digest_size=20)
 
 
 def read_regular_file(path: Path, limit: int) -> bytes:

@@ -29,14 +29,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import hashlib
+from typing import Any
 
 from binatsec import __version__
 from binatsec.corpus import kinds, spec
 from binatsec.corpus.records import Corpus, Pending, Record, Text
+from binatsec.fileio import blake2b
 
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
@@ -54,17 +52,9 @@ FORMAT = "v8"  # v8: a header of slices, then each kind (columns and origins) on
 SEARCH = "~search"
 
 
-def _blake2b(data: bytes = b"") -> hashlib.blake2b:
-    try:
-        from _blake2 import blake2b  # what hashlib uses, without hashlib's OpenSSL import
-    except ImportError:  # pragma: no cover - other Python implementations
-        from hashlib import blake2b
-    return blake2b(data, digest_size=20)
-
-
 def key(layers: Sequence[tuple[str, bytes]]) -> str:
     """A digest of every (name, bytes) layer and of everything that could change its parse."""
-    digest = _blake2b()
+    digest = blake2b()
     # The rules too: a corpus checked before a rule was added has not passed it.
     context = (f"{FORMAT}|{__version__}|py{sys.version_info[0]}.{sys.version_info[1]}|"
                f"{kinds.fingerprint()}|{','.join(spec.RULES)}")
@@ -120,7 +110,7 @@ def pack(blobs: Mapping[str, bytes]) -> bytes:
     header = json.dumps(slices, separators=(",", ":")).encode()
     # The header has its own digest: it says where everything else is, and the blobs are
     # each checked by their checksum when first read.
-    return b"".join([_blake2b(header).hexdigest().encode(), b"\n", header, b"\n",
+    return b"".join([blake2b(header).hexdigest().encode(), b"\n", header, b"\n",
                      *blobs.values()])
 
 
@@ -197,7 +187,7 @@ def _header(head: bytes, size: int) -> tuple[_Slices, int]:
     first bytes (`head`) and its `size`; raises ValueError if damaged."""
     digest, _, rest = head.partition(b"\n")
     header, newline, _ = rest.partition(b"\n")
-    if not newline or _blake2b(header).hexdigest().encode() != digest:
+    if not newline or blake2b(header).hexdigest().encode() != digest:
         raise ValueError("a damaged header")
     slices = json.loads(header)
     start = len(digest) + len(header) + 2
