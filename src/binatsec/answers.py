@@ -60,22 +60,32 @@ def enabled(environ: Mapping[str, str]) -> bool:
     return environ.get(SWITCH_ENV, "1").strip() not in ("0", "off", "no", "false")
 
 
+def options_of(argv: Sequence[str]) -> list[str]:
+    """The words of a command line that can be options: those before any '--'."""
+    return list(argv[:argv.index("--")] if "--" in argv else argv)
+
+
+def last_value(words: Sequence[str], option: str) -> str | None:
+    """The value the last `option VALUE` or `option=VALUE` in `words` gives (the one Click
+    keeps), read before Click parses the command line; None when it is not there."""
+    found = None
+    for at, word in enumerate(words):
+        if word == option and at + 1 < len(words):
+            found = words[at + 1]
+        elif word.startswith(option + "="):
+            found = word.partition("=")[2]
+    return found
+
+
 def _content_folder(argv: Sequence[str], environ: Mapping[str, str]) -> str:
-    """The --content-dir this command line names (the last one, before any '--'), else
-    $BINATSEC_CONTENT_DIR: the folder whose files the key must cover."""
+    """The --content-dir this command line names, else $BINATSEC_CONTENT_DIR: the folder
+    whose files the key must cover."""
     from binatsec.corpus.resources import CONTENT_DIR_ENV
 
-    words = list(argv[:argv.index("--")] if "--" in argv else argv)
-    folder = environ.get(CONTENT_DIR_ENV, "")
-    for at, word in enumerate(words):
-        if word == "--content-dir" and at + 1 < len(words):
-            folder = words[at + 1]
-        elif word.startswith("--content-dir="):
-            folder = word.partition("=")[2]
-        else:
-            continue
-        folder = folder or "."  # Click makes an empty value Path(""), the current folder
-    return folder
+    named = last_value(options_of(argv), "--content-dir")
+    if named is None:
+        return environ.get(CONTENT_DIR_ENV, "")
+    return named or "."  # Click makes an empty value Path(""), the current folder
 
 
 def content_digest(folder: str) -> str | None:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from binatsec import __version__, errors, queries, results
+from binatsec import __version__, answers, errors, queries, results
 from binatsec.cli.examples import EXAMPLES, example_lines
 from binatsec.cli.session import JsonOption, Session, respond, session
 from binatsec.corpus.resources import CONTENT_DIR_ENV
@@ -175,29 +175,6 @@ def _pages(ctx: Any, env: Environment) -> bool:
     return not words or tuple(words[:2]) in PAGED_SUBCOMMANDS or words[0] not in UNPAGED
 
 
-def _asks_for_help(args: Sequence[str] | None) -> bool:
-    """Whether the command line asks for help, which is the same for the same words and
-    terminal: an answer to keep (binatsec/answers.py) as a read command's is."""
-    words = list(sys.argv[1:] if args is None else args)
-    words = words[:words.index("--")] if "--" in words else words
-    return any(word in ("--help", "-h") for word in words)
-
-
-def _language_asked(args: Sequence[str] | None) -> str | None:
-    """The last --lang on the command line, read before Click parses it: --help is eager
-    too, and Click handles eager options in the order given, so `faq --help --lang es`
-    would otherwise be drawn before the language is known."""
-    words = list(sys.argv[1:] if args is None else args)
-    words = words[:words.index("--")] if "--" in words else words
-    asked = None
-    for at, word in enumerate(words):
-        if word == "--lang" and at + 1 < len(words):
-            asked = words[at + 1]
-        elif word.startswith("--lang="):
-            asked = word.partition("=")[2]
-    return asked
-
-
 class BinatsecGroup(TyperGroup):
     """Typer's group, with binatsec's own error handling and exit codes around every run."""
 
@@ -213,19 +190,21 @@ class BinatsecGroup(TyperGroup):
         given = extra.pop("obj", None)
         env = given if isinstance(given, Environment) else Environment.detect(
             given if isinstance(given, Mapping) else None)
+        argv = sys.argv[1:] if args is None else list(args)
+        words = answers.options_of(argv)
         # A real run records what it prints, to keep a read command's answer for the next
         # (binatsec/answers.py); a test's own environment keeps nothing.
         recorder = None
         if given is None:
             import os
 
-            from binatsec.answers import Recorder
-
-            argv = sys.argv[1:] if args is None else list(args)
-            recorder = Recorder.start(argv, os.environ, env)
+            recorder = answers.Recorder.start(argv, os.environ, env)
             if recorder is not None:
                 env = recorder.env
-        run = Session(env, language=_language_asked(args))
+        # The last --lang, read before Click parses: --help is eager too, and Click handles
+        # eager options in the order given, so `faq --help --lang es` would otherwise be
+        # drawn before the language is known.
+        run = Session(env, language=answers.last_value(words, "--lang"))
 
         def invoke() -> Any:
             return super(BinatsecGroup, self).main(
@@ -233,8 +212,9 @@ class BinatsecGroup(TyperGroup):
                 windows_expand_args=windows_expand_args, obj=run, **extra)
 
         code = errors.run(invoke, env)
-        if recorder is not None and (run.keep_answer or _asks_for_help(args)) \
-                and not run.paged:
+        # Help is the same for the same words and terminal: an answer to keep as well.
+        asks_for_help = any(word in ("--help", "-h") for word in words)
+        if recorder is not None and (run.keep_answer or asks_for_help) and not run.paged:
             recorder.keep(code, run.content_dir)
         if standalone_mode:
             sys.exit(code)
