@@ -227,14 +227,18 @@ _READ_RESULTS = (results.Overview, results.Listing, results.Figures, results.Fou
                  results.Export, results.QuizSheet)
 
 
+def _seed_given(ctx: typer.Context) -> bool:
+    """Whether --seed was on the command line: without it, a quiz draws other questions."""
+    seed = ctx.get_parameter_source("seed")  # Click's ParameterSource (Typer vendors it)
+    return seed is not None and seed.name == "COMMANDLINE"
+
+
 def scripted_quiz(ctx: typer.Context) -> bool:
     """Whether this quiz asks and grades the same each time it is run: played from
     --answers with a --seed given and --no-save, reading neither stdin nor the history and
     saving nothing; so its output is an answer to keep (binatsec/answers.py)."""
-    seed = ctx.get_parameter_source("seed")
     return (ctx.params.get("answers") is not None and bool(ctx.params.get("no_save"))
-            and not ctx.params.get("review") and seed is not None
-            and seed.name == "COMMANDLINE")
+            and not ctx.params.get("review") and _seed_given(ctx))
 
 
 def _answer_kept(ctx: typer.Context, result: results.Result) -> bool:
@@ -247,9 +251,8 @@ def _answer_kept(ctx: typer.Context, result: results.Result) -> bool:
     if isinstance(result, results.Export):
         return result.output is None and not result.format.binary
     if isinstance(result, results.QuizSheet):
-        seed = ctx.get_parameter_source("seed")  # Click's ParameterSource (Typer vendors it)
         return (result.output is None and result.format != "pdf" and not result.review
-                and seed is not None and seed.name == "COMMANDLINE")
+                and _seed_given(ctx))
     return True
 
 
