@@ -194,6 +194,10 @@ def _entry(cache: Path, answer_key: str) -> Path:
 # --- serving: the fast path, before Typer is imported -------------------------------------------
 
 
+# The key `serve` made for the command line it found nothing kept for, in this process.
+_declined: tuple[tuple[str, ...], str] | None = None
+
+
 def serve(argv: Sequence[str]) -> int | None:
     """Print the answer kept for this command line and return its exit code; None when
     none is kept (or answers are off), so the full command line runs."""
@@ -204,10 +208,14 @@ def serve(argv: Sequence[str]) -> int | None:
         return None  # shell completion (_BINATSEC_COMPLETE) asks the command line itself
     from binatsec.environment import Environment
 
+    global _declined
     env = Environment.detect(environ)
     answer_key = key(argv, environ, env)
     if answer_key is None:
         return None
+    # The full path that runs if nothing is kept keeps its answer under this same key:
+    # made once (it reads every content file and walks binatsec's own).
+    _declined = (tuple(argv), answer_key)
     entry = _entry(env.folders.cache() or Path(), answer_key)
     found = _read(entry)
     if found is None:
@@ -408,7 +416,10 @@ class Recorder:
     def _keep(self, code: int) -> None:
         from binatsec.fileio import atomic_write
 
-        answer_key = key(self._argv, self._environ, self._env)
+        if _declined is not None and _declined[0] == tuple(self._argv):
+            answer_key: str | None = _declined[1]  # made by `serve` at the start of this run
+        else:
+            answer_key = key(self._argv, self._environ, self._env)
         cache = self._env.folders.cache()
         if answer_key is None or cache is None:
             return
