@@ -72,7 +72,9 @@ def _lowest_requirements() -> list[str]:
 def tests(session: nox.Session) -> None:
     """The README's test command in a fresh environment with the test extras; the linters
     too on the default Python."""
-    session.install("-e", ".[test]")
+    # The default Python also with the `fast` extra: its TOML parser (compiled tomli) is
+    # tested there, tomllib on the others (and tomli on 3.10, where it is required).
+    session.install("-e", ".[test,fast]" if session.python == DEFAULT else ".[test]")
     if session.python == DEFAULT:
         session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
         session.run("mypy")

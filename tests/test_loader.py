@@ -730,3 +730,98 @@ def test_loader_raises_only_content_error(scratch: Path, document: tuple[str, st
         assert all(p.rule in RULES and p.file for p in error.problems)
     else:
         assert len(corpus.faq) >= 12
+
+
+# --- the TOML parser: tomllib, or the `fast` extra's compiled tomli (TOML 1.0 both) ----------
+
+
+def _with_tomli(monkeypatch: pytest.MonkeyPatch, version: str | None) -> Any:
+    """toml_parser() as it chooses with a tomli of `version` installed (None: none)."""
+    import types
+
+    from binatsec.corpus import reading
+
+    fake = None
+    if version is not None:
+        fake = types.ModuleType("tomli")
+        fake.__version__ = version  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tomli", fake)  # None: import fails, as if missing
+    reading.toml_parser.cache_clear()
+    try:
+        return reading.toml_parser()
+    finally:
+        reading.toml_parser.cache_clear()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tomli is the only parser before 3.11")
+def test_tomli_is_used_only_while_it_reads_toml_1_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tomli 2.4 reads TOML 1.1 (inline tables over lines, \\e, ...), which tomllib refuses:
+    content passing lint with it would fail on the next install. Then tomllib it is."""
+    import tomllib
+
+    assert _with_tomli(monkeypatch, None) is tomllib
+    assert _with_tomli(monkeypatch, "2.5.0") is tomllib
+    assert _with_tomli(monkeypatch, "2.4.0") is tomllib
+    assert _with_tomli(monkeypatch, "2.3.0").__name__ == "tomli"
+    assert _with_tomli(monkeypatch, "2.2.1").__name__ == "tomli"
+
+
+def _both_parsers() -> tuple[Any, Any]:
+    if sys.version_info < (3, 11):
+        pytest.skip("before Python 3.11 tomli is the only parser")
+    import tomllib
+
+    tomli = pytest.importorskip("tomli", reason="the `fast` extra (tomli) is not installed")
+    if tuple(map(int, tomli.__version__.split(".")[:2])) >= (2, 4):
+        pytest.skip(f"tomli {tomli.__version__} reads TOML 1.1: binatsec does not use it")
+    return tomllib, tomli
+
+
+@pytest.mark.parametrize("bad", [
+    'x = "never closed\n', 'x = 1\nx = 2\n', "[[faq]\n", 'x = """\nopen\n', "x = 1979-13-01\n",
+    "x = {a = 1, a = 2}\n", "x = [1, 2\n", "x = 0x\n", "x = 'a' 'b'\n", "\ufeffx = 1\n"])
+def test_the_fast_parser_reads_and_refuses_as_tomllib(bad: str) -> None:
+    """The same content, the same records, and the same problem on the same line, which
+    ever of the two parses it (at the end of a file Python 3.11's tomllib names no column,
+    tomli does)."""
+    from binatsec.corpus import reading
+
+    tomllib, tomli = _both_parsers()
+    for name in files():
+        text = (bundled_content() / name).read_text(encoding="utf-8")
+        assert tomli.loads(text) == tomllib.loads(text), name
+    found = []
+    for parser in (tomllib, tomli):
+        problems: list[Problem] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(reading, "toml_parser", lambda parser=parser: parser)
+            parsed = reading.parse(bad.encode(), "faq.toml", problems)
+        found.append((parsed.data if parsed else None, [(p.rule, p.line) for p in problems],
+                      [p.column for p in problems]))
+    assert found[0][:2] == found[1][:2]
+    assert found[0][2] == [None] or found[0][2] == found[1][2]
+
+
+def test_a_large_folder_parsed_in_two_processes_gives_the_same_corpus_and_problems(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over PARALLEL_BYTES a forked child parses half the files: the same records, and the
+    same problems in the same order, as one process; and if the child fails, this one
+    parses its half too."""
+    from binatsec.corpus import reading
+
+    if not reading._can_fork():
+        pytest.skip("parsing is split only on Linux with two cores or more")
+    folders = [None, *sorted(p for p in FIXTURES.iterdir() if p.is_dir())]
+
+    def outcome(folder: Path | None) -> object:
+        try:
+            corpus = ContentSource(bundled_content(), folder).load()
+        except ContentError as error:
+            return [tuple(p) for p in error.problems]
+        return [(r.id, r) for r in corpus.records()]
+
+    alone = [outcome(folder) for folder in folders]
+    monkeypatch.setattr(reading, "PARALLEL_BYTES", 0)
+    assert [outcome(folder) for folder in folders] == alone
+    monkeypatch.setattr(reading._Child, "_run", staticmethod(lambda *args: os._exit(3)))
+    assert [outcome(folder) for folder in folders] == alone
