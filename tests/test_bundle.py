@@ -250,14 +250,15 @@ def _rewritten(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
     """Change an entry's document ({"kinds": columns by kind, "origins": by kind}) and give
     it a matching header and checksums, as a bug or a hand could."""
     blobs = _blobs(entry)
-    search = blobs.pop(bundle.SEARCH)  # search's index is kept as it was
+    search = blobs.pop(bundle.SEARCH, None)  # search's index (once made) is kept as it was
     documents = {name: json.loads(blob) for name, blob in blobs.items()}
     document = {"kinds": {name: doc[0] for name, doc in documents.items()},
                 "origins": {name: doc[1] for name, doc in documents.items()}}
     change(document)
     entry.write_bytes(bundle.pack({
         **{name: json.dumps([columns, document["origins"].get(name, {})]).encode()
-           for name, columns in document["kinds"].items()}, bundle.SEARCH: search}))
+           for name, columns in document["kinds"].items()},
+        **({bundle.SEARCH: search} if search is not None else {})}))
 
 
 def _set(kind: str, field: str, value: Any, language: int = 0) -> Callable[[dict[str, Any]], None]:

@@ -115,8 +115,10 @@ def _plain(corpus: Corpus) -> Corpus:
 
 @pytest.fixture(scope="module")
 def indexed(corpus: Corpus) -> Corpus:
-    """The corpus as the validated bundle gives it back: with search's index."""
-    return bundle.decode(bundle.encode(_plain(corpus)))
+    """The corpus as the validated bundle gives it back once a command has searched it:
+    with search's index."""
+    plain = _plain(corpus)
+    return bundle.decode(bundle.encode(plain, queries.build_index(plain)))
 
 
 def _found(findings: queries.Findings) -> tuple[object, ...]:
@@ -124,11 +126,44 @@ def _found(findings: queries.Findings) -> tuple[object, ...]:
              for h in findings.hits], findings.corrections, findings.suggestions)
 
 
-def test_the_bundle_keeps_an_index(indexed: Corpus) -> None:
-    blob = bundle.encode(_plain(indexed))
-    slices, _ = bundle._header(blob[:bundle.MAX_HEADER_BYTES], len(blob))
-    assert bundle.SEARCH in slices
-    assert queries._indexed([("faq", indexed.faq)], "en", indexed) is not None
+def _slices(entry: Path) -> dict[str, tuple[int, int, int]]:
+    raw = entry.read_bytes()
+    return bundle._header(raw[:bundle.MAX_HEADER_BYTES], len(raw))[0]
+
+
+def test_the_bundle_keeps_an_index_once_a_search_asks(indexed: Corpus, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored without the index (the first run over a large folder need not pay for it);
+    the first search makes it, searches with it and keeps it in the entry, for every later
+    run; a run that reads the entry back builds it no more."""
+    built: list[int] = []
+    real = queries.build_index
+
+    def counting(corpus: Corpus) -> bytes:
+        built.append(1)
+        return real(corpus)
+
+    monkeypatch.setattr(queries, "build_index", counting)
+    entry = tmp_path / "0123.json"
+    stored = _plain(indexed)
+    bundle.store("0123", stored, tmp_path)
+    assert bundle.SEARCH not in _slices(entry) and not built
+    assert queries._indexed([("faq", stored.faq)], "en", stored) is not None
+    assert bundle.SEARCH in _slices(entry) and len(built) == 1
+    again = bundle.lookup("0123", tmp_path)
+    assert again is not None
+    assert queries._indexed([("faq", again.faq)], "en", again) is not None
+    assert len(built) == 1
+    # An entry stored before any search, read back by a later run: that run makes it.
+    bundle.store("4567", _plain(indexed), tmp_path)
+    later = bundle.lookup("4567", tmp_path)
+    assert later is not None and bundle.SEARCH not in _slices(tmp_path / "4567.json")
+    sections = [(k.name, later.of(k.name)) for k in kinds.sections()]
+    plain = _plain(indexed)
+    assert _found(queries.find(sections, "fentanyl", "en", later)) == _found(
+        queries.find([(k.name, plain.of(k.name)) for k in kinds.sections()], "fentanyl",
+                     "en", plain))
+    assert len(built) == 2 and bundle.SEARCH in _slices(tmp_path / "4567.json")
 
 
 def test_building_the_index_reads_each_record_once(corpus: Corpus,
@@ -172,7 +207,8 @@ def test_the_index_finds_what_reading_every_record_finds(
 
 def _damaged_entries(corpus: Corpus) -> list[bytes]:
     """Entries whose index is damaged (so its checksum fails) or well made but wrong."""
-    good = bundle.encode(_plain(corpus))
+    plain = _plain(corpus)
+    good = bundle.encode(plain, queries.build_index(plain))
     slices, start = bundle._header(good[:bundle.MAX_HEADER_BYTES], len(good))
     offset, length, _ = slices[bundle.SEARCH]
     at = start + offset + length // 2

@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import sys
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
@@ -40,13 +41,14 @@ from binatsec.fileio import blake2b
 # content, so this covers many folders and edits while bounding the disk used.
 MAX_ENTRIES = 32
 # The largest entry written or read. The bundled corpus takes 45 kB and a folder 100 times
-# its size 5 MB, 1000 times 53 MB, its search index included (of which a command reads the
-# kinds it shows); anything larger is parsed each run instead, never read.
+# its size 5 MB, 1000 times 53 MB, its search index included once a command has searched
+# (of which a command reads the kinds it shows); anything larger is parsed each run
+# instead, never read.
 MAX_ENTRY_BYTES = 96 * 2**20
 # The most of an entry a lookup reads: its header, some 60 bytes a kind.
 MAX_HEADER_BYTES = 64 * 2**10
-FORMAT = "v8"  # v8: a header of slices, then each kind (columns and origins) on its own,
-# then search's index (`SEARCH`)
+FORMAT = "v9"  # v8: a header of slices, then each kind (columns and origins) on its own,
+# then search's index (`SEARCH`); v9: the index is added when first asked for
 # The blob that holds search's index of the corpus (queries.build_index), read only by a
 # search or a look-up by words. Not a kind: no kind's name starts with "~".
 SEARCH = "~search"
@@ -114,10 +116,9 @@ def pack(blobs: Mapping[str, bytes]) -> bytes:
                      *blobs.values()])
 
 
-def encode(corpus: Corpus) -> bytes:
-    """The entry of a corpus: each kind's blob (see _blob), then search's index (see
-    queries.build_index), behind a header (see pack). The corpus keeps the index, so the
-    run that stored it searches with it too."""
+def encode(corpus: Corpus, index: bytes | None = None) -> bytes:
+    """The entry of a corpus: each kind's blob (see _blob), then search's `index` if given
+    (see queries.build_index), behind a header (see pack)."""
     origins = corpus.origins()
     blobs: dict[str, bytes] = {}
     kept = 0
@@ -128,10 +129,8 @@ def encode(corpus: Corpus) -> bytes:
         blobs[kind.name] = _blob(kind, records, mine)
     if kept != len(origins):  # each origin is read with its record's kind: none may be lost
         raise ValueError("an origin of no record")
-    from binatsec.queries import build_index
-
-    blobs[SEARCH] = build_index(corpus)
-    corpus.keep_extra("search", blobs[SEARCH])
+    if index is not None:
+        blobs[SEARCH] = index
     return pack(blobs)
 
 
@@ -209,17 +208,23 @@ class _Entry:
     def __init__(self, read: Callable[[int, int], bytes], slices: _Slices, start: int,
                  reparse: Callable[[], Corpus] | None,
                  discard: Callable[[], None] = lambda: None,
-                 close: Callable[[], None] = lambda: None) -> None:
+                 close: Callable[[], None] = lambda: None,
+                 kept_at: tuple[str, Path] | None = None) -> None:
         self._read, self._slices, self._start = read, slices, start
         self._reparse, self._discard, self._close = reparse, discard, close
+        self._kept_at = kept_at  # (digest, folder): where an index made later is kept
         self._left = len(slices)
         self._fresh: Corpus | None = None
 
     def corpus(self) -> Corpus:
         pending = {name: partial(self._kind, name) for name in self._slices if name != SEARCH}
         prefixes = {kind.prefix: kind.name for kind in kinds.all_kinds() if kind.prefix}
-        extras = {"search": self._search} if SEARCH in self._slices else {}
-        return Corpus({}, pending, prefixes, extras=extras)
+        corpus = Corpus({}, pending, prefixes)
+        if SEARCH in self._slices:
+            corpus.add_extra("search", self._search)
+        elif self._kept_at is not None:
+            _index_when_asked(corpus, *self._kept_at)
+        return corpus
 
     def _search(self) -> bytes | None:
         """Search's index; None when it is damaged (the entry is then removed, so the next
@@ -350,7 +355,7 @@ def lookup(digest: str, folder: Path | None,
                 _remove(entry)
 
     corpus = _Entry(partial(read_at, descriptor), slices, start, reparse, discard,
-                    partial(os.close, descriptor)).corpus()
+                    partial(os.close, descriptor), (digest, folder)).corpus()
     with contextlib.suppress(OSError):
         os.utime(entry)  # recently used: pruning keeps it
     return corpus
@@ -362,17 +367,49 @@ def _remove(entry: Path) -> None:
 
 
 def store(digest: str, corpus: Corpus, folder: Path | None) -> None:
-    """Keep `corpus` under `digest` in `folder` (None: keep nothing)."""
+    """Keep `corpus` under `digest` in `folder` (None: keep nothing); search's index is
+    added to the entry when a command first searches it."""
+    if _write(digest, corpus, folder):
+        assert folder is not None
+        _index_when_asked(corpus, digest, folder)
+
+
+def _write(digest: str, corpus: Corpus, folder: Path | None,
+           index: bytes | None = None) -> bool:
+    """Whether `corpus` (and `index`) could be kept under `digest` in `folder`."""
     if folder is None:
-        return
+        return False
     from binatsec.fileio import atomic_write
 
-    with contextlib.suppress(OSError, ValueError):
-        encoded = encode(corpus)
+    try:
+        encoded = encode(corpus, index)
         if len(encoded) > MAX_ENTRY_BYTES:
-            return  # lookup would refuse it: writing it would only cost time and disk
+            return False  # lookup would refuse it: writing it would only cost time and disk
         atomic_write(folder / f"{digest}.json", encoded)
         _prune(folder)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _index_when_asked(corpus: Corpus, digest: str, folder: Path) -> None:
+    """Give `corpus` search's index, made when a command first searches it and then kept
+    in its entry. Made then, not when the corpus is stored: the first run over a large
+    folder (a quarter of its cost at 70,000 records) need not pay for a search it may never
+    make. Weakly: the corpus keeps this maker, which must not keep the corpus."""
+    held = weakref.ref(corpus)
+
+    def make() -> bytes | None:
+        from binatsec.queries import build_index
+
+        whole = held()
+        if whole is None:  # pragma: no cover - a corpus asks for its extras while alive
+            return None
+        index = build_index(whole)
+        _write(digest, whole, folder, index)
+        return index
+
+    corpus.add_extra("search", make)
 
 
 def _prune(folder: Path) -> None:

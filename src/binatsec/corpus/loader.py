@@ -199,8 +199,10 @@ class ContentSource:
         unread: dict[str, str | None] = dict.fromkeys(
             {file.removesuffix(".toml") for file in kinds.files()}
             - {layer.file for layer in layers})
-        for layer in layers:
-            parsed = reading.parse(layer.raw, layer.label, problems)
+        each = reading.parse_each([(layer.raw, layer.label) for layer in layers])
+        for layer, (parsed, parse_problems) in zip(layers, each, strict=True):
+            for problem in parse_problems:  # one by one: Problems stops at its cap
+                problems.append(problem)
             if parsed is None:
                 unread[layer.file] = (unread.get(layer.file) or "") + layer.raw.decode(
                     "utf-8", "replace")
@@ -238,8 +240,8 @@ class ContentSource:
         be read or parsed are left to the errors."""
         from binatsec.corpus.validate import unsafe_text_warnings
 
-        for layer in self._read([]):
-            parsed = reading.parse(layer.raw, layer.label, [])
+        layers = self._read([])
+        for parsed, _ in reading.parse_each([(layer.raw, layer.label) for layer in layers]):
             if parsed is not None:
                 yield from unsafe_text_warnings(parsed)
 

@@ -283,9 +283,9 @@ class Corpus:
         make = self._extras.pop(name, None)
         return make() if make is not None else None
 
-    def keep_extra(self, name: str, data: bytes) -> None:
-        """Keep `data` as the `extra` called `name` (what was just stored with the corpus)."""
-        self._extras[name] = lambda: data
+    def add_extra(self, name: str, make: Callable[[], bytes | None]) -> None:
+        """`make` gives the `extra` called `name`, when first asked for."""
+        self._extras[name] = make
 
     def _build(self, kind: str) -> None:
         make = self._pending.pop(kind, None)
