@@ -807,9 +807,10 @@ def test_a_large_folder_parsed_in_two_processes_gives_the_same_corpus_and_proble
     """Over PARALLEL_BYTES a forked child parses half the files: the same records, and the
     same problems in the same order, as one process; and if the child fails, this one
     parses its half too."""
+    from binatsec import forked
     from binatsec.corpus import reading
 
-    if not reading._can_fork():
+    if not forked.available():
         pytest.skip("parsing is split only on Linux with two cores or more")
     folders = [None, *sorted(p for p in FIXTURES.iterdir() if p.is_dir())]
 
@@ -823,5 +824,5 @@ def test_a_large_folder_parsed_in_two_processes_gives_the_same_corpus_and_proble
     alone = [outcome(folder) for folder in folders]
     monkeypatch.setattr(reading, "PARALLEL_BYTES", 0)
     assert [outcome(folder) for folder in folders] == alone
-    monkeypatch.setattr(reading._Child, "_run", staticmethod(lambda *args: os._exit(3)))
+    monkeypatch.setattr(forked.Child, "_run", staticmethod(lambda *args: os._exit(3)))
     assert [outcome(folder) for folder in folders] == alone

@@ -13,7 +13,7 @@ import sys
 from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any
 
 from binatsec.corpus.spec import MAX_FILE_BYTES, MAX_KEY_PARTS
 
@@ -48,20 +48,22 @@ _TOKEN = re.compile(
 
 
 class ContentFile:
-    """A parsed file, with its text kept to find where a record or key sits.
+    """A parsed file, with its bytes kept to find where a record or key sits.
 
     The positions of every table header are found in one pass, on the first problem only,
-    so locating 20,000 problems costs one scan of the file, not 20,000.
+    so locating 20,000 problems costs one scan of the file, not 20,000. The text is decoded
+    again only then: valid content never needs it, and a first run over 46 MB would hold
+    it twice (as bytes, and as text) for nothing.
     """
 
-    def __init__(self, label: str, text: str, data: dict[str, Any]) -> None:
+    def __init__(self, label: str, raw: bytes, data: dict[str, Any]) -> None:
         self.label = label
-        self.text = text
+        self.raw = raw
         self.data = data
 
     @cached_property
     def _lines(self) -> list[str]:
-        return self.text.splitlines()
+        return self.raw.decode("utf-8").splitlines()
 
     @cached_property
     def _headers(self) -> dict[str, list[int]]:
@@ -209,7 +211,7 @@ def parse(raw: bytes, label: str, problems: list[Problem]) -> ContentFile | None
         problems.append(Problem("BC001", label, f"TOML value that cannot be read: "
                                 f"{str(error).split(';')[0][:120]}"))
         return None
-    return ContentFile(label, text, data)
+    return ContentFile(label, raw, data)
 
 
 Parsed = tuple["ContentFile | None", "list[Problem]"]
@@ -224,22 +226,38 @@ def parse_each(files: Sequence[tuple[bytes, str]]) -> list[Parsed]:
     """Each (raw, label) parsed (see parse), with the problems each has, in order.
 
     Parsing is most of what a first run over a large folder costs (3 s of 5 for 46 MB) and
-    it holds one core, so on Linux with two cores or more a large set is split in two by
-    size and a forked process parses one half while this one parses the other. Anything
-    wrong with the child (it could not start, died, sent nothing whole) and this process
-    parses its half too: the result is the same either way, only slower.
+    holds one core: a large set is split in two by size, and a forked process parses one
+    half while this one parses the other (binatsec.forked). The result is the same either
+    way; the child sends the parsed data and problems back pickled, the text stays here.
     """
-    if sum(len(raw) for raw, _ in files) < PARALLEL_BYTES or not _can_fork():
+    from binatsec import forked
+
+    if sum(len(raw) for raw, _ in files) < PARALLEL_BYTES or not forked.available():
         return [_alone(raw, label) for raw, label in files]
+    import pickle
+
     theirs, mine = _halves([len(raw) for raw, _ in files])
-    child = _Child(files, theirs)
+
+    def parse_theirs(out: IO[bytes]) -> None:
+        sent = {}
+        for n in theirs:
+            parsed, problems = _alone(*files[n])
+            sent[n] = (parsed.data if parsed is not None else None, problems)
+        pickle.dump(sent, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    child = forked.Child(parse_theirs)
     try:
         found: dict[int, Parsed] = {n: _alone(*files[n]) for n in mine}
-        found.update(child.results())
+        sent = child.output()
+        if sent is not None:
+            for n, (data, problems) in pickle.load(sent).items():
+                raw, label = files[n]
+                found[n] = (None if data is None
+                            else ContentFile(label, raw, data), problems)
     finally:
         child.end()
     for n in theirs:
-        if n not in found:  # the child failed: parse its half here
+        if n not in found:  # the child failed: its half is parsed here
             found[n] = _alone(*files[n])
     return [found[n] for n in range(len(files))]
 
@@ -247,13 +265,6 @@ def parse_each(files: Sequence[tuple[bytes, str]]) -> list[Parsed]:
 def _alone(raw: bytes, label: str) -> Parsed:
     problems: list[Problem] = []
     return parse(raw, label, problems), problems
-
-
-def _can_fork() -> bool:
-    import os
-
-    # Linux only: forking where system libraries may hold locks (macOS) is not safe.
-    return sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
 
 
 def _halves(sizes: Sequence[int]) -> tuple[list[int], list[int]]:
@@ -265,76 +276,6 @@ def _halves(sizes: Sequence[int]) -> tuple[list[int], list[int]]:
         halves[lighter].append(n)
         weights[lighter] += sizes[n]
     return halves
-
-
-class _Child:
-    """A forked process parsing `files` at `positions`, its results read back through a
-    pipe: the parsed data and problems, pickled (the text stays here, in the bytes)."""
-
-    def __init__(self, files: Sequence[tuple[bytes, str]], positions: list[int]) -> None:
-        import os
-
-        self._files, self._pid, self._stream = files, 0, None
-        try:
-            read_end, write_end = os.pipe()
-            self._pid = os.fork()
-        except OSError:
-            return  # no process: results() gives nothing, and the caller parses all
-        if self._pid == 0:
-            os.close(read_end)
-            self._run(files, positions, write_end)
-        os.close(write_end)
-        self._stream = os.fdopen(read_end, "rb")
-
-    @staticmethod
-    def _run(files: Sequence[tuple[bytes, str]], positions: list[int], write_end: int
-             ) -> NoReturn:
-        """The child's whole life: parse, send, and leave without running anything of the
-        parent's (no atexit handlers, no flushing of the parent's buffered output)."""
-        import os
-        import pickle
-        import signal
-
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            sent = {}
-            for n in positions:
-                parsed, problems = _alone(*files[n])
-                sent[n] = (parsed.data if parsed is not None else None, problems)
-            with os.fdopen(write_end, "wb") as out:
-                pickle.dump(sent, out, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(0)
-
-    def results(self) -> dict[int, Parsed]:
-        """What the child parsed, by position; empty if it failed."""
-        import pickle
-
-        if self._stream is None:
-            return {}
-        try:
-            sent = pickle.load(self._stream)
-        except Exception:  # it died, or sent nothing whole: the caller parses its half
-            return {}
-        results: dict[int, Parsed] = {}
-        for n, (data, problems) in sent.items():
-            raw, label = self._files[n]
-            results[n] = (None if data is None
-                          else ContentFile(label, raw.decode("utf-8"), data), problems)
-        return results
-
-    def end(self) -> None:
-        import contextlib
-        import os
-        import signal
-
-        if self._stream is not None:
-            self._stream.close()
-        if self._pid > 0:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)  # done already, or no longer needed
-            with contextlib.suppress(OSError):
-                os.waitpid(self._pid, 0)
 
 
 def syntax_problem(label: str, text: str, error: Exception) -> Problem:
