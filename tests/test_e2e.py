@@ -75,6 +75,26 @@ def test_pipe_into_head_prints_no_error(binatsec: Path) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize("size", ["bundled", "large"])
+def test_an_export_piped_into_head_ends_quietly_with_0(binatsec: Path, tmp_path: Path,
+                                                       size: str) -> None:
+    """JSON is written as it is made; the reader leaving mid-way (| head) is no failure,
+    and a forked writer of the second half (a large export) does not outlive it."""
+    env = _env()
+    if size == "large":
+        # Past PARALLEL_ITEMS: the FAQ copied 2,000 times, each copy its own ids.
+        rows = "".join(f'[[faq]]\nid = "faq.copy-{n}"\nquestion.en = "Question {n}?"\n'
+                       f'answer.en = "Answer {n}."\n' for n in range(25_000))
+        (tmp_path / "faq.toml").write_text(rows, encoding="utf-8")
+        env["BINATSEC_CONTENT_DIR"] = str(tmp_path)
+    pipeline = (f"'{binatsec}' export | head -n 2; echo \"exit ${{PIPESTATUS[0]}}\"; "
+                f"sleep 0.5; pgrep -f '{binatsec} expor[t]' || echo gone")
+    result = subprocess.run(["bash", "-c", pipeline], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.stdout.splitlines()[1:] == ['  "schema_version": "3.0",', "exit 0", "gone"]
+    assert result.stderr == ""
+
+
 def test_usage_error_and_nothing_found_exit_codes(binatsec: Path) -> None:
     unknown = run([str(binatsec), "pillars", "9"])
     assert unknown.returncode == 2

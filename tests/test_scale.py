@@ -6,6 +6,7 @@ that a shortcut taken for speed gives exactly what the plain way gives."""
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -276,3 +277,77 @@ def test_ascii_only_json_is_what_json_writes_with_ensure_ascii(document: dict[st
     shown = dumps(document, ascii_only=True)
     assert shown.isascii()
     assert json.loads(shown) == json.loads(dumps(document))
+
+
+def _whole(document: dict[str, object]) -> str:
+    """What json.dumps writes for `document`, made safe as binatsec's JSON always is."""
+    from binatsec.views.json import _RAW_CONTROL, _json_escape
+
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return _RAW_CONTROL.sub(_json_escape, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), _JSON | st.lists(_JSON, max_size=5).map(tuple), max_size=5))
+def test_a_document_written_in_pieces_is_the_document_written_whole(
+        document: dict[str, object]) -> None:
+    """An export is written a record at a time, its sections made as they are written
+    (json.Stream): the text is json.dumps's for the same document (here, tuples stand
+    for the streamed sections), byte for byte."""
+    from binatsec.views.json import Stream, pieces
+
+    streamed = {key: Stream(value.__iter__, len(value)) if isinstance(value, tuple) else value
+                for key, value in document.items()}
+    listed = {key: list(value) if isinstance(value, tuple) else value
+              for key, value in document.items()}
+    text = "".join(pieces(streamed))
+    assert text == _whole(listed)
+    assert json.loads(text) == json.loads(json.dumps(listed))
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_an_export_written_in_two_processes_is_the_same(
+        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, ascii_only: bool, child: str) -> None:
+    """From PARALLEL_ITEMS records a forked child writes the second half of the sections:
+    the same text, whether it does or fails (then this process writes that half too)."""
+    from binatsec import forked, formats, results
+    from binatsec.views import json as json_view
+
+    if not forked.available():
+        pytest.skip("an export is split only on Linux with two cores or more")
+    export = results.Export(corpus=corpus, format=formats.named("json"),
+                            sections=kinds.sections(), language="es", ascii_only=ascii_only)
+    alone = "".join(json_view.pieces(json_view.export(export), ascii_only))
+    monkeypatch.setattr(json_view, "PARALLEL_ITEMS", 0)
+    document = json_view.export(export)
+    assert json_view._cut(list(document.items()))  # split, somewhere past the first
+    if child == "fails":
+        monkeypatch.setattr(forked.Child, "_run", staticmethod(lambda *args: os._exit(3)))
+    assert "".join(json_view.pieces(document, ascii_only)) == alone
+
+
+def test_an_export_is_written_as_it_is_made(corpus: Corpus) -> None:
+    """The first piece is out before the last record is made into JSON: the export is
+    never held whole (70,000 records are 60 MB of JSON)."""
+    from binatsec import formats, results
+    from binatsec.views import json as json_view
+
+    made: list[str] = []
+    real = json_view.records
+
+    def counting(items: object, *args: object, **kwargs: object) -> object:
+        found = real(items, *args, **kwargs)  # type: ignore[arg-type]
+        made.extend(item["id"] for item in found)
+        return found
+
+    export = results.Export(corpus=corpus, format=formats.named("json"),
+                            sections=kinds.sections(), language="en")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(json_view, "records", counting)
+        written = json_view.pieces(json_view.export(export))
+        next(written), next(written)
+        assert len(made) < len(list(corpus.records())) // 10
+        rest = "".join(written)
+    assert len(made) == sum(len(corpus.of(k.name)) for k in kinds.sections())
+    assert rest.endswith("\n}\n")

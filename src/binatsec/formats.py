@@ -16,7 +16,7 @@ file) and may be given any kind of record, stats categories included.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -66,9 +66,11 @@ class FromEditions(Frozen):
 
 
 class FromRecords(Frozen):
-    """A writer of the records themselves, as data."""
+    """A writer of the records themselves, as data; `stream`, if given, writes the same in
+    pieces, each made as the last is written (JSON: an export is never held whole)."""
 
     convert: Callable[[Export], str | bytes]
+    stream: Callable[[Export], Iterator[str]] | None = None
 
     def write(self, export: Export) -> str | bytes:
         return self.convert(export)
@@ -97,14 +99,28 @@ class Format(Frozen):
             raise TypeError(f"the {self.name} writer returned {type(data).__name__}")
         return data
 
+    def pieces(self, export: Export) -> Generator[str | bytes, None, None]:
+        """`write(export)` in pieces to be written in turn: whole, unless the writer
+        streams."""
+        stream = getattr(self.writer, "stream", None)
+        if stream is None:
+            yield self.write(export)
+        else:
+            yield from stream(export)
+
 
 # --- the writers, each imported when its format is written -----------------------------------
 
 
 def _json(export: Export) -> str:
-    from binatsec.views.json import document, dumps
+    return "".join(_json_pieces(export))
 
-    return dumps(document(export), ascii_only=export.ascii_only)
+
+def _json_pieces(export: Export) -> Iterator[str]:
+    from binatsec.views.json import export as document
+    from binatsec.views.json import pieces
+
+    return pieces(document(export), ascii_only=export.ascii_only)
 
 
 def _csv(export: Export) -> str:
@@ -148,7 +164,8 @@ def _pdf_one(document: Document) -> bytes:
 
 FORMATS: tuple[Format, ...] = (
     Format("json", N_("the records of every section (or of those --section names), as "
-                      "'binatsec schema export' describes them"), ".json", FromRecords(_json)),
+                      "'binatsec schema export' describes them"), ".json",
+           FromRecords(_json, _json_pieces)),
     Format("csv", N_("one section's table (the figures unless --section names another)"),
            ".csv", FromRecords(_csv), one_section="stats"),
     Format("markdown", N_("a document to read, with ids kept for citation"), ".md",

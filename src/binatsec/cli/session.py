@@ -15,6 +15,7 @@ from binatsec.corpus.records import LANGUAGES, Corpus, Text
 from binatsec.environment import CacheDirError, DataDirError, Environment
 from binatsec.errors import ContentProblem, NothingFound
 from binatsec.i18n import N_, _, ngettext
+from binatsec.streams import ReaderGone
 
 if TYPE_CHECKING:
     from binatsec.document import Document
@@ -316,12 +317,21 @@ def _write_file(data: bytes, path: Path, name: str, run: Session) -> None:
 
 
 def _export(result: results.Export, run: Session) -> None:
-    """The export in its format (formats.py), on stdout or written whole to --output."""
+    """The export in its format (formats.py), on stdout as it is made (a piece at a time:
+    an export of 70,000 records is never held whole), or written whole to --output."""
+    if result.output is None:
+        pieces = result.format.pieces(result)
+        try:
+            for piece in pieces:
+                _to_stdout(piece, run.env)
+        except BrokenPipeError:
+            # The reader went away mid-export (| head): quietly, exit 0, as every output.
+            raise ReaderGone() from None
+        finally:
+            pieces.close()  # now: a forked writer of the second half is stopped (forked.py)
+        return
     data = result.format.write(result)
     encoded = data if isinstance(data, bytes) else data.encode("utf-8")
-    if result.output is None:
-        _to_stdout(data, run.env)
-        return
     from binatsec.fileio import write_output
     from binatsec.streams import say
 
