@@ -579,9 +579,10 @@ class Hit(Frozen):
 class Findings(Frozen):
     """What a search found, and how it read the query."""
 
-    hits: list[Hit]  # best first
+    hits: list[Hit]  # best first (the first `limit` of them, if find was given one)
     corrections: tuple[tuple[str, str], ...] = ()  # (a word as typed, folded; the one searched)
     suggestions: tuple[str, ...] = ()  # words of the content close to those it lacks
+    total: int = 0  # every hit, `hits` or not
 
     def searched_for(self, typed: str) -> str | None:
         """`typed` with each replaced word swapped for the one searched; None when the
@@ -997,23 +998,26 @@ def match_spans(text: str, terms: Sequence[str],
 
 
 def find(sections: Sequence[tuple[str, Sequence[Record]]], query: str,
-         language: str = DEFAULT_LANGUAGE, corpus: Corpus | None = None) -> Findings:
+         language: str = DEFAULT_LANGUAGE, corpus: Corpus | None = None,
+         limit: int | None = None) -> Findings:
     """Every record in `sections` that has every word of the query (in some form), best
     first: records that hold each quoted phrase first, then by score (headlines weigh
-    more). Each record's texts are read once. A figure is also found by its unit's names
-    and, given the `corpus`, by the name of the body it credits."""
+    more); only the first `limit` hits are made (the rest are counted). Each record's texts
+    are read once. A figure is also found by its unit's names and, given the `corpus`, by
+    the name of the body it credits."""
     indexed = _indexed(sections, language, corpus)
     if indexed is not None:
         try:
-            return _find(query, language, corpus, indexed)
+            return _find(query, language, corpus, indexed, limit)
         except (ValueError, KeyError, TypeError, IndexError, OverflowError):
             pass  # a damaged index: read the records themselves
     entries = [_entry(section, record, language, corpus)
                for section, records in sections for record in records]
-    return _find(query, language, corpus, _Scan(entries))
+    return _find(query, language, corpus, _Scan(entries), limit)
 
 
-def _find(query: str, language: str, corpus: Corpus | None, searched: _Searched) -> Findings:
+def _find(query: str, language: str, corpus: Corpus | None, searched: _Searched,
+          limit: int | None = None) -> Findings:
     vocabulary = searched.vocabulary()
     terms = query_terms(query)
     phrases = _phrases(query)
@@ -1046,16 +1050,18 @@ def _find(query: str, language: str, corpus: Corpus | None, searched: _Searched)
     # Records with the phrase come first: their scores are raised above every other hit's,
     # so the order still reads from the scores.
     lift = max((r.score for _, r in ranked if not r.phrase), default=0.0)
-    hits = [Hit(section, r.record, round(r.score + lift, 3) if r.phrase else r.score,
-                title_of(r.record, language), r.field, r.text, match_spans(r.text, terms, shown))
-            for section, r in ranked]
+    best = sorted(((round(r.score + lift, 3) if r.phrase else r.score, section, r)
+                   for section, r in ranked), key=lambda hit: -hit[0])
+    # Titles and highlights only for the hits shown: a common word at scale has thousands.
+    hits = [Hit(section, r.record, score, title_of(r.record, language), r.field, r.text,
+                match_spans(r.text, terms, shown)) for score, section, r in best[:limit]]
     suggestions: list[str] = []
-    if not hits and guessing:
+    if not best and guessing:
         # For each word the content lacks: the word searched instead, or close ones.
         suggestions = [word for term in lacking if term not in _unit_words() for word in (
             [swaps[term]] if term in swaps else vocabulary.close(term, SUGGESTION_CUTOFF))]
-    return Findings(sorted(hits, key=lambda h: -h.score), tuple(swaps.items()),
-                    tuple(dict.fromkeys(suggestions))[:MAX_SUGGESTIONS])
+    return Findings(hits, tuple(swaps.items()),
+                    tuple(dict.fromkeys(suggestions))[:MAX_SUGGESTIONS], len(best))
 
 
 def search(sections: Sequence[tuple[str, Sequence[Record]]], query: str,

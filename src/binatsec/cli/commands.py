@@ -486,15 +486,15 @@ def search(
     wanted = [k for k in kinds.sections() if not section or k.name in section]
     # An argument with a space in it ("human smuggling") is a phrase: its words in order.
     found = queries.find([(k.name, corpus.of(k.name)) for k in wanted],
-                         queries.quote_phrases(query), run.language, corpus)
+                         queries.quote_phrases(query), run.language, corpus, limit)
     hits, searched_for = found.hits, found.searched_for(text)
     missing = ""
-    if not hits:
+    if not found.total:
         missing = (_("nothing matches '{text}' or '{also}'") if searched_for
                    else _("nothing matches '{text}'")).format(text=text, also=searched_for)
         if found.suggestions:
             missing += _("; try: {words}").format(words=", ".join(found.suggestions))
-    respond(ctx, results.Found(text, hits[:limit], len(hits), searched_for=searched_for,
+    respond(ctx, results.Found(text, hits, found.total, searched_for=searched_for,
                                language=run.language, missing=missing), json_output)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from binatsec.corpus import spec
@@ -122,10 +123,11 @@ class FileChecker:
         def report(rule: str, message: str, key: str | None = None) -> None:
             self.problem(rule, message, kind.table, index, record_id, key)
 
-        names = [field.name for field in kind.fields]
-        for key in row:
-            if key not in names:
-                report("BC003", f"unknown key (expected one of: {', '.join(names)})", key)
+        if not row.keys() <= _field_names(kind):
+            names = [field.name for field in kind.fields]
+            for key in row:
+                if key not in names:
+                    report("BC003", f"unknown key (expected one of: {', '.join(names)})", key)
         values: dict[str, Any] = {}
         for field in kind.fields:
             if field.name not in row:
@@ -152,6 +154,11 @@ class FileChecker:
                 self.stand_ins.setdefault(kind.name, []).append(StandIn(stand_in))
             return None
         return kind.record(**values)
+
+
+@cache
+def _field_names(kind: Kind) -> frozenset[str]:
+    return frozenset(field.name for field in kind.fields)
 
 
 def untranslated(file: ContentFile, file_kinds: tuple[Kind, ...]) -> Iterator[Problem]:
