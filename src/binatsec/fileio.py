@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import hashlib
+    from collections.abc import Sequence
 
 # Opening with O_NONBLOCK makes opening a FIFO return at once (without it, open() waits for a
 # writer forever); O_NOCTTY keeps a terminal opened by mistake from becoming ours. Both are 0
@@ -196,9 +197,10 @@ def _temporary_affixes(path: Path) -> tuple[str, str]:
     return f".{path.name}-", ".tmp"
 
 
-def atomic_write(path: Path, data: bytes, durable: bool = False,
+def atomic_write(path: Path, data: bytes | Sequence[bytes], durable: bool = False,
                  make_folders: bool = True, mode: int | None = None) -> None:
-    """Replace `path` with `data` in one step: readers see the old file or the new, never a
+    """Replace `path` with `data` (bytes, or parts written in turn, never joined) in one
+    step: readers see the old file or the new, never a
     part. `durable` also waits for the disk (quiz history; a cache need not); `make_folders`
     creates missing parent folders (binatsec's own data folders, not a user's --output).
     `mode` gives the file those permissions (a temporary file starts private, 0600).
@@ -211,7 +213,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = False,
     handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                stream.write(part)
             if mode is not None:
                 os.fchmod(stream.fileno(), mode)
             if durable:

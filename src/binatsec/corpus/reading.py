@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from binatsec.corpus.spec import MAX_FILE_BYTES, MAX_KEY_PARTS
 
 if TYPE_CHECKING:  # importing importlib.resources costs start-up time on every run
-    from collections.abc import Sequence
+    from collections.abc import Generator, Sequence
     from importlib.resources.abc import Traversable
 
     from binatsec.corpus.problems import Problem
@@ -222,44 +222,52 @@ Parsed = tuple["ContentFile | None", "list[Problem]"]
 PARALLEL_BYTES = 4 * 2**20
 
 
-def parse_each(files: Sequence[tuple[bytes, str]]) -> list[Parsed]:
-    """Each (raw, label) parsed (see parse), with the problems each has, in order.
+def parse_each(files: Sequence[tuple[bytes, str]]) -> Generator[Parsed, None, None]:
+    """Each (raw, label) parsed (see parse), with the problems each has, in order, each
+    made (or read back) when asked for, so a caller done with one lets it go.
 
     Parsing is most of what a first run over a large folder costs (3 s of 5 for 46 MB) and
     holds one core: a large set is split in two by size, and a forked process parses one
-    half while this one parses the other (binatsec.forked). The result is the same either
-    way; the child sends the parsed data and problems back pickled, the text stays here.
+    half while this one parses the other (binatsec.forked), then sends each file's data and
+    problems back pickled, one after another, read here in turn. The result is the same
+    either way (the text stays here, in the bytes).
     """
     from binatsec import forked
 
     if sum(len(raw) for raw, _ in files) < PARALLEL_BYTES or not forked.available():
-        return [_alone(raw, label) for raw, label in files]
+        for raw, label in files:
+            yield _alone(raw, label)
+        return
     import pickle
 
     theirs, mine = _halves([len(raw) for raw, _ in files])
+    theirs.sort()
 
     def parse_theirs(out: IO[bytes]) -> None:
-        sent = {}
         for n in theirs:
             parsed, problems = _alone(*files[n])
-            sent[n] = (parsed.data if parsed is not None else None, problems)
-        pickle.dump(sent, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((parsed.data if parsed is not None else None, problems), out,
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
     child = forked.Child(parse_theirs)
     try:
         found: dict[int, Parsed] = {n: _alone(*files[n]) for n in mine}
         sent = child.output()
-        if sent is not None:
-            for n, (data, problems) in pickle.load(sent).items():
-                raw, label = files[n]
-                found[n] = (None if data is None
-                            else ContentFile(label, raw, data), problems)
+        for n, (raw, label) in enumerate(files):
+            if n in found:
+                yield found.pop(n)
+                continue
+            if sent is not None:
+                try:
+                    data, problems = pickle.load(sent)
+                except Exception:  # what the child wrote is not whole: parse the rest here
+                    sent = None
+                else:
+                    yield (None if data is None else ContentFile(label, raw, data)), problems
+                    continue
+            yield _alone(raw, label)  # the child failed: its files are parsed here
     finally:
         child.end()
-    for n in theirs:
-        if n not in found:  # the child failed: its half is parsed here
-            found[n] = _alone(*files[n])
-    return [found[n] for n in range(len(files))]
 
 
 def _alone(raw: bytes, label: str) -> Parsed:
