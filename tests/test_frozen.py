@@ -83,3 +83,26 @@ def test_records_pickle_and_match() -> None:
             assert found == "stat.x"
         case _:
             pytest.fail("keyword patterns match fields")
+
+
+def test_building_many_pauses_the_collector_and_gives_it_back() -> None:
+    """Off while records are made, on again after (even when the making fails), and left
+    off if it was off: a caller that turned it off keeps it so."""
+    import gc
+
+    from binatsec.frozen import building_many
+
+    assert gc.isenabled()
+    with building_many():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), building_many():
+        raise ValueError("a damaged blob")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with building_many():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -12,7 +12,7 @@ from binatsec.corpus import kinds
 from binatsec.corpus import records as model
 from binatsec.corpus.kinds import Kind
 from binatsec.corpus.records import DEFAULT_LANGUAGE, LANGUAGES, Corpus, Record
-from binatsec.frozen import Frozen
+from binatsec.frozen import Frozen, building_many
 from binatsec.i18n import N_, _
 from binatsec.i18n import language as i18n_language
 
@@ -822,6 +822,7 @@ def _unpacked(text: str, size: int) -> list[int]:
     return positions
 
 
+@building_many()
 def build_index(corpus: Corpus) -> bytes:
     """Search's index of `corpus` (see above), as the validated bundle keeps it."""
     import json

@@ -36,6 +36,7 @@ from binatsec import __version__
 from binatsec.corpus import kinds, spec
 from binatsec.corpus.records import Corpus, Pending, Record, Text
 from binatsec.fileio import blake2b
+from binatsec.frozen import building_many
 
 # Entries kept at most; the least recently used go first. Each is one version of one set of
 # content, so this covers many folders and edits while bounding the disk used.
@@ -287,6 +288,7 @@ class _Entry:
             self._close()
 
 
+@building_many()
 def _decoded(kind: kinds.Kind, blob: bytes) -> Pending:
     """A kind's records and origins from its blob; raises ValueError (or KeyError,
     TypeError) unless shaped as `_blob` writes it."""

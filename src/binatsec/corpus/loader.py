@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from binatsec.corpus import bundle, kinds, reading
 from binatsec.corpus.records import Corpus, Record
-from binatsec.frozen import Frozen
+from binatsec.frozen import Frozen, building_many
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -188,6 +188,7 @@ class ContentSource:
                     layers.append(Layer(file, label, raw, bundled))
         return layers
 
+    @building_many()
     def _check(self, layers: list[Layer], problems: list[Problem]) -> Corpus:
         from binatsec.corpus.validate import FileChecker, untranslated
 
