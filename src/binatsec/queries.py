@@ -952,7 +952,8 @@ def _index_of(corpus: Corpus) -> object:
     index = None
     if blob is not None:
         try:
-            index = json.loads(blob)
+            with building_many():  # a dict of every word: as many objects as the records
+                index = json.loads(blob)
         except (ValueError, RecursionError):
             index = None
         if type(index) is not dict or index.get("version") != INDEX_VERSION:
