@@ -106,3 +106,22 @@ def test_building_many_pauses_the_collector_and_gives_it_back() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_only_a_run_of_the_command_line_freezes_what_it_built(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """gc.freeze after building, in the console script only (frozen.one_command): in a
+    process that goes on, as this test run, frozen cycles would never be collected."""
+    import gc
+
+    from binatsec import frozen
+
+    frozen_calls: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen_calls.append(1))
+    with frozen.building_many():
+        pass
+    assert frozen_calls == []
+    monkeypatch.setattr(frozen, "_one_command", True)
+    with frozen.building_many():
+        pass
+    assert frozen_calls == [1] and gc.isenabled()

@@ -25,6 +25,9 @@ def main() -> None:
         if served is not None:
             _exit_now(served)
         from binatsec.cli.app import app
+        from binatsec.frozen import one_command
+
+        one_command()
     except KeyboardInterrupt:
         # Ctrl-C before the command line is even built (a slow disk, a busy machine):
         # the same line errors.run says, not a traceback from the middle of an import.

@@ -161,7 +161,7 @@ _TOML_1_1 = (2, 4)
 @cache
 def toml_parser() -> ModuleType:
     """The TOML 1.0 parser: tomli when the `fast` extra installed it (its wheels are compiled
-    with mypyc, three times faster than tomllib, which is the same parser in pure Python),
+    with mypyc, about twice as fast as tomllib, which is the same parser in pure Python),
     else tomllib; tomli before Python 3.11. Imported only when content must be parsed: a
     run whose content is unchanged reads the validated bundle instead."""
     try:
