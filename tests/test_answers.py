@@ -121,6 +121,18 @@ def test_shell_completion_is_never_served_an_answer(tmp_path: Path) -> None:
     assert completing[1] != overview[1]
 
 
+def test_an_export_written_a_record_at_a_time_is_kept_as_one_chunk(tmp_path: Path) -> None:
+    """JSON export writes a piece per record; writes in a row to one stream are kept as
+    one chunk, so the entry's head stays short whatever the number of records, and the
+    answer is served byte for byte."""
+    kept, served = _three_ways(["export"], tmp_path / "cache")
+    assert kept and served
+    (entry,) = _entries(tmp_path / "cache")
+    head = entry.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    table = head.split(" ")[2]
+    assert table.startswith("o") and "," not in table, head
+
+
 def test_an_export_to_a_file_writes_the_file_every_time(tmp_path: Path) -> None:
     cache, target = tmp_path / "cache", tmp_path / "faq.md"
     for _ in range(2):

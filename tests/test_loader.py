@@ -756,7 +756,8 @@ def _with_tomli(monkeypatch: pytest.MonkeyPatch, version: str | None) -> Any:
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="tomli is the only parser before 3.11")
 def test_tomli_is_used_only_while_it_reads_toml_1_0(monkeypatch: pytest.MonkeyPatch) -> None:
     """tomli 2.4 reads TOML 1.1 (inline tables over lines, \\e, ...), which tomllib refuses:
-    content passing lint with it would fail on the next install. Then tomllib it is."""
+    content passing lint with it would fail on the next install. Then tomllib it is; and
+    for a tomli older than the `fast` extra's, no faster than tomllib."""
     import tomllib
 
     assert _with_tomli(monkeypatch, None) is tomllib
@@ -764,6 +765,9 @@ def test_tomli_is_used_only_while_it_reads_toml_1_0(monkeypatch: pytest.MonkeyPa
     assert _with_tomli(monkeypatch, "2.4.0") is tomllib
     assert _with_tomli(monkeypatch, "2.3.0").__name__ == "tomli"
     assert _with_tomli(monkeypatch, "2.2.1").__name__ == "tomli"
+    # Another package's older tomli (pure Python, no faster than tomllib): tomllib.
+    assert _with_tomli(monkeypatch, "1.2.3") is tomllib
+    assert _with_tomli(monkeypatch, "2.0.1") is tomllib
 
 
 def _both_parsers() -> tuple[Any, Any]:

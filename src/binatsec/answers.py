@@ -297,7 +297,7 @@ class _Record:
     failed or it grew too large to keep."""
 
     def __init__(self) -> None:
-        self.chunks: list[tuple[str, bytes]] = []
+        self.chunks: list[tuple[str, bytearray]] = []
         self.size = 0
         self.usable = True
 
@@ -307,8 +307,12 @@ class _Record:
         self.size += len(data)
         if self.size > MAX_ANSWER_BYTES:  # too large to keep: stop holding it
             self.usable, self.chunks = False, []
+        elif self.chunks and self.chunks[-1][0] == stream:
+            # Writes in a row to one stream are one chunk: only the order between the two
+            # streams matters, and an export writes a piece per record.
+            self.chunks[-1][1].extend(data)
         else:
-            self.chunks.append((stream, data))
+            self.chunks.append((stream, bytearray(data)))
 
 
 class _BufferTee:

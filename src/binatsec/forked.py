@@ -49,6 +49,11 @@ class Child:
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            # Off the standard streams, which it never writes: if the parent is killed, a
+            # reader of its output (| wc) must not wait for this child to finish its half.
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):
+                os.dup2(quiet, stream)
             work(file)
             file.flush()
             code = 0
@@ -59,11 +64,12 @@ class Child:
         """What the child wrote, from its start, once it has finished; None if it failed."""
         if self._pid <= 0 or self._file is None:
             return None
-        pid, self._pid = self._pid, 0
         try:
-            _, status = os.waitpid(pid, 0)
+            _, status = os.waitpid(self._pid, 0)
         except OSError:
             return None
+        # Only now: interrupted while waiting (Ctrl-C), end() must still stop and reap it.
+        self._pid = 0
         if os.waitstatus_to_exitcode(status) != 0:
             return None
         self._file.seek(0)  # the child wrote through the same open file, moving its offset

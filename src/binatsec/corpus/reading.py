@@ -154,8 +154,10 @@ def deep_key(text: str) -> tuple[int, int] | None:
 
 
 # tomli 2.4 and later read TOML 1.1, which tomllib (until Python 3.15) refuses: content one
-# install accepted would fail on another. Older tomli is TOML 1.0, as tomllib.
+# install accepted would fail on another. Older tomli is TOML 1.0, as tomllib; from 2.2 its
+# wheels are compiled, and only those (the `fast` extra's) are worth taking over tomllib.
 _TOML_1_1 = (2, 4)
+_FAST = (2, 2)
 
 
 @cache
@@ -169,7 +171,7 @@ def toml_parser() -> ModuleType:
     except ImportError:  # the default install on Python 3.11+
         pass
     else:
-        if sys.version_info < (3, 11) or _version(tomli) < _TOML_1_1:
+        if sys.version_info < (3, 11) or _FAST <= _version(tomli) < _TOML_1_1:
             return tomli
     import tomllib
 
