@@ -95,6 +95,16 @@ def test_an_export_piped_into_head_ends_quietly_with_0(binatsec: Path, tmp_path:
     assert result.stderr == ""
 
 
+def test_an_export_to_dev_stdout_reaches_a_pipe(binatsec: Path) -> None:
+    """--output /dev/stdout with stdout a pipe: the link opens the pipe (resolved, it names
+    "pipe:[N]", which opens nothing)."""
+    pipeline = f"'{binatsec}' export --format csv --output /dev/stdout | cat"
+    result = subprocess.run(["sh", "-c", pipeline], capture_output=True, text=True,
+                            env=_env(), timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("id,") and "stat.meth-seizures-2020" in result.stdout
+
+
 def test_usage_error_and_nothing_found_exit_codes(binatsec: Path) -> None:
     unknown = run([str(binatsec), "pillars", "9"])
     assert unknown.returncode == 2

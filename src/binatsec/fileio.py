@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import hashlib
-    from collections.abc import Sequence
+    from collections.abc import Iterable
 
 # Opening with O_NONBLOCK makes opening a FIFO return at once (without it, open() waits for a
 # writer forever); O_NOCTTY keeps a terminal opened by mistake from becoming ours. Both are 0
@@ -200,7 +200,7 @@ def _temporary_affixes(path: Path) -> tuple[str, str]:
     return f".{path.name}-", ".tmp"
 
 
-def atomic_write(path: Path, data: bytes | Sequence[bytes], durable: bool = False,
+def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = False,
                  make_folders: bool = True, mode: int | None = None) -> None:
     """Replace `path` with `data` (bytes, or parts written in turn, never joined) in one
     step: readers see the old file or the new, never a
@@ -231,15 +231,19 @@ def atomic_write(path: Path, data: bytes | Sequence[bytes], durable: bool = Fals
         _sync_folder(path.parent)
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """A document the user asked for (`export --output`): written whole and in one step, with
-    the permissions a new file gets (or the file's own), through a symbolic link to its
-    target, and straight into what is not a regular file (/dev/stdout, a pipe)."""
-    target = path.resolve()
-    if target.exists() and not target.is_file():
-        with target.open("wb") as stream:
-            stream.write(data)
+def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """A document the user asked for (`export --output`), bytes or parts written in turn:
+    in one step, with the permissions a new file gets (or the file's own), through a
+    symbolic link to its target, and straight into what is not a regular file (/dev/stdout,
+    a pipe)."""
+    # Before resolving: /dev/stdout on a pipe resolves to "/proc/<pid>/fd/pipe:[N]", a
+    # name that opens nothing, while the link itself opens the pipe.
+    if path.exists() and not path.is_file():
+        with path.open("wb") as stream:
+            for part in (data,) if isinstance(data, bytes) else data:
+                stream.write(part)
         return
+    target = path.resolve()
     if target.exists():
         mode = target.stat().st_mode & 0o7777
     else:

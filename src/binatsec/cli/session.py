@@ -18,6 +18,8 @@ from binatsec.i18n import N_, _, ngettext
 from binatsec.streams import ReaderGone
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from binatsec.document import Document
 
 # Every text field in each language, side by side: only in JSON (`--lang all --json`).
@@ -317,8 +319,9 @@ def _write_file(data: bytes, path: Path, name: str, run: Session) -> None:
 
 
 def _export(result: results.Export, run: Session) -> None:
-    """The export in its format (formats.py), on stdout as it is made (a piece at a time:
-    an export of 70,000 records is never held whole), or written whole to --output."""
+    """The export in its format (formats.py), on stdout or to --output (in one step, to a
+    file), as it is made: a piece at a time, so an export of 70,000 records is never held
+    whole."""
     if result.output is None:
         pieces = result.format.pieces(result)
         try:
@@ -330,19 +333,26 @@ def _export(result: results.Export, run: Session) -> None:
         finally:
             pieces.close()  # now: a forked writer of the second half is stopped (forked.py)
         return
-    data = result.format.write(result)
-    encoded = data if isinstance(data, bytes) else data.encode("utf-8")
     from binatsec.fileio import write_output
     from binatsec.streams import say
 
+    written = 0
+
+    def encoded() -> Iterator[bytes]:
+        nonlocal written
+        for piece in result.format.pieces(result):
+            data = piece if isinstance(piece, bytes) else piece.encode("utf-8")
+            written += len(data)
+            yield data
+
     try:
-        write_output(result.output, encoded)
+        write_output(result.output, encoded())
     except OSError as error:
         say(_("error: cannot write {path}: {reason}").format(
             path=result.output, reason=error.strerror or error), run.env.stderr)
         raise typer.Exit(1) from None
     say(_("wrote {format} to {path} ({size} bytes)").format(
-                     format=result.format.name, path=result.output, size=f"{len(encoded):,}"),
+                     format=result.format.name, path=result.output, size=f"{written:,}"),
         run.env.stderr)
 
 
