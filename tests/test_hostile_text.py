@@ -231,3 +231,16 @@ def test_answers_that_are_not_utf8_are_asked_again_not_a_crash(tmp_path: Path) -
     assert done.returncode == 0, stderr
     assert "is not one of the answers" in done.stdout.decode("utf-8") + stderr
     assert "internal error" not in stderr
+
+
+def test_no_printable_character_is_one_the_rule_changes() -> None:
+    """safe_text returns printable text as it is, unscanned: so no character Python calls
+    printable may be one the rule drops or changes (every code point checked)."""
+    import re
+
+    from binatsec.textsafety import SURROGATES, UNSAFE
+
+    changed = re.compile(f"{UNSAFE}|{SURROGATES}|[\\n\\t]")
+    printable_yet_changed = [hex(code) for code in range(0x110000)
+                             if chr(code).isprintable() and changed.match(chr(code))]
+    assert printable_yet_changed == []
