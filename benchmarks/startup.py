@@ -163,7 +163,7 @@ FORMAT_RUNS = 2  # timed runs of each export format, after a warm-up
 PEAK_MIB = 250.0
 LINEAR_FACTOR = 120.0
 MIN_DENOMINATOR = 0.001  # seconds: t10 - t_bundled is taken as at least 1 ms
-SMALL_ROUNDS = 3  # the bundled and 10x scale cases run this many times --runs rounds
+SMALL_ROUNDS = 5  # the bundled and 10x scale cases run this many times --runs rounds
 VALIDATION_RECORDS = 20_000
 MAX_PILLAR = 999  # the highest pillar number the content spec allows (BC010)
 VALIDATION_SECONDS = 5.0
@@ -625,8 +625,8 @@ def scale_section(script: Path, env: Mapping[str, str], private: Path, tmp: Path
     # answering, which a kept answer (binatsec/answers.py) would hide for small outputs and
     # not for large ones (over 1 MB), making sizes incomparable.
     # The growth's denominator, t10 - t_bundled, is a few milliseconds for a command whose
-    # work per record is small (2 ms for `stats`), against run-to-run noise of as much: the
-    # two smallest sizes run SMALL_ROUNDS times as many rounds, and each difference is
+    # work per record is small (1.4 ms for `stats`), against run-to-run noise of as much:
+    # the two smallest sizes run SMALL_ROUNDS times as many rounds, and each difference is
     # taken within a round (paired), so that drift over the run cancels.
     small_runs = runs * SMALL_ROUNDS
     rounds = {"bundled": None, "10x": None, "100x": runs, "1000x": scale_runs}
