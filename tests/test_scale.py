@@ -351,3 +351,16 @@ def test_an_export_is_written_as_it_is_made(corpus: Corpus) -> None:
         rest = "".join(written)
     assert len(made) == sum(len(corpus.of(k.name)) for k in kinds.sections())
     assert rest.endswith("\n}\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "\t", "text", "more  ", "  lead", "#", "\u3000"])
+                | st.text(max_size=6), max_size=12))
+def test_markdown_written_in_pieces_is_the_text_joined_and_stripped(lines: list[str]) -> None:
+    """Markdown is written a piece at a time (views.documents.text_of_lines): the same text
+    as joining its lines, dropping what trails, and ending with one newline."""
+    from binatsec.views.documents import _LINES_A_PIECE, text_of_lines
+
+    assert "".join(text_of_lines(lines)) == "\n".join(lines).rstrip() + "\n"
+    many = lines * (_LINES_A_PIECE // max(len(lines), 1) + 2)
+    assert "".join(text_of_lines(many)) == "\n".join(many).rstrip() + "\n"

@@ -39,11 +39,23 @@ class FromDocument(Frozen):
     table are decided there, once, for every format of this kind."""
 
     walk: Callable[[Document], str | bytes]
+    # `walk` in pieces, each written as made (Markdown: the whole text is never held).
+    stream: Callable[[Document], Iterator[str]] | None = None
 
     def write(self, export: Export) -> str | bytes:
+        return self.walk(self._document(export))
+
+    def pieces(self, export: Export) -> Iterator[str | bytes]:
+        if self.stream is None:
+            yield self.write(export)
+        else:
+            yield from self.stream(self._document(export))
+
+    @staticmethod
+    def _document(export: Export) -> Document:
         from binatsec.document import reference
 
-        return self.walk(reference(export.corpus, export.sections, export.language))
+        return reference(export.corpus, export.sections, export.language)
 
     def choices(self) -> tuple[Kind, ...]:
         return kinds.sections()
@@ -75,6 +87,12 @@ class FromRecords(Frozen):
     def write(self, export: Export) -> str | bytes:
         return self.convert(export)
 
+    def pieces(self, export: Export) -> Iterator[str | bytes]:
+        if self.stream is None:
+            yield self.write(export)
+        else:
+            yield from self.stream(export)
+
     def choices(self) -> tuple[Kind, ...]:
         return kinds.all_kinds()
 
@@ -102,11 +120,14 @@ class Format(Frozen):
     def pieces(self, export: Export) -> Generator[str | bytes, None, None]:
         """`write(export)` in pieces to be written in turn: whole, unless the writer
         streams."""
-        stream = getattr(self.writer, "stream", None)
-        if stream is None:
+        pieces = getattr(self.writer, "pieces", None)
+        if pieces is None:
             yield self.write(export)
-        else:
-            yield from stream(export)
+            return
+        for piece in pieces(export):
+            if isinstance(piece, bytes) is not self.binary:
+                raise TypeError(f"the {self.name} writer gave {type(piece).__name__}")
+            yield piece
 
 
 # --- the writers, each imported when its format is written -----------------------------------
@@ -134,6 +155,12 @@ def _markdown(document: Document) -> str:
     from binatsec.views.documents import markdown
 
     return markdown(document)
+
+
+def _markdown_pieces(document: Document) -> Iterator[str]:
+    from binatsec.views.documents import markdown_pieces
+
+    return markdown_pieces(document)
 
 
 def _html(editions: Sequence[Document]) -> str:
@@ -169,7 +196,7 @@ FORMATS: tuple[Format, ...] = (
     Format("csv", N_("one section's table (the figures unless --section names another)"),
            ".csv", FromRecords(_csv), one_section="stats"),
     Format("markdown", N_("a document to read, with ids kept for citation"), ".md",
-           FromDocument(_markdown), aliases=("md",)),
+           FromDocument(_markdown, _markdown_pieces), aliases=("md",)),
     Format("html", N_("one web page that works offline: every section, a search box, each "
                       "record linkable by its id, light and dark, ready to print"), ".html",
            FromEditions(_html), bilingual=True),
