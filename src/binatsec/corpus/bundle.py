@@ -236,41 +236,40 @@ class _Entry:
             _index_when_asked(corpus, *self._kept_at)
         return corpus
 
-    def _search(self) -> bytes | None:
-        """Search's index; None when it is damaged (the entry is then removed, so the next
-        run stores a good one: until then search reads the records themselves)."""
-        offset, length, checksum = self._slices[SEARCH]
+    def _checked(self, name: str) -> bytes:
+        """The blob of `name`, read and checked against its slice's length and CRC-32;
+        raises OSError or ValueError. The file is closed once every blob was read."""
+        offset, length, checksum = self._slices[name]
         try:
             blob = self._read(self._start + offset, length)
-            if len(blob) != length or zlib.crc32(blob) != checksum:
-                raise ValueError("search index: damaged")
-            return blob
-        except (OSError, ValueError):
-            self._discard()
-            return None
         finally:
             self._left -= 1
             if not self._left:
                 self._close()
+        if len(blob) != length or zlib.crc32(blob) != checksum:
+            raise ValueError(f"{name}: damaged")
+        return blob
+
+    def _search(self) -> bytes | None:
+        """Search's index; None when it is damaged (the entry is then removed, so the next
+        run stores a good one: until then search reads the records themselves)."""
+        try:
+            return self._checked(SEARCH)
+        except (OSError, ValueError):
+            self._discard()
+            return None
 
     def _kind(self, name: str) -> Pending:
         kind = kinds.get(name)
-        offset, length, checksum = self._slices[name]
         try:
+            blob = self._checked(name)
             if kind is None:  # pragma: no cover - _header takes only registered kinds
                 raise ValueError(f"unknown kind {name}")
-            blob = self._read(self._start + offset, length)
-            if len(blob) != length or zlib.crc32(blob) != checksum:
-                raise ValueError(f"{name}: damaged")
             return _decoded(kind, blob)
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             if self._reparse is None:
                 raise
             return self._parsed_again(name)
-        finally:
-            self._left -= 1
-            if not self._left:
-                self._close()
 
     def _parsed_again(self, name: str) -> Pending:
         """The kind from the TOML, parsed once for every damaged kind of this entry."""
