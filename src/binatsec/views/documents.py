@@ -189,8 +189,8 @@ def text_of_lines(lines: Iterable[str]) -> Iterator[str]:
                 yield "".join(f"{kept}\n" for kept in piece)
                 piece.clear()
         held.append(line)
-    last = next((n for n in range(len(held) - 1, -1, -1) if held[n].strip()), None)
-    ending = [] if last is None else [*held[:last], held[last].rstrip()]
+    # `held` starts with the last line of text, if there was one; the blank lines go.
+    ending = [held[0].rstrip()] if held and held[0].strip() else []
     yield "".join(f"{kept}\n" for kept in [*piece, *ending]) or "\n"
 
 
