@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import hashlib
     from collections.abc import Iterable
+    from typing import BinaryIO
 
 # Opening with O_NONBLOCK makes opening a FIFO return at once (without it, open() waits for a
 # writer forever); O_NOCTTY keeps a terminal opened by mistake from becoming ours. Both are 0
@@ -216,8 +217,7 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = Fals
     handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            for part in (data,) if isinstance(data, bytes) else data:
-                stream.write(part)
+            _write_parts(stream, data)
             if mode is not None:
                 os.fchmod(stream.fileno(), mode)
             if durable:
@@ -231,6 +231,11 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = Fals
         _sync_folder(path.parent)
 
 
+def _write_parts(stream: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    for part in (data,) if isinstance(data, bytes) else data:
+        stream.write(part)
+
+
 def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
     """A document the user asked for (`export --output`), bytes or parts written in turn:
     in one step, with the permissions a new file gets (or the file's own), through a
@@ -240,8 +245,7 @@ def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
     # name that opens nothing, while the link itself opens the pipe.
     if path.exists() and not path.is_file():
         with path.open("wb") as stream:
-            for part in (data,) if isinstance(data, bytes) else data:
-                stream.write(part)
+            _write_parts(stream, data)
         return
     target = path.resolve()
     if target.exists():
