@@ -82,7 +82,7 @@ class FromRecords(Frozen):
     pieces, each made as the last is written (JSON: an export is never held whole)."""
 
     convert: Callable[[Export], str | bytes]
-    stream: Callable[[Export], Iterator[str]] | None = None
+    stream: Callable[[Export], Iterator[str | bytes]] | None = None
 
     def write(self, export: Export) -> str | bytes:
         return self.convert(export)
@@ -181,6 +181,12 @@ def _sqlite(export: Export) -> bytes:
     return database(export)
 
 
+def _sqlite_pieces(export: Export) -> Iterator[bytes]:
+    from binatsec.views.sqlite import database_pieces
+
+    return database_pieces(export)
+
+
 def _pdf_one(document: Document) -> bytes:
     from binatsec.views.pdf import printable
 
@@ -205,7 +211,7 @@ FORMATS: tuple[Format, ...] = (
            FromEditions(_anki), binary=True, bilingual=True),
     Format("sqlite", N_("an SQLite database for analysts: a table per section, typed "
                         "figures, links, full-text search in each language"), ".db",
-           FromRecords(_sqlite), aliases=("db",), binary=True, bilingual=True),
+           FromRecords(_sqlite, _sqlite_pieces), aliases=("db",), binary=True, bilingual=True),
     Format("pdf", N_("a document to print, A4 (needs the binatsec[pdf] extra)"), ".pdf",
            FromDocument(_pdf_one), binary=True),
 )

@@ -29,6 +29,9 @@ CATALOGS = ("es",)
 
 _catalog: NullTranslations | None = None
 _language = ENGLISH
+# Each catalog once read: an edition switches language per record (70,000 records: 1 s of
+# gettext's lookups on disk).
+_catalogs: dict[str, NullTranslations] = {}
 # Texts composed of translated parts (a list read from a registry), by the text first made.
 _composed: dict[str, Callable[[], str]] = {}
 
@@ -41,11 +44,12 @@ def set_language(code: str) -> None:
     if base not in CATALOGS:
         _catalog, _language = None, ENGLISH
         return
-    import gettext
+    if base not in _catalogs:
+        import gettext
 
-    _catalog = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[base],
-                                   fallback=True)
-    _language = base
+        _catalogs[base] = gettext.translation(DOMAIN, localedir=LOCALE_DIR,
+                                              languages=[base], fallback=True)
+    _catalog, _language = _catalogs[base], base
 
 
 @contextmanager
