@@ -255,3 +255,31 @@ def test_datasette_serves_it(db: Path, corpus: Corpus, tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_a_file_is_made_where_it_stays_with_nothing_left_beside_it(
+        cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --output builds the database at a temporary name beside the target and renames it:
+    # no journal, no second copy, and the target's own permissions.
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "binatsec.db"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    _export(cli, target)
+    assert sorted(path.name for path in folder.iterdir()) == ["binatsec.db"]
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert _rows(target, "pragma integrity_check") == [("ok",)]
+    # A build that fails part-way leaves the old file as it was, and nothing beside it.
+    made = target.read_bytes()
+    from binatsec.views import sqlite as writer
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "_fill", broken)
+    failed = cli("export", "--format", "sqlite", "--output", str(target))
+    assert failed.exit_code == 1
+    assert "No space left on device" in failed.stderr
+    assert target.read_bytes() == made
+    assert sorted(path.name for path in folder.iterdir()) == ["binatsec.db"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import hashlib
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import BinaryIO
 
 # Opening with O_NONBLOCK makes opening a FIFO return at once (without it, open() waits for a
@@ -209,6 +209,27 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = Fals
     creates missing parent folders (binatsec's own data folders, not a user's --output).
     `mode` gives the file those permissions (a temporary file starts private, 0600).
     Raises OSError."""
+
+    def fill(stream: BinaryIO, _temporary: Path) -> None:
+        _write_parts(stream, data)
+
+    _replace(path, fill, durable, make_folders, mode)
+
+
+def atomic_build(path: Path, build: Callable[[Path], None], make_folders: bool = True,
+                 mode: int | None = None) -> None:
+    """Replace `path`, in one step as `atomic_write` does, with the file `build` makes at
+    the temporary path it is given (an empty file beside `path`): a database its library
+    writes where it will stay, never copied. Raises OSError."""
+
+    def fill(_stream: BinaryIO, temporary: Path) -> None:
+        build(temporary)
+
+    _replace(path, fill, False, make_folders, mode)
+
+
+def _replace(path: Path, fill: Callable[[BinaryIO, Path], None], durable: bool,
+             make_folders: bool, mode: int | None) -> None:
     import tempfile  # only a write needs it
 
     if make_folders:
@@ -217,7 +238,7 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = Fals
     handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            _write_parts(stream, data)
+            fill(stream, Path(temporary))
             if mode is not None:
                 os.fchmod(stream.fileno(), mode)
             if durable:
@@ -236,11 +257,13 @@ def _write_parts(stream: BinaryIO, data: bytes | Iterable[bytes]) -> None:
         stream.write(part)
 
 
-def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
+def write_output(path: Path, data: bytes | Iterable[bytes],
+                 build: Callable[[Path], None] | None = None) -> None:
     """A document the user asked for (`export --output`), bytes or parts written in turn:
     in one step, with the permissions a new file gets (or the file's own), through a
     symbolic link to its target, and straight into what is not a regular file (/dev/stdout,
-    a pipe)."""
+    a pipe). `build`, if given, makes a regular file in place (`atomic_build`) instead:
+    `data` is then never read."""
     # Before resolving: /dev/stdout on a pipe resolves to "/proc/<pid>/fd/pipe:[N]", a
     # name that opens nothing, while the link itself opens the pipe.
     if path.exists() and not path.is_file():
@@ -254,7 +277,10 @@ def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
         mask = os.umask(0)
         os.umask(mask)
         mode = 0o666 & ~mask
-    atomic_write(target, data, make_folders=False, mode=mode)
+    if build is None:
+        atomic_write(target, data, make_folders=False, mode=mode)
+    else:
+        atomic_build(target, build, make_folders=False, mode=mode)
 
 
 def _sync_folder(folder: Path) -> None:

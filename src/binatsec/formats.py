@@ -27,6 +27,8 @@ from binatsec.i18n import N_, _, composed
 from binatsec.registry import extended
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from binatsec.document import Document
     from binatsec.results import Export
 
@@ -83,6 +85,9 @@ class FromRecords(Frozen):
 
     convert: Callable[[Export], str | bytes]
     stream: Callable[[Export], Iterator[str | bytes]] | None = None
+    # Makes the file in place at a path it is given (a database its library writes), for
+    # an export to a file: never copied from elsewhere.
+    make_file: Callable[[Export, Path], None] | None = None
 
     def write(self, export: Export) -> str | bytes:
         return self.convert(export)
@@ -128,6 +133,14 @@ class Format(Frozen):
             if isinstance(piece, bytes) is not self.binary:
                 raise TypeError(f"the {self.name} writer gave {type(piece).__name__}")
             yield piece
+
+    def file_maker(self, export: Export) -> Callable[[Path], None] | None:
+        """What makes the export's file in place at a path, if the writer makes files
+        itself (an export to a file then never copies it); else None."""
+        make = getattr(self.writer, "make_file", None)
+        if make is None:
+            return None
+        return lambda path: make(export, path)
 
 
 # --- the writers, each imported when its format is written -----------------------------------
@@ -187,6 +200,12 @@ def _sqlite_pieces(export: Export) -> Iterator[bytes]:
     return database_pieces(export)
 
 
+def _sqlite_file(export: Export, path: Path) -> None:
+    from binatsec.views.sqlite import database_file
+
+    database_file(export, path)
+
+
 def _pdf_one(document: Document) -> bytes:
     from binatsec.views.pdf import printable
 
@@ -211,7 +230,8 @@ FORMATS: tuple[Format, ...] = (
            FromEditions(_anki), binary=True, bilingual=True),
     Format("sqlite", N_("an SQLite database for analysts: a table per section, typed "
                         "figures, links, full-text search in each language"), ".db",
-           FromRecords(_sqlite, _sqlite_pieces), aliases=("db",), binary=True, bilingual=True),
+           FromRecords(_sqlite, _sqlite_pieces, _sqlite_file), aliases=("db",), binary=True,
+           bilingual=True),
     Format("pdf", N_("a document to print, A4 (needs the binatsec[pdf] extra)"), ".pdf",
            FromDocument(_pdf_one), binary=True),
 )

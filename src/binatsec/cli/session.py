@@ -338,6 +338,14 @@ def _export(result: results.Export, run: Session) -> None:
 
     written = 0
 
+    make = result.format.file_maker(result)
+
+    def built(path: Path) -> None:
+        nonlocal written
+        assert make is not None
+        make(path)
+        written = path.stat().st_size
+
     def encoded() -> Iterator[bytes]:
         nonlocal written
         for piece in result.format.pieces(result):
@@ -346,7 +354,7 @@ def _export(result: results.Export, run: Session) -> None:
             yield data
 
     try:
-        write_output(result.output, encoded())
+        write_output(result.output, encoded(), build=built if make else None)
     except OSError as error:
         say(_("error: cannot write {path}: {reason}").format(
             path=result.output, reason=error.strerror or error), run.env.stderr)
