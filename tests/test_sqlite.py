@@ -283,3 +283,39 @@ def test_a_file_is_made_where_it_stays_with_nothing_left_beside_it(
     assert "No space left on device" in failed.stderr
     assert target.read_bytes() == made
     assert sorted(path.name for path in folder.iterdir()) == ["binatsec.db"]
+
+
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_a_file_made_in_two_processes_is_the_same(
+        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, child: str) -> None:
+    """From PARALLEL_RECORDS records a forked child makes the records' tables in a file of
+    their own while this process makes the text: the same bytes, whether the child does
+    its part or fails (then this process makes it too)."""
+    import os
+
+    from binatsec import forked, formats, results
+    from binatsec.views import sqlite as writer
+
+    if not forked.available():
+        pytest.skip("the file is made in two processes only on Linux with two cores or more")
+    export = results.Export(corpus=corpus, format=formats.named("sqlite"),
+                            sections=kinds.sections(), language="en")
+    alone = tmp_path / "alone.db"
+    writer.database_file(export, alone)
+
+    started: list[forked.Child] = []
+    real_child = forked.Child
+
+    def counted(work: Callable[..., None]) -> forked.Child:
+        started.append(real_child(work))
+        return started[-1]
+
+    monkeypatch.setattr(writer, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(forked, "Child", counted)
+    if child == "fails":
+        monkeypatch.setattr(real_child, "_run", staticmethod(lambda *args: os._exit(3)))
+    split = tmp_path / "split.db"
+    writer.database_file(export, split)
+    assert len(started) == 1
+    assert split.read_bytes() == alone.read_bytes()
+    assert _rows(split, "pragma integrity_check") == [("ok",)]
