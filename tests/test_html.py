@@ -11,13 +11,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from binatsec.corpus import kinds
 from binatsec.corpus.records import Corpus
-from binatsec.document import reference, worksheet
+from binatsec.document import Document, Editions, reference, worksheet
 from binatsec.i18n import _, speaking
 from binatsec.quiz import engine
-from binatsec.views.html import edition
+from binatsec.views.html import edition, edition_pieces
 from conftest import Run
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -241,3 +243,79 @@ def test_a_worksheet_in_spanish_speaks_spanish(corpus: Corpus) -> None:
         sheet = worksheet(questions, "Cuestionario", [], "binatsec quiz", "es")
     out = edition([sheet], paper="letter")
     assert '<html lang="es"' in out and "Respuestas" in out and "(para leer: " in out
+
+
+@given(st.text())
+def test_values_are_escaped_as_markupsafe_escapes_them(text: str) -> None:
+    # The template's values are escaped by the environment's finalize, not by autoescape
+    # (its Markup object per value was half the time of a large page): the same entities.
+    from markupsafe import escape as markupsafe_escape
+
+    from binatsec.views.html import escape
+
+    assert escape(text) == str(markupsafe_escape(text))
+
+
+def test_no_template_defines_a_macro() -> None:
+    # A macro's output is plain text once autoescape is off, so `{{ macro() }}` would be
+    # escaped a second time: the templates write their markup inline.
+    from importlib import resources
+
+    folder = resources.files("binatsec.views") / "templates"
+    sources = [entry.read_text(encoding="utf-8") for entry in folder.iterdir()
+               if entry.name.endswith(".j2")]
+    assert len(sources) >= 2
+    assert not [source for source in sources if re.search(r"{%-?\s*macro\b", source)]
+
+
+def _editions(corpus: Corpus) -> Editions:
+    return Editions(corpus, kinds.sections(), ("es", "en"))
+
+
+def test_the_page_is_written_as_it_is_made(corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """The frame and the first language's article come out before the second language's
+    document is built: a page of 70,000 records is never held whole."""
+    built: list[str] = []
+    real = Editions.document
+
+    def counted(self: Editions, language: str) -> Document:
+        built.append(language)
+        return real(self, language)
+
+    monkeypatch.setattr(Editions, "document", counted)
+    pieces = edition_pieces(_editions(corpus))
+    first = next(pieces)
+    assert first.startswith("<!DOCTYPE html>") and built == ["es"]
+    rest = "".join(pieces)
+    assert built == ["es", "en"]
+    assert first + rest == edition([reference(corpus, kinds.sections(), "es"),
+                                    reference(corpus, kinds.sections(), "en")])
+
+
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_a_page_written_in_two_processes_is_the_same(
+        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, child: str) -> None:
+    """From PARALLEL_RECORDS records a forked child writes the other language's article
+    meanwhile: the same page, whether it does or fails (then this process writes it)."""
+    import os
+
+    from binatsec import forked
+    from binatsec.views import html
+
+    if not forked.available():
+        pytest.skip("a page is written in two processes only on Linux with two cores or more")
+    alone = "".join(edition_pieces(_editions(corpus)))
+    started: list[forked.Child] = []
+    real_child = forked.Child
+
+    def counted(work: Callable[..., None]) -> forked.Child:
+        started.append(real_child(work))
+        return started[-1]
+
+    monkeypatch.setattr(html, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(forked, "Child", counted)
+    if child == "fails":
+        monkeypatch.setattr(real_child, "_run", staticmethod(lambda *args: os._exit(3)))
+    assert "".join(edition_pieces(_editions(corpus))) == alone
+    assert len(started) == 1

@@ -197,6 +197,27 @@ def reference(corpus: Corpus, chosen: Sequence[Kind], language: str) -> Document
         return Document(_(TITLE), language, (Paragraph(_(INTRODUCTION)),), sections)
 
 
+class Editions(Frozen):
+    """The documents of an export in each of its languages (the first the run's), each built
+    when asked for: by whichever process writes it (an edition of 70,000 records is written
+    in two, a language each)."""
+
+    corpus: Corpus
+    chosen: tuple[Kind, ...]
+    languages: tuple[str, ...]
+
+    def document(self, language: str) -> Document:
+        return reference(self.corpus, self.chosen, language)
+
+    def cover(self, language: str) -> Document:
+        """The document's title and introduction, without its sections."""
+        return reference(self.corpus, (), language)
+
+    def size(self) -> int:
+        """How many records each document holds."""
+        return sum(len(self.corpus.of(kind.name)) for kind in self.chosen if kind.is_section)
+
+
 def _section(kind: Kind, corpus: Corpus, language: str) -> Section:
     if kind.layout == FIGURES:
         table = FigureTable(tuple(figure(stat, corpus, language)

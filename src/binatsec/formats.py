@@ -29,7 +29,7 @@ from binatsec.registry import extended
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from binatsec.document import Document
+    from binatsec.document import Document, Editions
     from binatsec.results import Export
 
 # The export options a format may take; `lang` is the language of the text it writes.
@@ -65,15 +65,28 @@ class FromDocument(Frozen):
 
 class FromEditions(Frozen):
     """A writer of one document per language the export is in (`Export.languages`): an
-    edition with a language switch, a deck per language. Built as FromDocument builds one."""
+    edition with a language switch, a deck per language. Built as FromDocument builds one;
+    `stream`, if given, writes the same in pieces from `Editions`, each document built when
+    it is written."""
 
     walk: Callable[[Sequence[Document]], str | bytes]
+    stream: Callable[[Editions], Iterator[str | bytes]] | None = None
 
     def write(self, export: Export) -> str | bytes:
-        from binatsec.document import reference
+        editions = self._editions(export)
+        return self.walk(tuple(map(editions.document, editions.languages)))
 
-        return self.walk(tuple(reference(export.corpus, export.sections, language)
-                               for language in export.languages))
+    def pieces(self, export: Export) -> Iterator[str | bytes]:
+        if self.stream is None:
+            yield self.write(export)
+        else:
+            yield from self.stream(self._editions(export))
+
+    @staticmethod
+    def _editions(export: Export) -> Editions:
+        from binatsec.document import Editions
+
+        return Editions(export.corpus, export.sections, export.languages)
 
     def choices(self) -> tuple[Kind, ...]:
         return kinds.sections()
@@ -182,6 +195,12 @@ def _html(editions: Sequence[Document]) -> str:
     return edition(editions)
 
 
+def _html_pieces(editions: Editions) -> Iterator[str]:
+    from binatsec.views.html import edition_pieces
+
+    return edition_pieces(editions)
+
+
 def _anki(editions: Sequence[Document]) -> bytes:
     from binatsec.views.anki import deck
 
@@ -224,7 +243,7 @@ FORMATS: tuple[Format, ...] = (
            FromDocument(_markdown, _markdown_pieces), aliases=("md",)),
     Format("html", N_("one web page that works offline: every section, a search box, each "
                       "record linkable by its id, light and dark, ready to print"), ".html",
-           FromEditions(_html), bilingual=True),
+           FromEditions(_html, _html_pieces), bilingual=True),
     Format("anki", N_("an Anki deck (.apkg) of flash cards on the FAQ, myths, figures, "
                       "dates and pillars, a deck per language"), ".apkg",
            FromEditions(_anki), binary=True, bilingual=True),

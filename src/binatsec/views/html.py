@@ -7,20 +7,26 @@ record under an element whose id is the record's (`stat.x` in the first language
 stylesheet. Nothing is loaded from anywhere: the style and the script are inline, and a
 Content-Security-Policy allows those two blocks (by their hashes) and nothing else.
 
-Text from content is data: Jinja2 escapes every value, and each one first goes through the
-text rule (binatsec.textsafety), so no control or bidi override reaches the page. Only the
-package's own style and script are written as they are.
+Text from content is data: every value the templates write is escaped (the environment's
+`finalize`, with markupsafe's entities), and first goes through the text rule
+(binatsec.textsafety), so no control or bidi override reaches the page. Only the package's
+own style and script, and the articles the page is made of, are written as they are.
+
+The page is written as it is made: a frame (edition.html.j2) around one article per
+language (article.html.j2), each document built when its article is written.
 """
 
 from __future__ import annotations
 
 import base64
+import codecs
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
 from binatsec import __version__
@@ -33,6 +39,7 @@ from binatsec.document import (
     DatedEvent,
     DefinitionList,
     Document,
+    Editions,
     Entry,
     FigureTable,
     MythReality,
@@ -45,24 +52,30 @@ from binatsec.i18n import _, ngettext, speaking
 if TYPE_CHECKING:
     import jinja2
 
+    from binatsec import forked
+
 # Each language by its own name, as a language switch shows it (never translated).
 ENDONYMS = {"en": "English", "es": "Español"}
 PAPER = {"a4": "A4", "letter": "letter"}
 # A language code as it may appear in an attribute, a CSS rule and an element id.
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
+# The template's pieces joined at a time, and the bytes of a child's articles read at a time.
+_BATCH = 4096
+_READ = 1 << 20
+# From this many records in each document, the other languages' articles are written by a
+# forked child (binatsec.forked).
+PARALLEL_RECORDS = 20_000
 
 
 @dataclass(frozen=True)
 class Edition:
-    """One document as the template writes it: its labels already in its own language."""
+    """One language of the page as its frame writes it (the language switch, the labels):
+    its words already in its own language, its title among them."""
 
-    document: Document
     lang: str
     name: str
     prefix: str  # before each element id: "" for the first edition, "es:" for the others
     ui: Mapping[str, object]
-    ids: frozenset[str]  # the record ids that have an element here (a link can go there)
-    reads: Mapping[int, str] = field(default_factory=dict)  # an answer's "(read ...)"
 
 
 def kind(block: Block) -> str:
@@ -128,17 +141,40 @@ def _labels() -> dict[str, object]:
     }
 
 
-def _edition(document: Document, prefix: str) -> Edition:
-    lang = document.language
+def _edition(cover: Document, prefix: str) -> Edition:
+    lang = cover.language
     if not _LANGUAGE.match(lang):
         raise ValueError(f"not a language code: {lang!r}")
     with speaking(lang):
-        ui = {**_labels(), "title": document.title}
+        ui = {**_labels(), "title": cover.title}
+    return Edition(lang, ENDONYMS.get(lang, lang), prefix, ui)
+
+
+def _editions(covers: Sequence[Document]) -> list[Edition]:
+    """An edition per document (the first shown first), each language once."""
+    if not covers:
+        raise ValueError("an edition needs at least one document")
+    first = covers[0].language
+    views = [_edition(cover, "" if index == 0 or cover.language == first
+                      else f"{cover.language}:")
+             for index, cover in enumerate(covers)]
+    if len({view.lang for view in views}) != len(views):
+        raise ValueError("an edition holds each language once")
+    return views
+
+
+def _article(view: Edition, document: Document, several: bool) -> Iterator[str]:
+    """One edition's <article>, in pieces of some 64 KB as the template makes them."""
+    with speaking(view.lang):
         reads = {answer.number: _read(answer)
                  for section in document.sections for block in section.blocks
                  if isinstance(block, AnswerKey) for answer in block.answers}
-    return Edition(document, lang, ENDONYMS.get(lang, lang), prefix, ui,
-                   _record_ids(document), reads)
+    made = _environment().get_template("article.html.j2").generate(
+        e=view, document=document, ids=_record_ids(document), reads=reads,
+        several=several, kind=kind)
+    # Joined a batch at a time (in C): the template yields millions of tiny pieces.
+    while batch := list(islice(made, _BATCH)):
+        yield "".join(batch)
 
 
 @cache
@@ -148,17 +184,25 @@ def _environment() -> jinja2.Environment:
 
     from binatsec.textsafety import safe_text
 
-    def clean(value: object) -> object:
-        # Every value the template writes passes the text rule before it is escaped; the
-        # page's own style and script (Markup) are written as they are.
-        if isinstance(value, str) and not isinstance(value, Markup):
-            return safe_text(value)
-        return value
+    def escaped(value: object) -> str:
+        # Every value the template writes passes the text rule, then is escaped as
+        # autoescape would (markupsafe's entities); the page's own style, script and
+        # articles (Markup) are written as they are. Escaped here, not by autoescape:
+        # its Markup object per value was half the time of 70,000 records' page.
+        if isinstance(value, Markup):
+            return str(value)
+        return escape(safe_text(value) if isinstance(value, str) else str(value))
 
     return jinja2.Environment(
         loader=jinja2.PackageLoader("binatsec.views", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined, finalize=clean,
+        autoescape=False, undefined=jinja2.StrictUndefined, finalize=escaped,
         trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+
+
+def escape(text: str) -> str:
+    """`text` for HTML, as markupsafe's `escape` writes it (the same entities)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
 
 
 def _asset(name: str) -> str:
@@ -197,18 +241,62 @@ def edition(editions: Sequence[Document], *, paper: str | None = None) -> str:
     """One HTML page holding each document in `editions` (the first shown first): the
     export's languages, or a quiz worksheet. `paper` ("a4", "letter") sets the printed
     page's size; None leaves it to the printer."""
+    views = _editions(editions)
+    several = len(views) > 1
+    articles = (piece for view, document in zip(views, editions, strict=True)
+                for piece in _article(view, document, several))
+    return "".join(_page(views, articles, paper))
+
+
+def edition_pieces(editions: Editions) -> Iterator[str]:
+    """The export's page (`edition` of its documents), in pieces as it is made, each
+    document built when its article is written. From PARALLEL_RECORDS records, a forked
+    child builds and writes the other languages' articles meanwhile (binatsec.forked)."""
+    from binatsec import forked
+
+    views = _editions([editions.cover(language) for language in editions.languages])
+    first, others = views[0], views[1:]
+
+    def own(view: Edition) -> Iterator[str]:
+        return _article(view, editions.document(view.lang), len(views) > 1)
+
+    def the_others() -> Iterator[str]:
+        for view in others:
+            yield from own(view)
+
+    child = None
+    if others and forked.available() and editions.size() >= PARALLEL_RECORDS:
+        child = forked.Child(lambda out: out.writelines(piece.encode("utf-8")
+                                                        for piece in the_others()))
+    try:
+        yield from _page(views, chain(own(first), _read_back(child, the_others)),
+                         None)
+    finally:
+        if child is not None:
+            child.end()
+
+
+def _read_back(child: forked.Child | None, make: Callable[[], Iterator[str]]
+               ) -> Iterator[str]:
+    """What the child wrote, as text; or, with no child or one that failed, `make()`."""
+    written = child.output() if child is not None else None
+    if written is None:
+        yield from make()
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := written.read(_READ):
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def _page(views: Sequence[Edition], articles: Iterable[str], paper: str | None
+          ) -> Iterator[str]:
+    """The page around `articles`, which are written as they are (already escaped)."""
     from markupsafe import Markup
 
-    if not editions:
-        raise ValueError("an edition needs at least one document")
-    first = editions[0].language
-    views = [_edition(document, "" if index == 0 or document.language == first
-                      else f"{document.language}:")
-             for index, document in enumerate(editions)]
-    if len({view.lang for view in views}) != len(views):
-        raise ValueError("an edition holds each language once")
     style = _style([view.lang for view in views], paper)
     script = _asset("edition.js")
-    template = _environment().get_template("edition.html.j2")
-    return template.render(editions=views, kind=kind, csp=policy(style, script),
-                           style=Markup(style), script=Markup(script), version=__version__)
+    frame = _environment().get_template("edition.html.j2")
+    return frame.generate(editions=views, articles=map(Markup, articles),
+                          csp=policy(style, script), style=Markup(style),
+                          script=Markup(script), version=__version__)
