@@ -191,8 +191,9 @@ def unreachable(block: NoReturn) -> NoReturn:
 def reference(corpus: Corpus, chosen: Sequence[Kind], language: str) -> Document:
     """The chosen kinds of the corpus as one document: those that are sections, in export
     order (Kind.export_rank)."""
+    made: dict[str, Figure] = {}  # each figure once: a record links one another shows
     with speaking(language):  # headings and labels too: an edition holds both languages
-        sections = tuple(_section(kind, corpus, language)
+        sections = tuple(_section(kind, corpus, language, made)
                          for kind in kinds.ordered([kind for kind in chosen if kind.is_section]))
         return Document(_(TITLE), language, (Paragraph(_(INTRODUCTION)),), sections)
 
@@ -218,15 +219,15 @@ class Editions(Frozen):
         return sum(len(self.corpus.of(kind.name)) for kind in self.chosen if kind.is_section)
 
 
-def _section(kind: Kind, corpus: Corpus, language: str) -> Section:
+def _section(kind: Kind, corpus: Corpus, language: str, made: dict[str, Figure]) -> Section:
     if kind.layout == FIGURES:
-        table = FigureTable(tuple(figure(stat, corpus, language)
+        table = FigureTable(tuple(_figure(stat, corpus, language, made)
                                   for stat in kind.in_order(corpus.of(kind.name))
                                   if isinstance(stat, Stat)))
         return Section(kind.name, kind.long_title, (table,))
     # Records in the order a reader meets them (the timeline's by date: Kind.in_order).
     return Section(kind.name, kind.long_title,
-                   tuple(_record(kind, record, corpus, language)
+                   tuple(_record(kind, record, corpus, language, made)
                          for record in kind.in_order(corpus.of(kind.name))))
 
 
@@ -236,13 +237,14 @@ def _text(value: object, language: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _record(kind: Kind, record: Record, corpus: Corpus, language: str) -> RecordBlock:
+def _record(kind: Kind, record: Record, corpus: Corpus, language: str,
+            made: dict[str, Figure]) -> RecordBlock:
     """A record's block: a myth with its reality, an event with its date, else an entry.
     The one place that tells record types apart: the other blocks need nothing but the kind."""
     body: Body = tuple(Definition(_(label), text) if label else Paragraph(text)
                        for label, field in kind.body
                        if (text := _text(getattr(record, field, None), language)))
-    linked = tuple(figure(stat, corpus, language)
+    linked = tuple(_figure(stat, corpus, language, made)
                    for stat in figures_for(corpus, record.id, getattr(record, "related", ())))
     headline = kind.headline_text(record, language)  # "2008: ...", "1. ...", "Myth: ..."
     if isinstance(record, Myth):
@@ -252,6 +254,13 @@ def _record(kind: Kind, record: Record, corpus: Corpus, language: str) -> Record
         return DatedEvent(record.id, headline, body, linked, record.when_text(language),
                           record.title.get(language), record.year, record.end_year)
     return Entry(record.id, headline, body, linked)
+
+
+def _figure(stat: Stat, corpus: Corpus, language: str, made: dict[str, Figure]) -> Figure:
+    found = made.get(stat.id)
+    if found is None:
+        found = made[stat.id] = figure(stat, corpus, language)
+    return found
 
 
 def figure(stat: Stat, corpus: Corpus, language: str) -> Figure:
