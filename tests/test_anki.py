@@ -223,3 +223,81 @@ def test_reading_sections_make_no_cards(cli: Callable[..., Run], tmp_path: Path,
                                         section: str) -> None:
     deck = export(cli, tmp_path, "--section", section)
     assert deck.notes == [] and len(deck.decks) == 2
+
+
+def _collection(apkg: bytes, folder: Path) -> sqlite3.Connection:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(apkg)) as archive:
+        (folder / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    return sqlite3.connect(folder / "collection.anki2")
+
+
+def test_each_deck_is_written_apart_and_merged_as_genanki_writes_them(
+        corpus: Corpus, tmp_path: Path) -> None:
+    """Each deck is written alone, its notes and cards then copied into the collection:
+    the collection holds what genanki writes for both decks in one go (the same notes,
+    cards and deck and note-type records), each deck's ids in a range of its own."""
+    import itertools
+
+    from binatsec.corpus import kinds
+    from binatsec.document import reference
+
+    documents = [reference(corpus, kinds.sections(), language) for language in LANGUAGES]
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "genanki").mkdir()
+    ours = _collection(anki.deck(documents), tmp_path / "ours")
+    models = anki._models()
+    when = anki.stamp()
+    theirs = sqlite3.connect(tmp_path / "genanki" / "collection.anki2")
+    decks = [anki._filled(lambda document=document: document, models) for document in documents]
+    genanki.Package(decks).write_to_db(theirs.cursor(), when, itertools.count(when * 1000))
+    theirs.commit()
+    notes = "SELECT guid, mid, mod, usn, tags, flds, sfld, csum, flags, data FROM notes"
+    cards = ("SELECT n.guid, c.did, c.ord, c.mod, c.usn, c.type, c.queue, c.due, c.ivl, "
+             "c.factor, c.reps, c.lapses, c.left, c.odue, c.odid, c.flags, c.data "
+             "FROM cards c JOIN notes n ON n.id = c.nid")
+    col = "SELECT crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags FROM col"
+    for query in (notes, cards, col):
+        assert sorted(ours.execute(query).fetchall()) == sorted(theirs.execute(query).fetchall())
+    for position, name in enumerate(map(anki.deck_name, LANGUAGES)):
+        (did,) = [key for key, deck in json.loads(ours.execute("SELECT decks FROM col")
+                                                  .fetchone()[0]).items()
+                  if deck["name"] == name]
+        low, high = ours.execute("SELECT min(n.id), max(c.id) FROM notes n JOIN cards c "
+                                 "ON c.nid = n.id WHERE c.did = ?", (int(did),)).fetchone()
+        start = when * 1000 + position * anki._SPAN
+        assert start <= low <= high < start + anki._SPAN
+    ours.close()
+    theirs.close()
+
+
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_a_package_written_in_two_processes_is_the_same(
+        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, child: str) -> None:
+    """From PARALLEL_RECORDS records a forked child writes the other language's deck
+    meanwhile: the same bytes, whether it does or fails (then this process writes it)."""
+    import os
+
+    from binatsec import forked
+    from binatsec.corpus import kinds
+    from binatsec.document import Editions
+
+    if not forked.available():
+        pytest.skip("a package is written in two processes only on Linux with two cores or more")
+    editions = Editions(corpus, kinds.sections(), LANGUAGES)
+    alone = b"".join(anki.deck_pieces(editions))
+    assert alone == anki.deck([editions.document(language) for language in LANGUAGES])
+    started: list[forked.Child] = []
+    real_child = forked.Child
+
+    def counted(work: Callable[..., None]) -> forked.Child:
+        started.append(real_child(work))
+        return started[-1]
+
+    monkeypatch.setattr(anki, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(forked, "Child", counted)
+    if child == "fails":
+        monkeypatch.setattr(real_child, "_run", staticmethod(lambda *args: os._exit(3)))
+    assert b"".join(anki.deck_pieces(editions)) == alone
+    assert len(started) == 1

@@ -207,6 +207,12 @@ def _anki(editions: Sequence[Document]) -> bytes:
     return deck(editions)
 
 
+def _anki_pieces(editions: Editions) -> Iterator[bytes]:
+    from binatsec.views.anki import deck_pieces
+
+    return deck_pieces(editions)
+
+
 def _sqlite(export: Export) -> bytes:
     from binatsec.views.sqlite import database
 
@@ -246,7 +252,7 @@ FORMATS: tuple[Format, ...] = (
            FromEditions(_html, _html_pieces), bilingual=True),
     Format("anki", N_("an Anki deck (.apkg) of flash cards on the FAQ, myths, figures, "
                       "dates and pillars, a deck per language"), ".apkg",
-           FromEditions(_anki), binary=True, bilingual=True),
+           FromEditions(_anki, _anki_pieces), binary=True, bilingual=True),
     Format("sqlite", N_("an SQLite database for analysts: a table per section, typed "
                         "figures, links, full-text search in each language"), ".db",
            FromRecords(_sqlite, _sqlite_pieces, _sqlite_file), aliases=("db",), binary=True,
