@@ -21,7 +21,7 @@ from binatsec import figures
 from binatsec.corpus import kinds
 from binatsec.corpus.kinds import FIGURES, Kind
 from binatsec.corpus.records import Corpus, Myth, Record, Stat, Text, TimelineEvent
-from binatsec.frozen import Frozen
+from binatsec.frozen import Frozen, building_many
 from binatsec.i18n import N_, _, speaking
 from binatsec.queries import UNNAMED_SOURCE, attribution_text, figures_for, source_of
 
@@ -192,7 +192,10 @@ def reference(corpus: Corpus, chosen: Sequence[Kind], language: str) -> Document
     """The chosen kinds of the corpus as one document: those that are sections, in export
     order (Kind.export_rank)."""
     made: dict[str, Figure] = {}  # each figure once: a record links one another shows
-    with speaking(language):  # headings and labels too: an edition holds both languages
+    # Headings and labels in the document's language too: an edition holds both. A
+    # document of 70,000 records is some million tuples, none in a cycle: collecting while
+    # they are made only walks them again (frozen.building_many).
+    with speaking(language), building_many():
         sections = tuple(_section(kind, corpus, language, made)
                          for kind in kinds.ordered([kind for kind in chosen if kind.is_section]))
         return Document(_(TITLE), language, (Paragraph(_(INTRODUCTION)),), sections)

@@ -56,7 +56,7 @@ from binatsec.document import (
     Question,
     unreachable,
 )
-from binatsec.frozen import Frozen
+from binatsec.frozen import Frozen, building_many
 from binatsec.i18n import N_, _, speaking
 from binatsec.textsafety import safe_text
 
@@ -289,12 +289,13 @@ def _filled(make: Callable[[], Document], models: dict[str, Any]) -> Any:
 
     document = make()
     deck = _deck(document)
-    made = notes(document)
-    del document
-    for position, note in enumerate(made, start=1):
-        # `due` orders new cards: they come in the document's order.
-        deck.add_note(genanki.Note(model=models[note.model], fields=list(note.fields),
-                                   tags=list(note.tags), guid=note.guid, due=position))
+    with building_many():  # tens of thousands of notes, none in a cycle
+        made = notes(document)
+        del document
+        for position, note in enumerate(made, start=1):
+            # `due` orders new cards: they come in the document's order.
+            deck.add_note(genanki.Note(model=models[note.model], fields=list(note.fields),
+                                       tags=list(note.tags), guid=note.guid, due=position))
     return deck
 
 
