@@ -142,7 +142,8 @@ def _build(path: Path, tables: Sequence[_Table], made: _Made) -> None:
     with _opened(path) as db:
         for table in tables:
             _create(db, table)
-            _insert(db, table.name, table.columns, table.rows(made))
+            with speaking(table.language):
+                _insert(db, table.name, table.columns, table.rows(made))
 
 
 def _copy(db: Database, part: Path, tables: Sequence[_Table]) -> None:
@@ -213,8 +214,9 @@ class _Made:
 
 class _Table(Frozen):
     """A table of the file: its name, columns and keys (sqlite-utils' `create`), its rows
-    (each in the order of `columns`), then what is made of them once they are in (an
-    index, full-text search); `beside`: made into the second file (`database_file`)."""
+    (each in the order of `columns`, made as they are inserted), then what is made of them
+    once they are in (an index, full-text search); `beside`: made into the second file
+    (`database_file`)."""
 
     name: str
     columns: dict[str, type]
@@ -222,6 +224,7 @@ class _Table(Frozen):
     rows: Callable[[_Made], Iterable[Sequence[Any]]]
     beside: bool = False
     then: Callable[[SqliteTable], None] | None = None
+    language: str = ""  # its rows' labels ("Myth") are in this language; "": the run's
 
 
 def _tables(written: Sequence[Kind]) -> list[_Table]:
@@ -245,7 +248,8 @@ def _tables(written: Sequence[Kind]) -> list[_Table]:
                then=lambda table: table.create_index(["to_id"])),
         *(_Table(f"text_{language}", text,
                  {"pk": "id", "foreign_keys": [("id", "records", "id")]},
-                 partial(_text_rows, language), then=partial(_searched, language))
+                 partial(_text_rows, language), then=partial(_searched, language),
+                 language=language)
           for language in LANGUAGES),
     ]
 
@@ -255,7 +259,8 @@ def _create(db: Database, table: _Table) -> None:
 
 
 def _fill(db: Database, table: _Table, made: _Made) -> None:
-    _insert(db, table.name, table.columns, table.rows(made))
+    with speaking(table.language):
+        _insert(db, table.name, table.columns, table.rows(made))
     if table.then is not None:
         table.then(db.table(table.name))
 
@@ -384,11 +389,11 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _text_rows(language: str, made: _Made) -> list[tuple[str, str, str, str]]:
+def _text_rows(language: str, made: _Made) -> Iterator[tuple[str, str, str, str]]:
     """Each chosen record's text in one language, for its full-text index: the line it is
     shown under, then every other text a search reads in it."""
-    with speaking(language):  # a headline's label ("Myth") in the text's language
-        return [(record.id, kind.name, kind.headline_text(record, language),
-                 "\n".join(text for name, text, _weight in kind.searchable(record, language)
-                           if name != kind.headline and text))
-                for kind, chosen in made.shelves for record in chosen]
+    for kind, chosen in made.shelves:
+        for record in chosen:
+            yield (record.id, kind.name, kind.headline_text(record, language),
+                   "\n".join(text for name, text, _weight in kind.searchable(record, language)
+                             if name != kind.headline and text))
