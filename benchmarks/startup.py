@@ -35,6 +35,7 @@ import argparse
 import contextlib
 import fcntl
 import json
+import math
 import os
 import platform
 import pty
@@ -214,6 +215,15 @@ class Timings:
         """The median over the rounds both ran in of label's time minus against's."""
         return statistics.median(a - b for a, b in zip(self.seconds(label),
                                                        self.seconds(against), strict=False))
+
+    def difference_interval(self, label: str, against: str) -> tuple[float, float]:
+        """A 95% confidence interval for `difference`: the order statistics of the paired
+        differences that bound their median (distribution-free; Conover's rule)."""
+        paired = sorted(a - b for a, b in zip(self.seconds(label), self.seconds(against),
+                                              strict=False))
+        n = len(paired)
+        k = max(int(n / 2 - 0.98 * math.sqrt(n)), 0)
+        return paired[k], paired[min(n - k - 1, n - 1)]
 
     def peak_kib(self, label: str) -> int:
         return max(s.max_rss_kib for s in self.samples[label])
@@ -638,7 +648,7 @@ def scale_section(script: Path, env: Mapping[str, str], private: Path, tmp: Path
           f"{scale_runs} at 1000x; medians (ms); peak RSS at 1000x")
     timings = time_interleaved(cases, small_runs, env, warmups=1)
     print(f"  {'command':<28}" + "".join(f"{size:>10}" for size in sizes)
-          + f"{'peak MiB':>10}{'growth':>9}")
+          + f"{'peak MiB':>10}{'growth':>9}  t10-tb, 95% (ms)")
     peaks: dict[str, float] = {"cold " + " ".join(COLD_COMMAND): cold_peak / 1024}
     medians: dict[str, float] = {}
     for command, limit in SCALE_COMMANDS:
@@ -656,13 +666,16 @@ def scale_section(script: Path, env: Mapping[str, str], private: Path, tmp: Path
         peaks[name] = peak
         growth = (timings.difference(labels["1000x"], labels["bundled"])
                   / max(timings.difference(labels["10x"], labels["bundled"]), MIN_DENOMINATOR))
+        low, high = timings.difference_interval(labels["10x"], labels["bundled"])
         print(f"  {name:<28}" + "".join(f"{t[size] * 1000:>10.1f}" for size in sizes)
-              + f"{peak:>10.0f}{growth:>8.0f}x")
+              + f"{peak:>10.0f}{growth:>8.0f}x  {low * 1000:.1f} to {high * 1000:.1f}")
         verdicts.append(Verdict(f"1000x {name} (s)", t["1000x"], limit))
         verdicts.append(Verdict(f"linear: {name} (t1000-tb)/(t10-tb)", growth, LINEAR_FACTOR))
     print(f"  growth = (t1000 - t_bundled) / max(t10 - t_bundled, "
           f"{MIN_DENOMINATOR * 1000:.0f} ms), each difference the median over rounds of "
-          "the two sizes' times in the same round; a linear corpus cost gives about 107")
+          "the two sizes' times in the same round; a linear corpus cost gives about 107. "
+          "Where t10 - t_bundled is a millisecond or two, its 95% interval (last column) "
+          "spans the noise of a whole run: the growth then measures the noise, not the code")
     if peaks:
         worst = max(peaks, key=lambda k: peaks[k])
         verdicts.append(Verdict(f"1000x peak RSS (MiB), worst: {worst}", peaks[worst],

@@ -75,3 +75,23 @@ def test_pillar_numbers_stay_within_the_spec(startup: ModuleType, tmp_path: Path
     assert all(number > pillars for number in numbers), "the bundled numbers are not reused"
     last = (tmp_path / "big" / "pillars.toml").read_text(encoding="utf-8")
     assert f"-c{factor - 1}\"" not in last, "the last copies add no pillars"
+
+
+def test_a_difference_comes_with_the_interval_that_holds_its_median(startup: ModuleType
+                                                                    ) -> None:
+    import random
+
+    chance = random.Random(7)
+    timings = startup.Timings()
+
+    def sample(seconds: float) -> Any:
+        return startup.Sample(seconds, 0, 0)
+
+    for rounds in (25, 400):
+        base = [chance.gauss(0.090, 0.010) for _ in range(rounds)]
+        timings.samples["small"] = [sample(t) for t in base]
+        timings.samples["larger"] = [sample(t + 0.002 + chance.gauss(0, 0.010)) for t in base]
+        low, high = timings.difference_interval("larger", "small")
+        assert low <= timings.difference("larger", "small") <= high
+        if rounds == 400:  # 400 rounds pin a 2 ms difference to within a few ms
+            assert high - low < 0.004 and low < 0.002 < high
