@@ -403,6 +403,8 @@ def _package(covers: Sequence[Document], documents: Sequence[Callable[[], Docume
                 part.unlink(missing_ok=True)  # what a failed child left
                 _part(part, documents[position], position, models, when)
 
+        # The child writes its decks as collection files; the file forked.Child gives it is
+        # left empty (its output() then only says whether the child finished well).
         child = forked.Child(lambda _unused: write_parts()) if beside and parts else None
         try:
             collection = folder / "collection.anki2"

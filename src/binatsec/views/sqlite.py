@@ -93,6 +93,8 @@ def database_file(export: Export, path: Path) -> None:
     beside = [table for table in tables if table.beside]
     with tempfile.TemporaryDirectory(prefix="binatsec-sqlite-") as folder:
         part = Path(folder) / "part.db"
+        # The child writes its part as a database file; the file forked.Child gives it is
+        # left empty (its output() then only says whether the child finished well).
         child = (forked.Child(lambda _unused: _build(part, beside, made))
                  if made.count >= PARALLEL_RECORDS and forked.available() else None)
         try:
