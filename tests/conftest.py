@@ -122,3 +122,30 @@ def article() -> str:
     if not ARTICLE.is_file():
         pytest.skip(f"source article not found at {ARTICLE}")
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def split_jobs(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], list[Any]]:
+    """`split_jobs("works")` splits every job that can be from the first record on
+    (binatsec.forked) and gives the list of the children started, as they start; with
+    "fails", each child exits at once, failed, so its caller does that part itself. Skips
+    where work is never split."""
+    from binatsec import forked
+
+    def split(child: str) -> list[Any]:
+        if not forked.available():
+            pytest.skip("work is split only on Linux with two cores or more")
+        started: list[forked.Child] = []
+        real = forked.Child
+
+        def counted(work: Callable[..., None]) -> forked.Child:
+            started.append(real(work))
+            return started[-1]
+
+        monkeypatch.setattr(forked, "RECORDS_TO_SPLIT", 0)
+        monkeypatch.setattr(forked, "Child", counted)
+        if child == "fails":
+            monkeypatch.setattr(real, "_run", staticmethod(lambda *args: os._exit(3)))
+        return started
+
+    return split

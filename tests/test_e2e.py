@@ -82,7 +82,7 @@ def test_an_export_piped_into_head_ends_quietly_with_0(binatsec: Path, tmp_path:
     and a forked writer of the second half (a large export) does not outlive it."""
     env = _env()
     if size == "large":
-        # Past PARALLEL_ITEMS: the FAQ copied 2,000 times, each copy its own ids.
+        # Past forked.RECORDS_TO_SPLIT: the FAQ copied 2,000 times, each copy its own ids.
         rows = "".join(f'[[faq]]\nid = "faq.copy-{n}"\nquestion.en = "Question {n}?"\n'
                        f'answer.en = "Answer {n}."\n' for n in range(25_000))
         (tmp_path / "faq.toml").write_text(rows, encoding="utf-8")

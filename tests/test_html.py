@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -256,16 +257,26 @@ def test_values_are_escaped_as_markupsafe_escapes_them(text: str) -> None:
     assert escape(text) == str(markupsafe_escape(text))
 
 
-def test_no_template_defines_a_macro() -> None:
-    # A macro's output is plain text once autoescape is off, so `{{ macro() }}` would be
-    # escaped a second time: the templates write their markup inline.
+def test_every_value_is_escaped_once_and_only_the_pages_own_parts_pass_as_they_are(
+        ) -> None:
+    # Values are escaped by the environment's finalize, not by autoescape: text made inside
+    # a template (a macro, a call, a filter block, a set block) would be escaped again, and
+    # |safe would let a value through unescaped. Only the page's own style, script and
+    # articles are Markup, made in one place (_page).
+    import inspect
     from importlib import resources
 
+    from binatsec.views import html
+
     folder = resources.files("binatsec.views") / "templates"
-    sources = [entry.read_text(encoding="utf-8") for entry in folder.iterdir()
-               if entry.name.endswith(".j2")]
+    sources = {entry.name: entry.read_text(encoding="utf-8") for entry in folder.iterdir()
+               if entry.name.endswith(".j2")}
     assert len(sources) >= 2
-    assert not [source for source in sources if re.search(r"{%-?\s*macro\b", source)]
+    forbidden = re.compile(r"{%[-+]?\s*(macro|call|filter|endset)\b|\|\s*safe\b")
+    assert {name: forbidden.findall(source) for name, source in sources.items()
+            if forbidden.search(source)} == {}
+    module, page = inspect.getsource(html), inspect.getsource(html._page)
+    assert module.count("Markup(") == page.count("Markup(") > 0
 
 
 def _editions(corpus: Corpus) -> Editions:
@@ -295,27 +306,11 @@ def test_the_page_is_written_as_it_is_made(corpus: Corpus, monkeypatch: pytest.M
 
 @pytest.mark.parametrize("child", ["works", "fails"])
 def test_a_page_written_in_two_processes_is_the_same(
-        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, child: str) -> None:
-    """From PARALLEL_RECORDS records a forked child writes the other language's article
-    meanwhile: the same page, whether it does or fails (then this process writes it)."""
-    import os
-
-    from binatsec import forked
-    from binatsec.views import html
-
-    if not forked.available():
-        pytest.skip("a page is written in two processes only on Linux with two cores or more")
+        corpus: Corpus, split_jobs: Callable[[str], list[Any]], child: str) -> None:
+    """From forked.RECORDS_TO_SPLIT records a forked child writes the other language's
+    article meanwhile: the same page, whether it does or fails (then this process writes
+    it)."""
     alone = "".join(edition_pieces(_editions(corpus)))
-    started: list[forked.Child] = []
-    real_child = forked.Child
-
-    def counted(work: Callable[..., None]) -> forked.Child:
-        started.append(real_child(work))
-        return started[-1]
-
-    monkeypatch.setattr(html, "PARALLEL_RECORDS", 0)
-    monkeypatch.setattr(forked, "Child", counted)
-    if child == "fails":
-        monkeypatch.setattr(real_child, "_run", staticmethod(lambda *args: os._exit(3)))
+    started = split_jobs(child)
     assert "".join(edition_pieces(_editions(corpus))) == alone
     assert len(started) == 1

@@ -309,8 +309,9 @@ def test_a_document_written_in_pieces_is_the_document_written_whole(
 @pytest.mark.parametrize("child", ["works", "fails"])
 def test_an_export_written_in_two_processes_is_the_same(
         corpus: Corpus, monkeypatch: pytest.MonkeyPatch, ascii_only: bool, child: str) -> None:
-    """From PARALLEL_ITEMS records a forked child writes the second half of the sections:
-    the same text, whether it does or fails (then this process writes that half too)."""
+    """From forked.RECORDS_TO_SPLIT records a forked child writes the second half of the
+    sections: the same text, whether it does or fails (then this process writes that half
+    too)."""
     from binatsec import forked, formats, results
     from binatsec.views import json as json_view
 
@@ -319,7 +320,7 @@ def test_an_export_written_in_two_processes_is_the_same(
     export = results.Export(corpus=corpus, format=formats.named("json"),
                             sections=kinds.sections(), language="es", ascii_only=ascii_only)
     alone = "".join(json_view.pieces(json_view.export(export), ascii_only))
-    monkeypatch.setattr(json_view, "PARALLEL_ITEMS", 0)
+    monkeypatch.setattr(forked, "RECORDS_TO_SPLIT", 0)
     document = json_view.export(export)
     assert json_view._cut(list(document.items()))  # split, somewhere past the first
     if child == "fails":

@@ -1,11 +1,14 @@
-"""Half of a large job done by a forked process beside this one.
+"""Part of a large job done by a forked process beside this one.
 
-Two things grow with a large content folder and hold one core: parsing its TOML (a first
-run) and writing its export as JSON. On Linux with two cores or more each is split in two:
-a forked child does one half, writing what it made to an unlinked temporary file, while
-this process does the other, then reads the child's half back. Anything wrong with the
-child (it could not start, failed, was killed) and `output` says so: the caller does that
-half itself, so the result never depends on the child, only the time does.
+What grows with a large content folder holds one core: parsing its TOML (a first run) and
+writing its exports. On Linux with two cores or more each is split in two: a forked child
+does one part while this process does the other. The child writes what it made to an
+unlinked temporary file, read back here (the second half of the TOML files' tables, or of
+a JSON export; the other language's HTML article), or to files of its own that this
+process then copies in (the SQLite file's record tables, the Anki package's other decks).
+Anything wrong with the child (it could not start, failed, was killed) and `output` says
+so: the caller does that part itself, by the same steps, so the result never depends on
+the child, only the time does.
 """
 
 from __future__ import annotations
@@ -13,8 +16,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
-from typing import IO, NoReturn
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    import signal
+
+# From this many records (an export's, or the items a document streams) a job is split:
+# below it, forking costs more than it saves (70,000 records take 1.8 s to make into JSON
+# on one core).
+RECORDS_TO_SPLIT = 20_000
 
 
 def available() -> bool:
@@ -23,25 +34,41 @@ def available() -> bool:
     return sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
 
 
+def worth_splitting(records: int) -> bool:
+    """Whether a job over `records` records is split: from RECORDS_TO_SPLIT, where it
+    can be (`available`)."""
+    return records >= RECORDS_TO_SPLIT and available()
+
+
 class Child:
     """A forked process running `work(file)`; `output()` is that file once it has finished
     well, `end()` stops it if it is still running and lets the file go."""
 
     def __init__(self, work: Callable[[IO[bytes]], None]) -> None:
+        import signal
         import tempfile
 
         self._pid = 0
         self._file: IO[bytes] | None = None
+        # Ctrl-C is held back while forking: a child that got it before ignoring it would
+        # raise KeyboardInterrupt in its copy of this process and end as this one does.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        pid = -1
         try:
             self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by end()
-            self._pid = os.fork()
+            pid = os.fork()
         except OSError:
             return  # no file or no process: output() is None, and the caller does it all
-        if self._pid == 0:
-            self._run(work, self._file)
+        finally:
+            if pid != 0:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        self._pid = pid
+        if pid == 0:
+            self._run(work, self._file, held)
 
     @staticmethod
-    def _run(work: Callable[[IO[bytes]], None], file: IO[bytes]) -> NoReturn:
+    def _run(work: Callable[[IO[bytes]], None], file: IO[bytes],
+             held: set[int | signal.Signals]) -> NoReturn:
         """The child's whole life: do the work, then leave without running anything of the
         parent's (no atexit handlers, no flushing of the parent's buffered output)."""
         import signal
@@ -49,6 +76,7 @@ class Child:
         code = 1
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             # Off the standard streams, which it never writes: if the parent is killed, a
             # reader of its output (| wc) must not wait for this child to finish its half.
             quiet = os.open(os.devnull, os.O_RDWR)
@@ -75,6 +103,11 @@ class Child:
         self._file.seek(0)  # the child wrote through the same open file, moving its offset
         return self._file
 
+    def succeeded(self) -> bool:
+        """Whether the child finished well, once it has: for work that writes files of its
+        own rather than the one it is given (which is then left empty)."""
+        return self.output() is not None
+
     def end(self) -> None:
         import signal
 
@@ -86,3 +119,21 @@ class Child:
             self._pid = 0
         if self._file is not None:
             self._file.close()
+
+
+def text_of(child: Child | None, otherwise: Callable[[], Iterator[str]]) -> Iterator[str]:
+    """What `child` wrote, as UTF-8 text read a piece at a time; with no child, or one that
+    failed, `otherwise()` (the same text, made here)."""
+    import codecs
+
+    written = child.output() if child is not None else None
+    if written is None:
+        yield from otherwise()
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := written.read(_PIECE):
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+_PIECE = 1 << 20  # the bytes of a child's output read at a time

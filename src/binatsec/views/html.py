@@ -19,10 +19,9 @@ language (article.html.j2), each document built when its article is written.
 from __future__ import annotations
 
 import base64
-import codecs
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -52,19 +51,13 @@ from binatsec.i18n import _, ngettext, speaking
 if TYPE_CHECKING:
     import jinja2
 
-    from binatsec import forked
-
 # Each language by its own name, as a language switch shows it (never translated).
 ENDONYMS = {"en": "English", "es": "Español"}
 PAPER = {"a4": "A4", "letter": "letter"}
 # A language code as it may appear in an attribute, a CSS rule and an element id.
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
-# The template's pieces joined at a time, and the bytes of a child's articles read at a time.
+# The template's pieces joined at a time.
 _BATCH = 4096
-_READ = 1 << 20
-# From this many records in each document, the other languages' articles are written by a
-# forked child (binatsec.forked).
-PARALLEL_RECORDS = 20_000
 
 
 @dataclass(frozen=True)
@@ -250,8 +243,8 @@ def edition(editions: Sequence[Document], *, paper: str | None = None) -> str:
 
 def edition_pieces(editions: Editions) -> Iterator[str]:
     """The export's page (`edition` of its documents), in pieces as it is made, each
-    document built when its article is written. From PARALLEL_RECORDS records, a forked
-    child builds and writes the other languages' articles meanwhile (binatsec.forked)."""
+    document built when its article is written. From forked.RECORDS_TO_SPLIT records, a
+    forked child builds and writes the other languages' articles meanwhile."""
     from binatsec import forked
 
     views = _editions([editions.cover(language) for language in editions.languages])
@@ -265,28 +258,14 @@ def edition_pieces(editions: Editions) -> Iterator[str]:
             yield from own(view)
 
     child = None
-    if others and forked.available() and editions.size() >= PARALLEL_RECORDS:
+    if others and forked.worth_splitting(editions.size()):
         child = forked.Child(lambda out: out.writelines(piece.encode("utf-8")
                                                         for piece in the_others()))
     try:
-        yield from _page(views, chain(own(first), _read_back(child, the_others)),
-                         None)
+        yield from _page(views, chain(own(first), forked.text_of(child, the_others)), None)
     finally:
         if child is not None:
             child.end()
-
-
-def _read_back(child: forked.Child | None, make: Callable[[], Iterator[str]]
-               ) -> Iterator[str]:
-    """What the child wrote, as text; or, with no child or one that failed, `make()`."""
-    written = child.output() if child is not None else None
-    if written is None:
-        yield from make()
-        return
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    while chunk := written.read(_READ):
-        yield decoder.decode(chunk)
-    yield decoder.decode(b"", final=True)
 
 
 def _page(views: Sequence[Edition], articles: Iterable[str], paper: str | None

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from binatsec import __version__, figures, results
 from binatsec.corpus import kinds
@@ -64,12 +64,6 @@ class Stream(Frozen):
     size: int
 
 
-# From this many streamed items a document is written in two processes (binatsec.forked):
-# a forked child writes the second half while this one writes the first. 70,000 records
-# take 1.8 s to make into JSON on one core.
-PARALLEL_ITEMS = 20_000
-
-
 def pieces(document: Mapping[str, Any], ascii_only: bool = False) -> Iterator[str]:
     """`dumps(document)` in pieces, written as made: the same text, where a top-level value
     may be a `Stream`. json.dumps writes every value; only the top object's keys and each
@@ -94,7 +88,7 @@ def _cut(entries: list[tuple[str, Any]]) -> int | None:
 
     sizes = [value.size if isinstance(value, Stream) else 0 for _, value in entries]
     total = sum(sizes)
-    if total < PARALLEL_ITEMS or not forked.available():
+    if not forked.worth_splitting(total):
         return None
     done = 0
     for n, size in enumerate(sizes):
@@ -107,25 +101,16 @@ def _cut(entries: list[tuple[str, Any]]) -> int | None:
 def _in_two(entries: list[tuple[str, Any]], cut: int, ascii_only: bool) -> Iterator[str]:
     """The members of `entries`, those from `cut` on written by a forked child meanwhile
     (to a file, read back here), or by this process if the child failed."""
-    import codecs
-
     from binatsec import forked
 
-    def write_second_half(out: IO[bytes]) -> None:
-        for piece in _members(entries[cut:], cut, ascii_only):
-            out.write(piece.encode("utf-8"))
+    def second_half() -> Iterator[str]:
+        return _members(entries[cut:], cut, ascii_only)
 
-    child = forked.Child(write_second_half)
+    child = forked.Child(lambda out: out.writelines(piece.encode("utf-8")
+                                                    for piece in second_half()))
     try:
         yield from _members(entries[:cut], 0, ascii_only)
-        written = child.output()
-        if written is None:
-            yield from _members(entries[cut:], cut, ascii_only)
-            return
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        while chunk := written.read(1 << 20):
-            yield decoder.decode(chunk)
-        yield decoder.decode(b"", final=True)
+        yield from forked.text_of(child, second_half)
     finally:
         child.end()
 
