@@ -275,47 +275,55 @@ def test_a_file_is_made_where_it_stays_with_nothing_left_beside_it(
     from binatsec.views import sqlite as writer
 
     def broken(*_args: object) -> None:
-        raise OSError(28, "No space left on device")
+        raise sqlite3.OperationalError("database or disk is full")  # as SQLite says it
 
     monkeypatch.setattr(writer, "_fill", broken)
     failed = cli("export", "--format", "sqlite", "--output", str(target))
     assert failed.exit_code == 1
-    assert "No space left on device" in failed.stderr
+    assert failed.stderr == f"binatsec: error: cannot write {target}: database or disk is full\n"
     assert target.read_bytes() == made
     assert sorted(path.name for path in folder.iterdir()) == ["binatsec.db"]
 
 
 @pytest.mark.parametrize("child", ["works", "fails"])
 def test_a_file_made_in_two_processes_is_the_same(
-        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, child: str) -> None:
-    """From PARALLEL_RECORDS records a forked child makes the records' tables in a file of
-    their own while this process makes the text: the same bytes, whether the child does
-    its part or fails (then this process makes it too)."""
-    import os
-
-    from binatsec import forked, formats, results
+        corpus: Corpus, split_jobs: Callable[[str], list[Any]], tmp_path: Path,
+        child: str) -> None:
+    """From forked.RECORDS_TO_SPLIT records a forked child makes the records' tables in a
+    file of their own while this process makes the text: the same bytes, whether the child
+    does its part or fails (then this process makes it too)."""
+    from binatsec import formats, results
     from binatsec.views import sqlite as writer
 
-    if not forked.available():
-        pytest.skip("the file is made in two processes only on Linux with two cores or more")
     export = results.Export(corpus=corpus, format=formats.named("sqlite"),
                             sections=kinds.sections(), language="en")
     alone = tmp_path / "alone.db"
     writer.database_file(export, alone)
-
-    started: list[forked.Child] = []
-    real_child = forked.Child
-
-    def counted(work: Callable[..., None]) -> forked.Child:
-        started.append(real_child(work))
-        return started[-1]
-
-    monkeypatch.setattr(writer, "PARALLEL_RECORDS", 0)
-    monkeypatch.setattr(forked, "Child", counted)
-    if child == "fails":
-        monkeypatch.setattr(real_child, "_run", staticmethod(lambda *args: os._exit(3)))
+    started = split_jobs(child)
     split = tmp_path / "split.db"
     writer.database_file(export, split)
     assert len(started) == 1
     assert split.read_bytes() == alone.read_bytes()
     assert _rows(split, "pragma integrity_check") == [("ok",)]
+
+
+def test_sqlites_errors_of_its_file_are_the_oserrors_of_any_write(tmp_path: Path) -> None:
+    # A full disk, an I/O error, a file that will not lock or write: reported as a failed
+    # write (exit 1), like any other; SQLite's other errors stay what they are (a bug).
+    import errno
+
+    from binatsec.fileio import SqliteFileErrors
+
+    path = tmp_path / "read-only.db"
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("create table t (x)")
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        with pytest.raises(OSError) as refused, SqliteFileErrors():
+            connection.execute("insert into t values (1)")
+        assert refused.value.errno == errno.EROFS
+        assert "readonly database" in str(refused.value)
+        with pytest.raises(sqlite3.OperationalError), SqliteFileErrors():
+            connection.execute("select nothing from nowhere")
+    with pytest.raises(OSError) as full, SqliteFileErrors():
+        raise sqlite3.OperationalError("database or disk is full")
+    assert full.value.errno == errno.ENOSPC

@@ -6,10 +6,11 @@ file should be is refused, not waited on) and never takes more than it was told 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import hashlib
@@ -140,8 +141,6 @@ def ensure_regular_file(path: Path, mode: int = 0o600) -> None:
     act) and takes a folder where no file can be made for a lock held by someone else.
     Never follows a link at `path` (filelock refuses one) and never blocks on opening.
     Raises NotRegularFile, RefusedFile for a link, or the OSError that creating it gave."""
-    import errno
-
     flags = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
              | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
     try:
@@ -281,6 +280,39 @@ def write_output(path: Path, data: bytes | Iterable[bytes],
         atomic_write(target, data, make_folders=False, mode=mode)
     else:
         atomic_build(target, build, make_folders=False, mode=mode)
+
+
+class SqliteFileErrors:
+    """`with SqliteFileErrors():` SQLite's errors that are its file's (a full disk, an I/O
+    error, a file system that will not lock or write) raised as the OSError any other write
+    raises, so they are reported as such (exit 1), not as a bug; its other errors as they
+    are."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: object) -> Literal[False]:
+        import sqlite3
+
+        if not isinstance(error, sqlite3.Error):
+            return False
+        # The result code from Python 3.11; on 3.10, SQLite's message says as much.
+        code = getattr(error, "sqlite_errorcode", None)
+        number = (_SQLITE_FILE_ERRORS.get(code & 0xFF) if isinstance(code, int) else
+                  next((number for words, number in _SQLITE_FILE_MESSAGES
+                        if words in str(error)), None))
+        if number is None:
+            return False
+        raise OSError(number, str(error)) from error
+
+
+# SQLite's primary result codes that are about its file, and the errno each is.
+_SQLITE_FILE_ERRORS = {3: errno.EACCES, 5: errno.EBUSY, 6: errno.EBUSY, 8: errno.EROFS,
+                       10: errno.EIO, 13: errno.ENOSPC, 14: errno.ENOENT}
+_SQLITE_FILE_MESSAGES = (("disk is full", errno.ENOSPC), ("disk I/O error", errno.EIO),
+                         ("is locked", errno.EBUSY), ("readonly database", errno.EROFS),
+                         ("unable to open", errno.ENOENT))
 
 
 def _sync_folder(folder: Path) -> None:

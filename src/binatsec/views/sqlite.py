@@ -56,8 +56,6 @@ _TYPES: dict[Callable[..., Any], type] = {
 ATTRIBUTION = "attribution"
 # The bytes of the file written out at a time.
 _PIECE = 1 << 20
-# From this many records, part of the file is made by a forked child (binatsec.forked).
-PARALLEL_RECORDS = 20_000
 
 
 def database(export: Export) -> bytes:
@@ -66,8 +64,8 @@ def database(export: Export) -> bytes:
 
 
 def database_pieces(export: Export) -> Iterator[bytes]:
-    """The SQLite file of the export's kinds, in pieces read from the file as it is written
-    out (to stdout): a database of 70,000 records is 150 MB, never held whole."""
+    """The SQLite file of the export's kinds, in pieces read from the finished file in a
+    private folder (for stdout): a database of 70,000 records is 150 MB, never held whole."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="binatsec-sqlite-") as folder:
@@ -82,21 +80,20 @@ def database_file(export: Export, path: Path) -> None:
 
     In two parts: this process makes the text tables and their full-text search, while
     the records, the kinds' tables and the links are made into a second file (by a forked
-    child, from PARALLEL_RECORDS records on: binatsec.forked), then copied in. Either way
-    the same steps make the same file."""
+    child, from forked.RECORDS_TO_SPLIT records), then copied in. Either way the same steps
+    make the same file."""
     import tempfile
 
     from binatsec import forked
+    from binatsec.fileio import SqliteFileErrors
 
     made = _Made(export.corpus, _written(export.sections))
     tables = _tables(made.written)
     beside = [table for table in tables if table.beside]
-    with tempfile.TemporaryDirectory(prefix="binatsec-sqlite-") as folder:
+    with SqliteFileErrors(), tempfile.TemporaryDirectory(prefix="binatsec-sqlite-") as folder:
         part = Path(folder) / "part.db"
-        # The child writes its part as a database file; the file forked.Child gives it is
-        # left empty (its output() then only says whether the child finished well).
         child = (forked.Child(lambda _unused: _build(part, beside, made))
-                 if made.count >= PARALLEL_RECORDS and forked.available() else None)
+                 if forked.worth_splitting(made.count) else None)
         try:
             with _opened(path) as db:
                 for table in tables:
@@ -104,7 +101,7 @@ def database_file(export: Export, path: Path) -> None:
                 for table in tables:
                     if not table.beside:
                         _fill(db, table, made)
-                if child is None or child.output() is None:
+                if child is None or not child.succeeded():
                     part.unlink(missing_ok=True)  # what a failed child left
                     _build(part, beside, made)
                 _copy(db, part, beside)
@@ -149,12 +146,15 @@ def _build(path: Path, tables: Sequence[_Table], made: _Made) -> None:
 
 
 def _copy(db: Database, part: Path, tables: Sequence[_Table]) -> None:
-    """The rows of `tables` in the file at `part` into their tables of `db`, in order.
-    Attached until `db` is closed: it can't be detached in the transaction that read it."""
+    """The rows of `tables` in the file at `part` into their tables of `db`, in order, in a
+    transaction of their own (older SQLite attaches no file inside one). Attached until
+    `db` is closed: it can't be detached in the transaction that read it."""
+    db.conn.execute("COMMIT")
     db.conn.execute("ATTACH DATABASE ? AS part", (str(part),))
+    db.conn.execute("BEGIN")
     for table in tables:
-        db.conn.execute(f"INSERT INTO main.[{table.name}] "
-                        f"SELECT * FROM part.[{table.name}] ORDER BY rowid")
+        db.conn.execute(f"INSERT INTO main.{_quoted(table.name)} "
+                        f"SELECT * FROM part.{_quoted(table.name)} ORDER BY rowid")
         if table.then is not None:
             table.then(db.table(table.name))
 
@@ -277,9 +277,15 @@ def _insert(db: Database, table: str, columns: Iterable[str],
     """Each row's values, in the order of `columns`, into `table`: one statement for
     them all (sqlite-utils' `insert_all` works out each row's columns again, two thirds of
     70,000 records' time)."""
-    names = ", ".join(f"[{name}]" for name in columns)
+    names = ", ".join(map(_quoted, columns))
     places = ", ".join("?" for _name in columns)
-    db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({places})", rows)
+    db.conn.executemany(f"INSERT INTO {_quoted(table)} ({names}) VALUES ({places})", rows)
+
+
+def _quoted(name: str) -> str:
+    """A table's or column's name as SQL reads it, whatever it holds."""
+    return '"' + name.replace('"', '""') + '"'
+
 
 
 def _creation_order(written: Sequence[Kind]) -> list[Kind]:
@@ -368,7 +374,7 @@ def _rows(kind: Kind, columns: Iterable[str],
         if field.check is spec.text:
             for language in LANGUAGES:
                 made[f"{field.name}_{language}"] = [
-                    getattr(value, language) if isinstance(value, Text) else None
+                    getattr(value, language, None) if isinstance(value, Text) else None
                     for value in values]
         else:
             made[field.name] = list(map(_plain, values))
