@@ -274,30 +274,15 @@ def test_each_deck_is_written_apart_and_merged_as_genanki_writes_them(
 
 @pytest.mark.parametrize("child", ["works", "fails"])
 def test_a_package_written_in_two_processes_is_the_same(
-        corpus: Corpus, monkeypatch: pytest.MonkeyPatch, child: str) -> None:
-    """From PARALLEL_RECORDS records a forked child writes the other language's deck
+        corpus: Corpus, split_jobs: Callable[[str], list[Any]], child: str) -> None:
+    """From forked.RECORDS_TO_SPLIT records a forked child writes the other language's deck
     meanwhile: the same bytes, whether it does or fails (then this process writes it)."""
-    import os
-
-    from binatsec import forked
     from binatsec.corpus import kinds
     from binatsec.document import Editions
 
-    if not forked.available():
-        pytest.skip("a package is written in two processes only on Linux with two cores or more")
     editions = Editions(corpus, kinds.sections(), LANGUAGES)
     alone = b"".join(anki.deck_pieces(editions))
     assert alone == anki.deck([editions.document(language) for language in LANGUAGES])
-    started: list[forked.Child] = []
-    real_child = forked.Child
-
-    def counted(work: Callable[..., None]) -> forked.Child:
-        started.append(real_child(work))
-        return started[-1]
-
-    monkeypatch.setattr(anki, "PARALLEL_RECORDS", 0)
-    monkeypatch.setattr(forked, "Child", counted)
-    if child == "fails":
-        monkeypatch.setattr(real_child, "_run", staticmethod(lambda *args: os._exit(3)))
+    started = split_jobs(child)
     assert b"".join(anki.deck_pieces(editions)) == alone
     assert len(started) == 1

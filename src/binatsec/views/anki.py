@@ -16,7 +16,7 @@ zip is written with fixed dates. Field text is HTML in Anki: content is escaped,
 braces too, so no text of the content can make a cloze or a template field.
 
 The first deck is written into the collection; each other deck is written alone (by a
-forked child, from PARALLEL_RECORDS records), then its notes and cards are copied in, and
+forked child, from forked.RECORDS_TO_SPLIT records), then its notes and cards are copied in, and
 genanki records its deck and note types as it would have. Each deck's note and card ids
 have a range of their own, so both ways give the same bytes.
 """
@@ -28,9 +28,9 @@ import html
 import itertools
 import json
 import re
+import shutil
 import sqlite3
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
@@ -81,12 +81,8 @@ _SPAN = 10_000_000
 _ZIP_LEVEL = 1
 # The bytes of the package written out at a time.
 _PIECE = 1 << 20
-# The date of every file in the package: 1980-01-01 00:00, the earliest a zip holds, in local
-# time, as zipfile dates a file from its modification time.
-_ZIP_DATE = time.mktime((1980, 1, 1, 0, 0, 0, 0, 1, -1))
-# From this many records in each document, the other languages' decks are written by a
-# forked child (binatsec.forked).
-PARALLEL_RECORDS = 20_000
+
+
 _CSS = """\
 .card { font-family: system-ui, sans-serif; font-size: 20px; line-height: 1.4;
         text-align: left; max-width: 40em; margin: 0 auto; }
@@ -306,16 +302,25 @@ def _ids(position: int, when: int) -> Iterator[int]:
     return itertools.count(when * 1000 + position * _SPAN)
 
 
+def _write(deck: Any, cursor: sqlite3.Cursor, position: int, when: int) -> None:
+    """genanki's package of `deck` (the one at `position`) written through `cursor`."""
+    import genanki
+
+    ids = _ids(position, when)
+    genanki.Package([deck]).write_to_db(cursor, when, ids)
+    if next(ids) > when * 1000 + (position + 1) * _SPAN:
+        raise ValueError(f"deck {position} needs more than {_SPAN:,} ids: they would run "
+                         "into the next deck's")
+
+
 def _part(path: Path, make: Callable[[], Document], position: int, models: dict[str, Any],
           when: int) -> None:
     """The deck of the document `make` gives (the one at `position`) written alone, as a
     collection at `path` whose notes and cards `_merged` then copies in."""
-    import genanki
-
     deck = _filled(make, models)
     with closing(sqlite3.connect(path)) as connection:
         _quick(connection)
-        genanki.Package([deck]).write_to_db(connection.cursor(), when, _ids(position, when))
+        _write(deck, connection.cursor(), position, when)
         connection.commit()
 
 
@@ -325,6 +330,7 @@ def _merged(cursor: sqlite3.Cursor, part: Path, cover: Document, position: int,
     the note types it uses recorded in the collection as genanki records them (by genanki:
     the same deck, its notes left out, with the note types it used in their order)."""
     alias = f"part{position}"  # attached until the connection closes: a transaction read it
+    cursor.connection.commit()  # older SQLite attaches no file inside a transaction
     cursor.execute(f"ATTACH DATABASE ? AS {alias}", (str(part),))
     for table in ("notes", "cards"):
         cursor.execute(f"INSERT INTO main.{table} SELECT * FROM {alias}.{table} ORDER BY id")
@@ -343,42 +349,53 @@ def _quick(connection: sqlite3.Connection) -> None:
 
 
 def _zipped(collection: Path, into: Path) -> None:
-    """The .apkg at `into`: the collection and an empty media list, dated 1980 so the bytes
-    are the same on every run (genanki's own writer dates them now). The collection is
-    read from its file as it is zipped (ZipFile.write takes its date from the file's)."""
-    import os
+    """The .apkg at `into`: the collection, read from its file as it is zipped, and an
+    empty media list, dated 1980 so the bytes are the same on every run (genanki's own
+    writer dates them now)."""
+    with zipfile.ZipFile(into, "w") as archive:
+        with collection.open("rb") as read, archive.open(
+                _zip_entry("collection.anki2", collection.stat().st_size), "w") as write:
+            shutil.copyfileobj(read, write, _PIECE)
+        with archive.open(_zip_entry("media", 2), "w") as write:
+            write.write(b"{}")
 
-    os.utime(collection, (_ZIP_DATE, _ZIP_DATE))
-    collection.chmod(0o644)
-    with zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL) as archive:
-        archive.write(collection, "collection.anki2")
-        media = zipfile.ZipInfo("media", date_time=time.localtime(_ZIP_DATE)[:6])
-        media.compress_type = zipfile.ZIP_DEFLATED
-        media.external_attr = collection.stat().st_mode << 16
-        archive.writestr(media, b"{}", compresslevel=_ZIP_LEVEL)
+
+def _zip_entry(name: str, size: int) -> zipfile.ZipInfo:
+    """A file of the package: fixed date and mode, deflated at `_ZIP_LEVEL`."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    entry.file_size = size  # known before writing: zip64 only if it needs it
+    # An entry's level: `compress_level` from Python 3.13, `_compresslevel` before (and an
+    # alias of it since); ZipFile.open would otherwise deflate at zlib's default.
+    try:
+        entry.compress_level = _ZIP_LEVEL  # type: ignore[attr-defined]
+    except AttributeError:
+        entry._compresslevel = _ZIP_LEVEL  # type: ignore[attr-defined]
+    return entry
 
 
 def deck(editions: Sequence[Document]) -> bytes:
     """An Anki package (.apkg) with a deck per edition, the first edition's deck first."""
-    return b"".join(_package(editions, [partial(_given, document) for document in editions],
-                             beside=False))
+    made: list[Callable[[], Document]] = [partial(_as_made, document) for document in editions]
+    return b"".join(_package(editions, made, beside=False))
+
+
+def _as_made(document: Document) -> Document:
+    """A document already built, given where `_package` asks for one to be built."""
+    return document
 
 
 def deck_pieces(editions: Editions) -> Iterator[bytes]:
     """`deck` of the export's documents, in pieces, each document built by the process
-    that writes its deck: from PARALLEL_RECORDS records, a forked child writes the other
-    languages' decks meanwhile (binatsec.forked)."""
+    that writes its deck: from forked.RECORDS_TO_SPLIT records, a forked child writes the
+    other languages' decks meanwhile."""
     from binatsec import forked
 
     covers = [editions.cover(language) for language in editions.languages]
-    beside = (len(covers) > 1 and forked.available()
-              and editions.size() >= PARALLEL_RECORDS)
+    beside = len(covers) > 1 and forked.worth_splitting(editions.size())
     return _package(covers, [partial(editions.document, language)
                              for language in editions.languages], beside)
-
-
-def _given(document: Document) -> Document:
-    return document
 
 
 def _package(covers: Sequence[Document], documents: Sequence[Callable[[], Document]],
@@ -386,15 +403,15 @@ def _package(covers: Sequence[Document], documents: Sequence[Callable[[], Docume
     """The .apkg of a deck per document (`covers` their titles and languages), in pieces:
     the first written into the collection here, the others each alone (by a forked child
     if `beside`), then merged in."""
-    import genanki
 
     from binatsec import forked
+    from binatsec.fileio import SqliteFileErrors
 
     models = _models()
     when = stamp()
     # Written here, then zipped with fixed dates: genanki's write_to_file would date the zip
     # now and leave its database behind.
-    with tempfile.TemporaryDirectory(prefix="binatsec-anki-") as named:
+    with SqliteFileErrors(), tempfile.TemporaryDirectory(prefix="binatsec-anki-") as named:
         folder = Path(named)
         parts = [folder / f"deck-{position}.anki2" for position in range(1, len(covers))]
 
@@ -403,8 +420,6 @@ def _package(covers: Sequence[Document], documents: Sequence[Callable[[], Docume
                 part.unlink(missing_ok=True)  # what a failed child left
                 _part(part, documents[position], position, models, when)
 
-        # The child writes its decks as collection files; the file forked.Child gives it is
-        # left empty (its output() then only says whether the child finished well).
         child = forked.Child(lambda _unused: write_parts()) if beside and parts else None
         try:
             collection = folder / "collection.anki2"
@@ -412,9 +427,9 @@ def _package(covers: Sequence[Document], documents: Sequence[Callable[[], Docume
                 _quick(connection)
                 cursor = connection.cursor()
                 first = _filled(documents[0], models)
-                genanki.Package([first]).write_to_db(cursor, when, _ids(0, when))
+                _write(first, cursor, 0, when)
                 del first  # its notes are written
-                if parts and (child is None or child.output() is None):
+                if parts and (child is None or not child.succeeded()):
                     write_parts()
                 for position, part in enumerate(parts, start=1):
                     _merged(cursor, part, covers[position], position, models, when)
