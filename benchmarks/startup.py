@@ -217,13 +217,16 @@ class Timings:
                                                        self.seconds(against), strict=False))
 
     def difference_interval(self, label: str, against: str) -> tuple[float, float]:
-        """A 95% confidence interval for `difference`: the order statistics of the paired
-        differences that bound their median (distribution-free; Conover's rule)."""
+        """A 95% confidence interval for `difference`: the paired differences of ranks k
+        and n - k + 1 (from 1), k = n/2 - 0.98 sqrt(n), which bound their median
+        (distribution-free; Conover's rule)."""
         paired = sorted(a - b for a, b in zip(self.seconds(label), self.seconds(against),
                                               strict=False))
         n = len(paired)
-        k = max(int(n / 2 - 0.98 * math.sqrt(n)), 0)
-        return paired[k], paired[min(n - k - 1, n - 1)]
+        if not n:
+            raise ValueError(f"no round ran both {label!r} and {against!r}")
+        k = max(math.floor(n / 2 - 0.98 * math.sqrt(n)), 1)
+        return paired[k - 1], paired[n - k]
 
     def peak_kib(self, label: str) -> int:
         return max(s.max_rss_kib for s in self.samples[label])

@@ -211,6 +211,7 @@ class Editions(Frozen):
     languages: tuple[str, ...]
 
     def document(self, language: str) -> Document:
+        """The document in `language`, built anew each time it is asked for."""
         return reference(self.corpus, self.chosen, language)
 
     def cover(self, language: str) -> Document:

@@ -320,8 +320,8 @@ def _write_file(data: bytes, path: Path, name: str, run: Session) -> None:
 
 def _export(result: results.Export, run: Session) -> None:
     """The export in its format (formats.py), on stdout or to --output (in one step, to a
-    file), as it is made: a piece at a time, so an export of 70,000 records is never held
-    whole."""
+    file), a piece at a time as it is made, so an export of 70,000 records is never held
+    whole; a format whose writer makes its file itself (SQLite) makes it where it stays."""
     if result.output is None:
         pieces = result.format.pieces(result)
         try:
