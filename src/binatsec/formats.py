@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from binatsec.corpus import kinds
 from binatsec.corpus.kinds import Kind
@@ -36,6 +37,24 @@ if TYPE_CHECKING:
 OPTIONS = ("section", "lang")
 
 
+Made = TypeVar("Made")
+
+
+def _in_pieces(whole: Callable[[], str | bytes],
+               stream: Callable[[Made], Iterator[str | bytes]] | None,
+               made: Callable[[], Made]) -> Iterator[str | bytes]:
+    """A writer's output in pieces: `whole()` in one, unless it streams what `made()` gives
+    (its document, editions or export)."""
+    if stream is None:
+        yield whole()
+    else:
+        yield from stream(made())
+
+
+def _same(export: Export) -> Export:
+    return export
+
+
 class FromDocument(Frozen):
     """A writer that walks the document model: section order, headlines and the figures
     table are decided there, once, for every format of this kind."""
@@ -48,10 +67,8 @@ class FromDocument(Frozen):
         return self.walk(self._document(export))
 
     def pieces(self, export: Export) -> Iterator[str | bytes]:
-        if self.stream is None:
-            yield self.write(export)
-        else:
-            yield from self.stream(self._document(export))
+        return _in_pieces(partial(self.write, export), self.stream,
+                          partial(self._document, export))
 
     @staticmethod
     def _document(export: Export) -> Document:
@@ -77,10 +94,8 @@ class FromEditions(Frozen):
         return self.walk(tuple(map(editions.document, editions.languages)))
 
     def pieces(self, export: Export) -> Iterator[str | bytes]:
-        if self.stream is None:
-            yield self.write(export)
-        else:
-            yield from self.stream(self._editions(export))
+        return _in_pieces(partial(self.write, export), self.stream,
+                          partial(self._editions, export))
 
     @staticmethod
     def _editions(export: Export) -> Editions:
@@ -106,10 +121,7 @@ class FromRecords(Frozen):
         return self.convert(export)
 
     def pieces(self, export: Export) -> Iterator[str | bytes]:
-        if self.stream is None:
-            yield self.write(export)
-        else:
-            yield from self.stream(export)
+        return _in_pieces(partial(self.write, export), self.stream, partial(_same, export))
 
     def choices(self) -> tuple[Kind, ...]:
         return kinds.all_kinds()
