@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -119,6 +119,11 @@ class Child:
             self._pid = 0
         if self._file is not None:
             self._file.close()
+
+
+def writing_text(make: Callable[[], Iterable[str]]) -> Child:
+    """A child that writes the text `make()` gives, as UTF-8, for `text_of` to read back."""
+    return Child(lambda out: out.writelines(piece.encode("utf-8") for piece in make()))
 
 
 def text_of(child: Child | None, otherwise: Callable[[], Iterator[str]]) -> Iterator[str]:

@@ -150,11 +150,7 @@ class Format(Frozen):
     def pieces(self, export: Export) -> Generator[str | bytes, None, None]:
         """`write(export)` in pieces to be written in turn: whole, unless the writer
         streams."""
-        pieces = getattr(self.writer, "pieces", None)
-        if pieces is None:
-            yield self.write(export)
-            return
-        for piece in pieces(export):
+        for piece in self.writer.pieces(export):
             if isinstance(piece, bytes) is not self.binary:
                 raise TypeError(f"the {self.name} writer gave {type(piece).__name__}")
             yield piece

@@ -157,7 +157,8 @@ def _editions(covers: Sequence[Document]) -> list[Edition]:
 
 
 def _article(view: Edition, document: Document, several: bool) -> Iterator[str]:
-    """One edition's <article>, in pieces of some 64 KB as the template makes them."""
+    """One edition's <article>, in pieces as the template makes them (a batch of its
+    yields each)."""
     with speaking(view.lang):
         reads = {answer.number: _read(answer)
                  for section in document.sections for block in section.blocks
@@ -259,8 +260,7 @@ def edition_pieces(editions: Editions) -> Iterator[str]:
 
     child = None
     if others and forked.worth_splitting(editions.size()):
-        child = forked.Child(lambda out: out.writelines(piece.encode("utf-8")
-                                                        for piece in the_others()))
+        child = forked.writing_text(the_others)
     try:
         yield from _page(views, chain(own(first), forked.text_of(child, the_others)), None)
     finally:

@@ -106,8 +106,7 @@ def _in_two(entries: list[tuple[str, Any]], cut: int, ascii_only: bool) -> Itera
     def second_half() -> Iterator[str]:
         return _members(entries[cut:], cut, ascii_only)
 
-    child = forked.Child(lambda out: out.writelines(piece.encode("utf-8")
-                                                    for piece in second_half()))
+    child = forked.writing_text(second_half)
     try:
         yield from _members(entries[:cut], 0, ascii_only)
         yield from forked.text_of(child, second_half)
